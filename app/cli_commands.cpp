@@ -1,0 +1,530 @@
+#include "cli_commands.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <spdlog/spdlog.h>
+
+#include "emoscope/annotator.hpp"
+#include "emoscope/classifier.hpp"
+#include "emoscope/face_detector.hpp"
+#include "emoscope/frame_source.hpp"
+#include "emoscope/pipeline.hpp"
+#include "emoscope/preprocess.hpp"
+#include "emoscope/recorder.hpp"
+#include "emoscope/stats.hpp"
+#include "metrics.hpp"
+#include "progress.hpp"
+
+namespace emoscope::cli {
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kInterrupted = 130;
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_signal(int) { g_interrupted = true; }
+
+int fail(const Error& error) {
+  spdlog::error("{}", error.message);
+  return exit_code(error.code);
+}
+
+Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c) {
+  Result<DeviceChoice> device = parse_device_choice(c.device);
+  if (!device) return device.error();
+  ClassifierOptions options;
+  options.device = device.value();
+  options.threads = c.threads;
+  return load_classifier(c.model.empty() ? default_model_path() : c.model, options);
+}
+
+Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
+  Result<DetectorKind> kind = parse_detector_kind(c.detector);
+  if (!kind) return kind.error();
+  DetectorOptions options;
+  options.kind = kind.value();
+  options.model_path = c.detector_model;
+  options.config_path = c.detector_config;
+  options.detect_width = c.detect_width;
+  options.min_face_fraction = c.min_face;
+  return create_face_detector(options);
+}
+
+PipelineOptions pipeline_options(const CommonOptions& c, PipelineMode mode) {
+  PipelineOptions o;
+  o.mode = mode;
+  o.detect_every = c.detect_every;
+  o.tracker.smoothing_ms = c.smoothing_ms;
+  return o;
+}
+
+ojson probabilities_json(const std::vector<std::string>& labels, const Probabilities& p) {
+  ojson j = ojson::object();
+  for (std::size_t i = 0; i < labels.size() && i < p.size(); ++i) j[labels[i]] = p[i];
+  return j;
+}
+
+int argmax(const Probabilities& p) {
+  return static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(in, ec)) {
+        if (e.is_regular_file() && is_image_path(e.path().string())) found.push_back(e.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(in);
+    }
+  }
+  return files;
+}
+
+// Reads an image; an empty Mat plus a message when it cannot be decoded.
+cv::Mat read_image(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    error = "no such file";
+    return {};
+  }
+  if (fs::file_size(path, ec) == 0) {
+    error = "empty file (0 bytes)";
+    return {};
+  }
+  cv::Mat image;
+  try {
+    image = cv::imread(path, cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {
+    error = std::string("cannot decode: ") + e.what();
+    return {};
+  }
+  if (image.empty()) error = "not an image OpenCV can decode (corrupt, truncated or another format)";
+  return image;
+}
+
+// Opens the recorder for a stream, or returns an error.
+Result<std::unique_ptr<Recorder>> open_recorder(const std::string& video, const std::string& csv,
+                                                const std::string& summary, const Pipeline& pipeline,
+                                                const std::string& source_name) {
+  RecorderOptions r;
+  r.video_path = video;
+  r.csv_path = csv;
+  r.summary_path = summary;
+  r.fps = pipeline.source_info().fps > 0 ? pipeline.source_info().fps : 25.0;
+  r.frame_size = pipeline.source_info().size;
+  r.labels = pipeline.model_spec().labels;
+  r.model_name = pipeline.model_spec().name + " " + pipeline.model_spec().version;
+  r.source_name = source_name;
+  return Recorder::open(r);
+}
+
+int end_code(const PipelineEnd& end) {
+  switch (end.reason) {
+    case EndReason::kEndOfStream: return kOk;
+    case EndReason::kStopped: return kInterrupted;
+    case EndReason::kReadError:
+    case EndReason::kSourceLost:
+      spdlog::warn("{}", end.message);
+      return exit_code(ErrorCode::kInputUnreadable);
+    case EndReason::kFailed:
+      spdlog::error("{}", end.message);
+      return exit_code(ErrorCode::kModel);
+  }
+  return kOk;
+}
+
+// Waits for the pipeline, stopping it on Ctrl+C or after `seconds`.
+PipelineEnd wait_interruptible(Pipeline& pipeline, std::atomic<bool>& done, double seconds = 0) {
+  const auto start = SteadyClock::now();
+  while (!done) {
+    if (g_interrupted || (seconds > 0 && SteadyClock::now() - start > std::chrono::duration<double>(seconds))) {
+      pipeline.stop();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pipeline.wait();
+}
+
+}  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+int run_predict(const CommonOptions& common, const PredictOptions& options) {
+  auto classifier = load_model(common);
+  if (!classifier) return fail(classifier.error());
+  std::unique_ptr<FaceDetector> detector;
+  if (!options.whole_image) {
+    auto d = load_detector(common);
+    if (!d) return fail(d.error());
+    detector = std::move(d).value();
+  }
+  const ModelSpec& spec = classifier.value()->spec();
+  int code = kOk;
+  for (const std::string& path : expand_inputs(options.inputs)) {
+    ojson line;
+    line["image"] = path;
+    line["faces"] = ojson::array();
+    std::string error;
+    cv::Mat image = read_image(path, error);
+    if (!image.empty()) {
+      std::vector<cv::Rect2f> boxes;
+      Batch batch;
+      if (options.whole_image) {
+        boxes.emplace_back(0.f, 0.f, static_cast<float>(image.cols), static_cast<float>(image.rows));
+        batch = make_whole_image_batch(image, spec);
+      } else {
+        for (const Detection& d : detector->detect(image)) boxes.push_back(d.box);
+        batch = make_batch(image, boxes, spec);
+      }
+      auto probs = classifier.value()->classify(batch);
+      if (!probs) return fail(probs.error());
+      for (std::size_t i = 0; i < boxes.size(); ++i) {
+        const Probabilities& p = probs.value()[i];
+        const int best = argmax(p);
+        line["faces"].push_back({{"box", {std::lround(boxes[i].x), std::lround(boxes[i].y),
+                                          std::lround(boxes[i].width), std::lround(boxes[i].height)}},
+                                 {"label", spec.labels[best]},
+                                 {"confidence", p[best]},
+                                 {"probabilities", probabilities_json(spec.labels, p)}});
+      }
+      line["error"] = nullptr;
+    } else {
+      line["error"] = error;
+      spdlog::warn("{}: {}", path, error);
+      code = exit_code(ErrorCode::kInputUnreadable);
+    }
+    std::cout << line.dump() << "\n" << std::flush;
+    if (g_interrupted) return kInterrupted;
+  }
+  return code;
+}
+
+int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
+  auto source = open_video_file(options.video);
+  if (!source) return fail(source.error());
+  auto classifier = load_model(common);
+  if (!classifier) return fail(classifier.error());
+  auto detector = load_detector(common);
+  if (!detector) return fail(detector.error());
+  const long total = source.value()->info().frame_count;
+
+  PipelineOptions po = pipeline_options(common, PipelineMode::kFile);
+  po.every = options.every;
+  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), po);
+  auto recorder = open_recorder(options.out_video, options.csv, options.summary, pipeline, options.video);
+  if (!recorder) return fail(recorder.error());
+
+  const std::vector<std::string> labels = pipeline.model_spec().labels;
+  const std::string device = pipeline.device_name();
+  ProgressBar progress("analyze", total > 0 ? (total + options.every - 1) / options.every : -1);
+  std::mutex error_mutex;
+  Status write_error;
+  std::atomic<bool> done{false};
+  long processed = 0;
+  LatencyStats fps_window;
+  const auto start = SteadyClock::now();
+  pipeline.start(
+      [&](FrameResult&& r) {
+        if (write_error) return;
+        cv::Mat annotated;
+        if (!options.out_video.empty()) {
+          AnnotateOptions ao;
+          ao.hud.show = options.hud;
+          const double secs = std::chrono::duration<double>(SteadyClock::now() - start).count();
+          ao.hud.fps = secs > 0 ? processed / secs : 0;
+          ao.hud.latency_ms = r.times.total;
+          ao.hud.device = device;
+          annotated = annotate(r.frame.image, r.faces, labels, ao);
+        }
+        if (Status s = recorder.value()->write(r, annotated)) {
+          std::lock_guard<std::mutex> lock(error_mutex);
+          write_error = s;
+          g_interrupted = true;  // stop: the output is broken
+        }
+        progress.update(++processed);
+      },
+      [&](const PipelineEnd&) { done = true; });
+  const PipelineEnd end = wait_interruptible(pipeline, done);
+  progress.finish();
+  const Status finish_error = recorder.value()->finish();
+  {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (write_error) return fail(*write_error);
+  }
+  if (finish_error) return fail(*finish_error);
+  spdlog::info("analyzed {} of {} decoded frames", end.frames_processed, end.frames_read);
+  std::fprintf(stderr, "analyzed %llu frames (%llu decoded)%s\n",
+               static_cast<unsigned long long>(end.frames_processed),
+               static_cast<unsigned long long>(end.frames_read),
+               end.reason == EndReason::kReadError ? ", input ended early: see warning" : "");
+  return end_code(end);
+}
+
+int run_eval(const CommonOptions& common, const EvalOptions& options) {
+  std::error_code ec;
+  if (!fs::is_directory(options.dir, ec)) {
+    return fail({ErrorCode::kInputUnreadable, options.dir + ": not a folder"});
+  }
+  auto classifier = load_model(common);
+  if (!classifier) return fail(classifier.error());
+  std::unique_ptr<FaceDetector> detector;
+  if (!options.whole_image) {
+    auto d = load_detector(common);
+    if (!d) return fail(d.error());
+    detector = std::move(d).value();
+  }
+  const ModelSpec& spec = classifier.value()->spec();
+
+  std::vector<std::string> unknown;
+  std::vector<std::pair<std::string, int>> items;  // path, true class
+  for (const auto& entry : fs::directory_iterator(options.dir, ec)) {
+    if (!entry.is_directory()) continue;
+    const std::string name = entry.path().filename().string();
+    const auto it = std::find(spec.labels.begin(), spec.labels.end(), name);
+    if (it == spec.labels.end()) {
+      unknown.push_back(name);
+      continue;
+    }
+    for (const auto& f : fs::directory_iterator(entry.path(), ec)) {
+      if (f.is_regular_file() && is_image_path(f.path().string()))
+        items.emplace_back(f.path().string(), static_cast<int>(it - spec.labels.begin()));
+    }
+  }
+  std::sort(unknown.begin(), unknown.end());
+  std::sort(items.begin(), items.end());
+  for (const std::string& u : unknown)
+    spdlog::warn("folder '{}' matches no model label ({}); skipped", u, fmt::join(spec.labels, ", "));
+  if (items.empty()) {
+    return fail({ErrorCode::kInputUnreadable,
+                 options.dir + ": no images in folders named after the model's labels"});
+  }
+
+  ConfusionMatrix matrix(spec.labels);
+  long unreadable = 0, no_face = 0;
+  ProgressBar progress("eval", static_cast<long>(items.size()));
+  const std::size_t per_face = static_cast<std::size_t>(spec.channels) * spec.height * spec.width;
+  Batch batch;
+  std::vector<int> truths;
+  auto flush = [&]() -> Status {
+    if (batch.n == 0) return std::nullopt;
+    auto probs = classifier.value()->classify(batch);
+    if (!probs) return probs.error();
+    for (int i = 0; i < batch.n; ++i) matrix.add(truths[i], argmax(probs.value()[i]));
+    batch.data.clear();
+    batch.n = 0;
+    truths.clear();
+    return std::nullopt;
+  };
+  batch.c = spec.channels;
+  batch.h = spec.height;
+  batch.w = spec.width;
+  long done = 0;
+  for (const auto& [path, truth] : items) {
+    progress.update(++done);
+    std::string error;
+    cv::Mat image = read_image(path, error);
+    if (image.empty()) {
+      spdlog::warn("{}: {}", path, error);
+      ++unreadable;
+      continue;
+    }
+    Batch one;
+    if (options.whole_image) {
+      one = make_whole_image_batch(image, spec);
+    } else {
+      std::vector<Detection> faces = detector->detect(image);
+      if (faces.empty()) {
+        ++no_face;
+        continue;
+      }
+      const auto largest = std::max_element(faces.begin(), faces.end(), [](const Detection& a, const Detection& b) {
+        return a.box.area() < b.box.area();
+      });
+      one = make_batch(image, {largest->box}, spec);
+    }
+    batch.data.insert(batch.data.end(), one.data.begin(), one.data.begin() + per_face);
+    ++batch.n;
+    truths.push_back(truth);
+    if (batch.n >= options.batch) {
+      if (Status s = flush()) return fail(*s);
+    }
+    if (g_interrupted) return kInterrupted;
+  }
+  if (Status s = flush()) return fail(*s);
+  progress.finish();
+
+  ojson report;
+  report["model"] = spec.name + " " + spec.version;
+  report["dir"] = options.dir;
+  report["whole_image"] = options.whole_image;
+  report["unreadable_images"] = unreadable;
+  report["images_without_face"] = no_face;
+  report["unknown_folders"] = unknown;
+  report.update(matrix.to_json());
+  if (options.json) {
+    std::cout << report.dump(2) << "\n";
+  } else {
+    std::cout << "model             " << spec.name << " " << spec.version << "\n";
+    if (!unknown.empty()) std::cout << "unknown folders   " << fmt::format("{}", fmt::join(unknown, ", ")) << "\n";
+    if (unreadable) std::cout << "unreadable images " << unreadable << "\n";
+    if (!options.whole_image) std::cout << "images w/o face   " << no_face << " (not counted)\n";
+    std::cout << matrix.to_text();
+  }
+  return kOk;
+}
+
+int run_bench(const CommonOptions& common, const BenchOptions& options) {
+  auto source = open_source(options.source, options.live && options.source.rfind("camera", 0) != 0);
+  if (!source) return fail(source.error());
+  auto classifier = load_model(common);
+  if (!classifier) return fail(classifier.error());
+  auto detector = load_detector(common);
+  if (!detector) return fail(detector.error());
+  const SourceInfo info = source.value()->info();
+
+  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(),
+                    pipeline_options(common, options.live ? PipelineMode::kLive : PipelineMode::kFile));
+  const std::vector<std::string> labels = pipeline.model_spec().labels;
+  LatencyStats decode, detect, detect_run, preprocess, infer, annotate_ms, end_to_end;
+  long frames = 0, faces = 0, detections = 0;
+  std::atomic<bool> done{false};
+  SteadyClock::time_point first{}, last{};
+  pipeline.start(
+      [&](FrameResult&& r) {
+        if (frames == 0) first = SteadyClock::now();
+        const auto t = SteadyClock::now();
+        cv::Mat out = annotate(r.frame.image, r.faces, labels);
+        annotate_ms.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count());
+        decode.add(r.times.decode);
+        detect.add(r.times.detect);
+        if (r.times.detected) {
+          detect_run.add(r.times.detect);
+          ++detections;
+        }
+        preprocess.add(r.times.preprocess);
+        infer.add(r.times.infer);
+        end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
+        faces += static_cast<long>(r.faces.size());
+        last = SteadyClock::now();
+        if (options.frames > 0 && ++frames >= options.frames) g_interrupted = true;
+        else if (options.frames <= 0) ++frames;
+      },
+      [&](const PipelineEnd&) { done = true; });
+  const auto start = SteadyClock::now();
+  const PipelineEnd end = wait_interruptible(pipeline, done);
+  const double wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
+
+  auto stage = [](const LatencyStats& s) {
+    return ojson{{"p50_ms", s.percentile(50)}, {"p95_ms", s.percentile(95)}, {"mean_ms", s.mean()}};
+  };
+  ojson j;
+  j["source"] = options.source;
+  j["mode"] = options.live ? "live" : "file";
+  j["source_fps"] = info.fps;
+  j["frame_size"] = {info.size.width, info.size.height};
+  j["device"] = pipeline.device_name();
+  j["model"] = pipeline.model_spec().name;
+  j["detector"] = common.detector;
+  j["detect_width"] = common.detect_width;
+  j["detect_every"] = common.detect_every;
+  j["frames_read"] = end.frames_read;
+  j["frames_processed"] = frames;
+  j["frames_dropped"] = end.frames_dropped;
+  j["detector_runs"] = detections;
+  j["faces"] = faces;
+  j["wall_s"] = wall;
+  j["fps"] = wall > 0 ? frames / wall : 0;
+  j["stages"] = {{"decode", stage(decode)},       {"detect", stage(detect)},
+                 {"detect_when_run", stage(detect_run)}, {"preprocess", stage(preprocess)},
+                 {"infer", stage(infer)},         {"annotate", stage(annotate_ms)},
+                 {"end_to_end", stage(end_to_end)}};
+  std::cout << j.dump(2) << "\n";
+  (void)first;
+  (void)last;
+  if (end.reason == EndReason::kStopped) return kOk;  // stopped at --frames
+  return end_code(end);
+}
+
+int run_live(const CommonOptions& common, const LiveOptions& options) {
+  auto source = open_source(options.source, /*live_pacing=*/true);
+  if (!source) return fail(source.error());
+  auto classifier = load_model(common);
+  if (!classifier) return fail(classifier.error());
+  auto detector = load_detector(common);
+  if (!detector) return fail(detector.error());
+
+  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(),
+                    pipeline_options(common, PipelineMode::kLive));
+  std::unique_ptr<Recorder> recorder;
+  if (!options.record_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(options.record_dir, ec);
+    const std::string base = options.record_dir + "/session";
+    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, options.source);
+    if (!r) return fail(r.error());
+    recorder = std::move(r).value();
+  }
+  const std::vector<std::string> labels = pipeline.model_spec().labels;
+  std::atomic<bool> done{false};
+  Status write_error;
+  long frames = 0;
+  auto window_start = SteadyClock::now();
+  long window_frames = 0;
+  pipeline.start(
+      [&](FrameResult&& r) {
+        ++frames;
+        ++window_frames;
+        const double secs = std::chrono::duration<double>(SteadyClock::now() - window_start).count();
+        if (secs >= 1.0) {
+          std::string faces;
+          for (const TrackedFace& f : r.faces) {
+            faces += fmt::format(" #{}:{}:{:.0f}%", f.id, f.label >= 0 ? labels[f.label] : "?", f.confidence * 100);
+          }
+          std::fprintf(stderr, "%.1f fps, %.0f ms, dropped %llu, faces:%s\n", window_frames / secs, r.times.total,
+                       static_cast<unsigned long long>(r.dropped_so_far), faces.empty() ? " none" : faces.c_str());
+          window_start = SteadyClock::now();
+          window_frames = 0;
+        }
+        if (recorder && !write_error) {
+          write_error = recorder->write(r, annotate(r.frame.image, r.faces, labels));
+          if (write_error) g_interrupted = true;
+        }
+      },
+      [&](const PipelineEnd&) { done = true; });
+  const PipelineEnd end = wait_interruptible(pipeline, done, options.seconds);
+  if (recorder) {
+    Status s = recorder->finish();
+    if (write_error) return fail(*write_error);
+    if (s) return fail(*s);
+  }
+  std::fprintf(stderr, "processed %ld frames, dropped %llu\n", frames,
+               static_cast<unsigned long long>(end.frames_dropped));
+  if (end.reason == EndReason::kStopped && !g_interrupted) return kOk;  // --seconds reached
+  return end_code(end);
+}
+
+}  // namespace emoscope::cli

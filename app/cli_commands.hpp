@@ -1,0 +1,63 @@
+// The subcommands of emoscope-cli. Each returns the process exit code
+// (0 ok, 2 usage, 3 unreadable input, 4 model problem, 5 output not writable,
+// 130 interrupted) and writes results to stdout, diagnostics to the log.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace emoscope::cli {
+
+struct CommonOptions {
+  std::string model;                 // empty = default_model_path()
+  std::string device = "auto";
+  int threads = 0;
+  std::string detector = "haar";
+  std::string detector_model;
+  std::string detector_config;
+  int detect_width = 320;
+  float min_face = 0.08f;
+  int detect_every = 5;
+  double smoothing_ms = 250.0;
+};
+
+struct PredictOptions {
+  std::vector<std::string> inputs;
+  bool whole_image = false;
+};
+
+struct AnalyzeOptions {
+  std::string video;
+  std::string out_video, csv, summary;
+  int every = 1;
+  bool hud = false;
+};
+
+struct EvalOptions {
+  std::string dir;
+  bool whole_image = false;
+  bool json = false;
+  int batch = 64;
+};
+
+struct BenchOptions {
+  std::string source;
+  long frames = 0;  // 0 = whole source
+  bool live = false;
+};
+
+struct LiveOptions {
+  std::string source = "camera";
+  std::string record_dir;
+  double seconds = 0;  // 0 = until Ctrl+C or the source ends
+};
+
+int run_predict(const CommonOptions& common, const PredictOptions& options);
+int run_analyze(const CommonOptions& common, const AnalyzeOptions& options);
+int run_eval(const CommonOptions& common, const EvalOptions& options);
+int run_bench(const CommonOptions& common, const BenchOptions& options);
+int run_live(const CommonOptions& common, const LiveOptions& options);
+
+void install_interrupt_handler();
+
+}  // namespace emoscope::cli

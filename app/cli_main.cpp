@@ -1,0 +1,123 @@
+// emoscope-cli: headless face-emotion analysis. See README.md, "Command line".
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli_commands.hpp"
+#include "emoscope/error.hpp"
+
+namespace {
+
+void add_model_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
+  cmd->add_option("--model", c.model, "TorchScript model with emoscope.json metadata (default: models/happy_sad.pt)");
+  cmd->add_option("--device", c.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--threads", c.threads, "inference threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+}
+
+void add_detector_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
+  cmd->add_option("--detector", c.detector, "face detector: haar, yunet or ssd");
+  cmd->add_option("--detector-model", c.detector_model, "detector model file (Haar XML, YuNet .onnx, SSD .pb)");
+  cmd->add_option("--detector-config", c.detector_config, "SSD .pbtxt (default: beside the .pb)");
+  cmd->add_option("--detect-width", c.detect_width, "detect on frames downscaled to this width (px)")
+      ->check(CLI::Range(64, 4096));
+  cmd->add_option("--min-face", c.min_face, "minimum face size as a fraction of the frame's shorter side")
+      ->check(CLI::Range(0.01, 1.0));
+}
+
+void add_stream_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
+  cmd->add_option("--detect-every", c.detect_every,
+                  "run the detector at least every N frames; boxes are carried between (motion forces a detection)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--smoothing", c.smoothing_ms, "per-face probability smoothing time constant, ms (0 = off)")
+      ->check(CLI::Range(0.0, 10000.0));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace emoscope::cli;
+  CLI::App app{"Emoscope: facial emotions in images, videos and live cameras"};
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  std::string log_file;
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-file", log_file, "also write the log to this file");
+
+  CommonOptions common;
+  PredictOptions predict;
+  auto* p = app.add_subcommand("predict", "Faces and emotions in images; one JSON line per image");
+  add_model_options(p, common);
+  add_detector_options(p, common);
+  p->add_flag("--whole-image", predict.whole_image, "treat each image as one pre-cropped face (FER2013 style)");
+  p->add_option("inputs", predict.inputs, "image files or folders")->required();
+
+  AnalyzeOptions analyze;
+  auto* a = app.add_subcommand("analyze", "Every frame of a video: annotated video, per-face CSV, JSON summary");
+  add_model_options(a, common);
+  add_detector_options(a, common);
+  add_stream_options(a, common);
+  a->add_option("video", analyze.video, "video file")->required();
+  a->add_option("--out-video", analyze.out_video, "annotated video (.mkv recommended: stays playable if killed)");
+  a->add_option("--csv", analyze.csv, "per-frame, per-face CSV");
+  a->add_option("--summary", analyze.summary, "per-face JSON summary");
+  a->add_option("--every", analyze.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
+  a->add_flag("--hud", analyze.hud, "draw FPS/latency/device on the annotated video");
+
+  EvalOptions eval;
+  auto* e = app.add_subcommand("eval", "Accuracy on a folder with one sub-folder per class");
+  add_model_options(e, common);
+  add_detector_options(e, common);
+  e->add_option("dir", eval.dir, "folder of class folders named after the model's labels")->required();
+  e->add_flag("--whole-image", eval.whole_image, "images are pre-cropped faces (FER2013 style)");
+  e->add_flag("--json", eval.json, "print JSON instead of text");
+  e->add_option("--batch", eval.batch, "images per inference batch")->check(CLI::Range(1, 512));
+
+  BenchOptions bench;
+  auto* b = app.add_subcommand("bench", "Speed per stage as JSON (FPS, p50/p95 ms)");
+  add_model_options(b, common);
+  add_detector_options(b, common);
+  add_stream_options(b, common);
+  b->add_option("--source", bench.source, "video file, or camera / camera:N")->required();
+  b->add_option("--frames", bench.frames, "stop after N frames (0 = whole source)")->check(CLI::NonNegativeNumber);
+  b->add_flag("--live", bench.live, "live mode: newest frame only, paced at the source's rate");
+
+  LiveOptions live;
+  auto* l = app.add_subcommand("live", "Live analysis of a camera (or a video played in real time)");
+  add_model_options(l, common);
+  add_detector_options(l, common);
+  add_stream_options(l, common);
+  l->add_option("--source", live.source, "camera, camera:N, /dev/videoN or a video file");
+  l->add_option("--record", live.record_dir, "record annotated video, CSV and summary into this folder");
+  l->add_option("--seconds", live.seconds, "stop after this many seconds (0 = until Ctrl+C)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& err) {
+    const int code = app.exit(err);
+    return code == 0 ? 0 : emoscope::exit_code(emoscope::ErrorCode::kUsage);
+  }
+
+  try {
+    auto console = spdlog::stderr_color_mt("emoscope");
+    if (!log_file.empty()) {
+      console->sinks().push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_file, false));
+    }
+    spdlog::set_default_logger(console);
+    spdlog::set_level(spdlog::level::from_str(log_level));
+  } catch (const spdlog::spdlog_ex& ex) {
+    std::cerr << "error: cannot open log file '" << log_file << "': " << ex.what() << "\n";
+    return emoscope::exit_code(emoscope::ErrorCode::kOutputNotWritable);
+  }
+
+  install_interrupt_handler();
+  if (p->parsed()) return run_predict(common, predict);
+  if (a->parsed()) return run_analyze(common, analyze);
+  if (e->parsed()) return run_eval(common, eval);
+  if (b->parsed()) return run_bench(common, bench);
+  if (l->parsed()) return run_live(common, live);
+  return emoscope::exit_code(emoscope::ErrorCode::kUsage);
+}

@@ -1,0 +1,27 @@
+// ProgressBar: a one-line terminal progress bar with rate and ETA, drawn on
+// stderr only when stderr is a TTY (scripts and logs stay clean). Debian ships
+// no C++ progress-bar library, so this is the few lines we need.
+// Not thread-safe: update from one thread.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace emoscope::cli {
+
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, long total);  // total <= 0: unknown
+  ~ProgressBar();
+  void update(long done);
+  void finish();
+
+ private:
+  std::string label_;
+  long total_;
+  bool enabled_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+}  // namespace emoscope::cli

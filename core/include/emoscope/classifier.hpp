@@ -1,0 +1,45 @@
+// Classifier: an emotion model that turns a preprocessed batch into class
+// probabilities. The model and its metadata are loaded and validated once by
+// load_classifier; classify() runs one batch (softmax applied) and is not
+// thread-safe: call it from one worker thread. LibTorch stays behind this
+// interface (only torch_classifier.cpp includes it).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emoscope/error.hpp"
+#include "emoscope/model_spec.hpp"
+#include "emoscope/preprocess.hpp"
+
+namespace emoscope {
+
+enum class DeviceChoice { kAuto, kCpu, kCuda };
+
+struct ClassifierOptions {
+  DeviceChoice device = DeviceChoice::kAuto;
+  int threads = 0;        // intra-op threads; 0 = all cores
+  bool optimize = true;   // freeze + optimize_for_inference after loading
+};
+
+using Probabilities = std::vector<float>;  // one per label, sums to 1
+
+class Classifier {
+ public:
+  virtual ~Classifier() = default;
+  virtual const ModelSpec& spec() const = 0;
+  virtual Result<std::vector<Probabilities>> classify(const Batch& batch) = 0;
+  virtual std::string device_name() const = 0;  // "cpu" or "cuda:0"
+};
+
+Result<DeviceChoice> parse_device_choice(const std::string& name);
+bool cuda_available();
+Result<std::unique_ptr<Classifier>> load_classifier(const std::string& model_path,
+                                                    const ClassifierOptions& options = {});
+
+// The shipped model to use when none is given: $EMOSCOPE_MODEL, else
+// models/happy_sad.pt next to the install/source tree.
+std::string default_model_path();
+
+}  // namespace emoscope

@@ -1,0 +1,55 @@
+// Error and Result<T>: how every loading/opening call in core reports failure.
+// Exceptions from OpenCV (cv::Exception) and LibTorch (c10::Error) are caught
+// where they enter our code and turned into an Error with one of these codes.
+// The codes double as emoscope-cli exit codes (README, "Exit codes").
+// Value types; thread-safe to copy.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace emoscope {
+
+enum class ErrorCode {
+  kUsage = 2,             // bad option or argument
+  kInputUnreadable = 3,   // image/video/camera missing, corrupt or truncated
+  kModel = 4,             // classifier or detector model missing or invalid
+  kOutputNotWritable = 5, // cannot create or write an output file
+};
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+};
+
+inline int exit_code(ErrorCode code) { return static_cast<int>(code); }
+
+// A value or an Error. Small stand-in for std::expected (C++23).
+template <typename T>
+class Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return std::holds_alternative<T>(state_); }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<T>(state_); }
+  const T& value() const& { return std::get<T>(state_); }
+  T&& value() && { return std::get<T>(std::move(state_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+
+  const Error& error() const { return std::get<Error>(state_); }
+
+ private:
+  std::variant<T, Error> state_;
+};
+
+// Result for operations with no value: empty optional on success.
+using Status = std::optional<Error>;
+
+}  // namespace emoscope

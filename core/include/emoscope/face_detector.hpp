@@ -1,0 +1,80 @@
+// FaceDetector: finds face boxes in a BGR frame.
+// Implementations: Haar cascade (default), YuNet (ONNX), ResNet-10 SSD (TF).
+// Each detects on a copy downscaled to at most `detect_width` pixels wide and
+// maps the boxes back to frame pixels. The minimum face size is a fraction of
+// the frame's shorter side, so it means the same at any resolution.
+// Not thread-safe: use one detector per thread. Loading errors come back from
+// create_face_detector; detect() never throws.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "emoscope/error.hpp"
+
+namespace emoscope {
+
+struct Detection {
+  cv::Rect2f box;      // frame pixels
+  float score = 1.0f;  // detector confidence 0..1 (Haar: 1)
+};
+
+enum class DetectorKind { kHaar, kYuNet, kSsd };
+
+struct DetectorOptions {
+  DetectorKind kind = DetectorKind::kHaar;
+  std::string model_path;          // Haar: cascade XML (empty = opencv-data's); DNN: model file
+  std::string config_path;         // SSD: .pbtxt (empty = model_path with .pbtxt)
+  int detect_width = 320;          // downscale frames wider than this before detecting
+  float min_face_fraction = 0.08f; // minimum face side / frame's shorter side
+  float score_threshold = 0.6f;    // DNN detectors
+  int min_neighbors = 5;
+  double haar_scale_factor = 1.1;  // Haar: step between scanned scales           // Haar: overlapping hits needed (higher = fewer false faces)
+};
+
+class FaceDetector {
+ public:
+  virtual ~FaceDetector() = default;
+  virtual std::vector<Detection> detect(const cv::Mat& bgr) = 0;
+  // Faces whose side lies within [min_side, max_side] pixels of `bgr`, without
+  // downscaling (used to re-find a known face in a small window).
+  virtual std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) = 0;
+  virtual const char* name() const = 0;
+};
+
+// FaceFollower: cheap tracking between full detections. reset() remembers a
+// small grey patch of each detected face (scaled so the face is ~32 px);
+// follow() finds each patch again by normalised cross-correlation in a window
+// around its last position and returns the moved boxes, in the same order. A
+// face that no longer matches keeps its last box until the next detection.
+// Not thread-safe; cost is well under a millisecond per face.
+class FaceFollower {
+ public:
+  FaceFollower();
+  void reset(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxes);
+  std::vector<cv::Rect2f> follow(const cv::Mat& bgr);
+
+ private:
+  static constexpr double kTemplatePixels = 32.0;
+  static constexpr float kSearchReach = 0.35f;  // search this fraction of the face side around it
+  static constexpr double kMinScore = 0.5;
+  struct Followed {
+    cv::Rect2f box;
+    cv::Mat patch;        // grey, at 1/scale
+    double scale = 1.0;
+    cv::Point2f offset;   // patch origin relative to the box (clipped at frame edges)
+  };
+  std::vector<Followed> faces_;
+};
+
+Result<DetectorKind> parse_detector_kind(const std::string& name);
+const char* detector_kind_name(DetectorKind kind);
+Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions& options);
+
+// Default Haar cascade path from Debian's opencv-data.
+std::string default_haar_cascade_path();
+
+}  // namespace emoscope

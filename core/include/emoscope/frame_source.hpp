@@ -1,0 +1,59 @@
+// FrameSource: where frames come from (camera, video file, image file/folder).
+// One reader thread at a time per source (not thread-safe); frames it returns
+// are immutable and safe to share. Errors opening come back as Result errors;
+// each read distinguishes a frame, end of stream, a read error and a lost camera.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "emoscope/error.hpp"
+#include "emoscope/frame.hpp"
+
+namespace emoscope {
+
+enum class ReadStatus {
+  kFrame,        // frame is valid
+  kEndOfStream,  // clean end of a file or folder
+  kReadError,    // a frame could not be decoded (truncated/corrupt file); stop
+  kSourceLost,   // a live camera stopped delivering
+};
+
+struct ReadResult {
+  ReadStatus status = ReadStatus::kEndOfStream;
+  Frame frame;          // valid when status == kFrame
+  std::string message;  // human-readable reason for non-frame outcomes
+};
+
+enum class SourceKind { kCamera, kVideoFile, kImages };
+
+struct SourceInfo {
+  SourceKind kind = SourceKind::kVideoFile;
+  std::string name;        // path or "camera 0"
+  double fps = 0.0;        // nominal frame rate; 0 when unknown (images)
+  long frame_count = -1;   // as the container claims; -1 when unknown
+  cv::Size size;           // frame size in pixels (first frame for images)
+};
+
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  virtual ReadResult read() = 0;
+  virtual const SourceInfo& info() const = 0;
+  // Whether frames arrive in real time (cameras) rather than as fast as read.
+  virtual bool is_live() const { return info().kind == SourceKind::kCamera; }
+};
+
+// Camera by index ("0") or device path ("/dev/video0").
+Result<std::unique_ptr<FrameSource>> open_camera(const std::string& index_or_path);
+Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path);
+// One image file, or every image in a folder (sorted by name; non-images skipped).
+Result<std::unique_ptr<FrameSource>> open_images(const std::string& path);
+// Picks by spec: "camera", "camera:N", "/dev/videoN", a folder, an image or a video.
+// With live_pacing, a video file is played at its nominal rate like a camera
+// (for demos and tests of live mode without a camera).
+Result<std::unique_ptr<FrameSource>> open_source(const std::string& spec, bool live_pacing = false);
+
+bool is_image_path(const std::string& path);
+
+}  // namespace emoscope

@@ -1,0 +1,31 @@
+// ModelSpec: the metadata embedded in an Emoscope model file (emoscope.json),
+// as defined in models/MODEL_SPEC.md. Parsing validates every required field
+// and returns a clear error. Plain value type.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "emoscope/error.hpp"
+
+namespace emoscope {
+
+struct ModelSpec {
+  std::string name;
+  std::string version;
+  std::vector<std::string> labels;
+  int channels = 1;          // 1 = grey, 3 = RGB
+  int height = 48;           // pixels
+  int width = 48;            // pixels
+  std::vector<float> mean;   // per channel, on 0..1 pixels
+  std::vector<float> std;    // per channel, on 0..1 pixels
+  float crop_margin = 0.0f;  // fraction of the box added on each side
+  bool crop_square = true;
+  std::string trained_on;
+  std::string metrics_json;  // the "metrics" object, re-serialised
+  std::string raw_json;      // the whole emoscope.json
+};
+
+Result<ModelSpec> parse_model_spec(const std::string& json_text);
+
+}  // namespace emoscope

@@ -1,0 +1,92 @@
+// Pipeline: frames -> faces -> batched classifier -> tracked, smoothed results.
+// Runs on three threads of its own: capture; detection; classification
+// (preprocess, infer, track, deliver). Detection, the costly stage, overlaps
+// with classifying the previous frame. The caller's thread never blocks on it except in
+// wait()/stop().
+//
+// Modes and overflow policy:
+//  - kLive: capture keeps only the newest frame in a one-slot mailbox; a frame
+//    replaced before detection is dropped and counted. At most one frame is in
+//    each stage.
+//  - kFile: every frame is processed; capture blocks when the bounded queue
+//    (queue_capacity frames) is full (back-pressure), and a slow result sink
+//    slows processing in turn.
+// Results carry the frame they belong to (same seq), so overlays never drift.
+// The sink and end callbacks run on the classification thread; they must not call
+// stop(). stop() may be called from any other thread at any moment.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emoscope/classifier.hpp"
+#include "emoscope/face_detector.hpp"
+#include "emoscope/frame.hpp"
+#include "emoscope/frame_source.hpp"
+#include "emoscope/tracker.hpp"
+
+namespace emoscope {
+
+enum class PipelineMode { kLive, kFile };
+
+struct StageTimes {  // milliseconds
+  double decode = 0, detect = 0, preprocess = 0, infer = 0, total = 0;
+  bool detected = false;  // detection ran on this frame
+};
+
+struct FrameResult {
+  Frame frame;                      // the frame these faces belong to
+  std::vector<TrackedFace> faces;
+  StageTimes times;
+  std::uint64_t dropped_so_far = 0; // live mode
+};
+
+enum class EndReason { kEndOfStream, kReadError, kSourceLost, kStopped, kFailed };
+
+struct PipelineEnd {
+  EndReason reason = EndReason::kEndOfStream;
+  std::string message;
+  std::uint64_t frames_read = 0;
+  std::uint64_t frames_processed = 0;
+  std::uint64_t frames_dropped = 0;
+};
+
+struct PipelineOptions {
+  PipelineMode mode = PipelineMode::kFile;
+  int queue_capacity = 4;        // kFile: frames buffered between capture and processing
+  int detect_every = 5;          // run the detector at least every N frames (1 = every frame)
+  double motion_threshold = 12.0; // mean abs grey difference (0..255) that forces a detection
+  int every = 1;                 // process every Nth frame only (kFile; others are skipped, not dropped)
+  TrackerOptions tracker;
+};
+
+using ResultSink = std::function<void(FrameResult&&)>;
+using EndSink = std::function<void(const PipelineEnd&)>;
+
+class Pipeline {
+ public:
+  Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDetector> detector,
+           std::unique_ptr<Classifier> classifier, PipelineOptions options);
+  ~Pipeline();  // stops and joins
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void start(ResultSink on_result, EndSink on_end = {});
+  void stop();                 // asks both threads to finish, then joins
+  PipelineEnd wait();          // blocks until the stream ends or stop(); returns how it ended
+  std::uint64_t dropped() const;
+  const SourceInfo& source_info() const;
+  const ModelSpec& model_spec() const;
+  std::string device_name() const;
+
+ private:
+  void join();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace emoscope

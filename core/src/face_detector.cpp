@@ -1,0 +1,296 @@
+#include "emoscope/face_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+
+namespace emoscope {
+namespace fs = std::filesystem;
+namespace {
+
+// A frame scaled so its width is at most max_width; `scale` maps back to frame pixels.
+struct Scaled {
+  cv::Mat image;
+  double scale = 1.0;
+};
+
+Scaled downscale(const cv::Mat& bgr, int max_width) {
+  Scaled s;
+  if (max_width > 0 && bgr.cols > max_width) {
+    s.scale = static_cast<double>(bgr.cols) / max_width;
+    cv::resize(bgr, s.image, cv::Size(max_width, static_cast<int>(std::lround(bgr.rows / s.scale))), 0, 0,
+               cv::INTER_AREA);
+  } else {
+    s.image = bgr;
+  }
+  return s;
+}
+
+cv::Rect2f scale_back(const cv::Rect2f& r, double scale, const cv::Size& frame) {
+  cv::Rect2f out(static_cast<float>(r.x * scale), static_cast<float>(r.y * scale),
+                 static_cast<float>(r.width * scale), static_cast<float>(r.height * scale));
+  return out & cv::Rect2f(0, 0, static_cast<float>(frame.width), static_cast<float>(frame.height));
+}
+
+int min_side_pixels(const cv::Mat& image, float fraction) {
+  return std::max(12, static_cast<int>(std::lround(std::min(image.cols, image.rows) * fraction)));
+}
+
+class HaarDetector final : public FaceDetector {
+ public:
+  HaarDetector(cv::CascadeClassifier cascade, DetectorOptions options)
+      : cascade_(std::move(cascade)), options_(std::move(options)) {}
+  const char* name() const override { return "haar"; }
+
+  std::vector<Detection> detect(const cv::Mat& bgr) override {
+    if (bgr.empty()) return {};
+    Scaled s = downscale(bgr, options_.detect_width);
+    std::vector<Detection> out = run(s.image, min_side_pixels(s.image, options_.min_face_fraction), 0);
+    for (Detection& d : out) d.box = scale_back(d.box, s.scale, bgr.size());
+    return out;
+  }
+
+  std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) override {
+    if (bgr.empty()) return {};
+    return run(bgr, min_side, max_side);
+  }
+
+ private:
+  std::vector<Detection> run(const cv::Mat& bgr, int min_side, int max_side) {
+    std::vector<Detection> out;
+    cv::Mat grey;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::equalizeHist(grey, grey);
+    std::vector<cv::Rect> faces;
+    try {
+      cascade_.detectMultiScale(grey, faces, options_.haar_scale_factor, options_.min_neighbors,
+                                cv::CASCADE_SCALE_IMAGE, cv::Size(min_side, min_side), cv::Size(max_side, max_side));
+    } catch (const cv::Exception&) {
+      return out;
+    }
+    for (const cv::Rect& f : faces) out.push_back({cv::Rect2f(f), 1.0f});
+    return out;
+  }
+
+ public:
+
+ private:
+  cv::CascadeClassifier cascade_;
+  DetectorOptions options_;
+};
+
+class YuNetDetector final : public FaceDetector {
+ public:
+  YuNetDetector(cv::Ptr<cv::FaceDetectorYN> net, DetectorOptions options)
+      : net_(std::move(net)), options_(std::move(options)) {}
+  const char* name() const override { return "yunet"; }
+
+  std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) override {
+    std::vector<Detection> out;
+    for (const Detection& d : detect(bgr)) {
+      const float side = std::max(d.box.width, d.box.height);
+      if (side >= min_side && (max_side <= 0 || side <= max_side)) out.push_back(d);
+    }
+    return out;
+  }
+
+  std::vector<Detection> detect(const cv::Mat& bgr) override {
+    std::vector<Detection> out;
+    if (bgr.empty()) return out;
+    Scaled s = downscale(bgr, options_.detect_width);
+    cv::Mat faces;
+    try {
+      if (s.image.size() != input_size_) {
+        input_size_ = s.image.size();
+        net_->setInputSize(input_size_);
+      }
+      net_->detect(s.image, faces);
+    } catch (const cv::Exception&) {
+      return out;
+    }
+    const float min_side = static_cast<float>(min_side_pixels(s.image, options_.min_face_fraction));
+    for (int i = 0; i < faces.rows; ++i) {
+      const float* row = faces.ptr<float>(i);
+      if (row[14] < options_.score_threshold || row[2] < min_side) continue;
+      out.push_back({scale_back(cv::Rect2f(row[0], row[1], row[2], row[3]), s.scale, bgr.size()), row[14]});
+    }
+    return out;
+  }
+
+ private:
+  cv::Ptr<cv::FaceDetectorYN> net_;
+  DetectorOptions options_;
+  cv::Size input_size_;
+};
+
+class SsdDetector final : public FaceDetector {
+ public:
+  SsdDetector(cv::dnn::Net net, DetectorOptions options) : net_(std::move(net)), options_(std::move(options)) {}
+  const char* name() const override { return "ssd"; }
+
+  std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) override {
+    std::vector<Detection> out;
+    for (const Detection& d : detect(bgr)) {
+      const float side = std::max(d.box.width, d.box.height);
+      if (side >= min_side && (max_side <= 0 || side <= max_side)) out.push_back(d);
+    }
+    return out;
+  }
+
+  std::vector<Detection> detect(const cv::Mat& bgr) override {
+    std::vector<Detection> out;
+    if (bgr.empty()) return out;
+    cv::Mat result;
+    try {
+      cv::Mat blob = cv::dnn::blobFromImage(bgr, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123), false, false);
+      net_.setInput(blob);
+      result = net_.forward();
+    } catch (const cv::Exception&) {
+      return out;
+    }
+    const cv::Mat rows(result.size[2], result.size[3], CV_32F, result.ptr<float>());
+    const float min_side = static_cast<float>(min_side_pixels(bgr, options_.min_face_fraction));
+    for (int i = 0; i < rows.rows; ++i) {
+      const float* r = rows.ptr<float>(i);
+      if (r[2] < options_.score_threshold) continue;
+      cv::Rect2f box(r[3] * bgr.cols, r[4] * bgr.rows, (r[5] - r[3]) * bgr.cols, (r[6] - r[4]) * bgr.rows);
+      box &= cv::Rect2f(0, 0, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
+      if (box.width < min_side || box.height < min_side) continue;
+      out.push_back({box, r[2]});
+    }
+    return out;
+  }
+
+ private:
+  cv::dnn::Net net_;
+  DetectorOptions options_;
+};
+
+Error model_error(const std::string& what) { return {ErrorCode::kModel, what}; }
+
+}  // namespace
+
+FaceFollower::FaceFollower() = default;
+
+void FaceFollower::reset(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxes) {
+  cv::Mat grey;
+  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  faces_.clear();
+  const cv::Rect2f frame(0, 0, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
+  for (const cv::Rect2f& box : boxes) {
+    Followed f;
+    f.box = box;
+    f.scale = std::max(1.0, static_cast<double>(box.width) / kTemplatePixels);
+    const cv::Rect inside = cv::Rect(box & frame);
+    if (inside.width >= 8 && inside.height >= 8) {
+      cv::resize(grey(inside), f.patch, cv::Size(), 1.0 / f.scale, 1.0 / f.scale, cv::INTER_AREA);
+      f.offset = cv::Point2f(inside.x - box.x, inside.y - box.y);
+    }
+    faces_.push_back(std::move(f));
+  }
+}
+
+std::vector<cv::Rect2f> FaceFollower::follow(const cv::Mat& bgr) {
+  cv::Mat grey;
+  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  const cv::Rect2f frame(0, 0, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
+  std::vector<cv::Rect2f> out;
+  for (Followed& f : faces_) {
+    if (f.patch.empty()) {
+      out.push_back(f.box);
+      continue;
+    }
+    const float reach = std::max(f.box.width, f.box.height) * kSearchReach;
+    const cv::Rect2f wanted(f.box.x + f.offset.x - reach, f.box.y + f.offset.y - reach,
+                            f.patch.cols * static_cast<float>(f.scale) + 2 * reach,
+                            f.patch.rows * static_cast<float>(f.scale) + 2 * reach);
+    const cv::Rect window = cv::Rect(wanted & frame);
+    cv::Mat area;
+    if (window.width > 0 && window.height > 0)
+      cv::resize(grey(window), area, cv::Size(), 1.0 / f.scale, 1.0 / f.scale, cv::INTER_AREA);
+    if (area.cols <= f.patch.cols || area.rows <= f.patch.rows) {
+      out.push_back(f.box);
+      continue;
+    }
+    cv::Mat score;
+    cv::matchTemplate(area, f.patch, score, cv::TM_CCOEFF_NORMED);
+    double best = 0;
+    cv::Point at;
+    cv::minMaxLoc(score, nullptr, &best, nullptr, &at);
+    if (best >= kMinScore) {
+      const float px = window.x + at.x * static_cast<float>(f.scale) - f.offset.x;
+      const float py = window.y + at.y * static_cast<float>(f.scale) - f.offset.y;
+      f.box = cv::Rect2f(px, py, f.box.width, f.box.height);
+    }
+    out.push_back(f.box);
+  }
+  return out;
+}
+
+std::string default_haar_cascade_path() {
+  for (const char* p : {"/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml",
+                        "/usr/local/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"}) {
+    std::error_code ec;
+    if (fs::exists(p, ec)) return p;
+  }
+  return "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+}
+
+Result<DetectorKind> parse_detector_kind(const std::string& name) {
+  if (name == "haar") return DetectorKind::kHaar;
+  if (name == "yunet") return DetectorKind::kYuNet;
+  if (name == "ssd") return DetectorKind::kSsd;
+  return Error{ErrorCode::kUsage, "unknown detector '" + name + "' (use haar, yunet or ssd)"};
+}
+
+const char* detector_kind_name(DetectorKind kind) {
+  switch (kind) {
+    case DetectorKind::kHaar: return "haar";
+    case DetectorKind::kYuNet: return "yunet";
+    case DetectorKind::kSsd: return "ssd";
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions& options) {
+  std::error_code ec;
+  const std::string kind = detector_kind_name(options.kind);
+  std::string model = options.model_path;
+  if (options.kind == DetectorKind::kHaar && model.empty()) model = default_haar_cascade_path();
+  if (model.empty()) return model_error(kind + " detector needs a model file (--detector-model)");
+  if (!fs::is_regular_file(model, ec)) return model_error(kind + " detector model '" + model + "': file not found");
+
+  try {
+    switch (options.kind) {
+      case DetectorKind::kHaar: {
+        cv::CascadeClassifier cascade;
+        if (!cascade.load(model) || cascade.empty())
+          return model_error("haar cascade '" + model + "': not a valid cascade XML");
+        return std::unique_ptr<FaceDetector>(std::make_unique<HaarDetector>(std::move(cascade), options));
+      }
+      case DetectorKind::kYuNet: {
+        cv::Ptr<cv::FaceDetectorYN> net = cv::FaceDetectorYN::create(model, "", {320, 320}, options.score_threshold, 0.3f, 5000);
+        if (!net) return model_error("yunet model '" + model + "': cannot be loaded");
+        return std::unique_ptr<FaceDetector>(std::make_unique<YuNetDetector>(std::move(net), options));
+      }
+      case DetectorKind::kSsd: {
+        std::string config = options.config_path;
+        if (config.empty()) config = fs::path(model).replace_extension(".pbtxt").string();
+        if (!fs::is_regular_file(config, ec))
+          return model_error("ssd detector config '" + config + "': file not found (--detector-config)");
+        cv::dnn::Net net = cv::dnn::readNetFromTensorflow(model, config);
+        if (net.empty()) return model_error("ssd model '" + model + "': cannot be loaded");
+        return std::unique_ptr<FaceDetector>(std::make_unique<SsdDetector>(std::move(net), options));
+      }
+    }
+  } catch (const cv::Exception& e) {
+    return model_error(kind + " detector model '" + model + "': " + e.what());
+  }
+  return model_error("unknown detector");
+}
+
+}  // namespace emoscope

@@ -1,0 +1,79 @@
+#include "emoscope/model_spec.hpp"
+#include "emoscope/classifier.hpp"
+
+#include <cstdlib>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace emoscope {
+namespace {
+
+Error spec_error(const std::string& what) {
+  return {ErrorCode::kModel, "model metadata (emoscope.json): " + what};
+}
+
+}  // namespace
+
+Result<ModelSpec> parse_model_spec(const std::string& json_text) {
+  using nlohmann::json;
+  json j;
+  try {
+    j = json::parse(json_text);
+  } catch (const json::exception& e) {
+    return spec_error(std::string("not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) return spec_error("top level is not an object");
+
+  ModelSpec spec;
+  spec.raw_json = json_text;
+  try {
+    for (const char* key : {"name", "version", "labels", "input", "crop"}) {
+      if (!j.contains(key)) return spec_error(std::string("missing required field \"") + key + "\"");
+    }
+    spec.name = j.at("name").get<std::string>();
+    spec.version = j.at("version").is_string() ? j.at("version").get<std::string>()
+                                               : j.at("version").dump();
+    spec.labels = j.at("labels").get<std::vector<std::string>>();
+    if (spec.labels.empty()) return spec_error("\"labels\" is empty");
+    std::set<std::string> unique(spec.labels.begin(), spec.labels.end());
+    if (unique.size() != spec.labels.size()) return spec_error("\"labels\" has duplicates");
+
+    const json& input = j.at("input");
+    spec.channels = input.at("channels").get<int>();
+    spec.height = input.at("height").get<int>();
+    spec.width = input.at("width").get<int>();
+    spec.mean = input.at("mean").get<std::vector<float>>();
+    spec.std = input.at("std").get<std::vector<float>>();
+    if (spec.channels != 1 && spec.channels != 3)
+      return spec_error("input.channels must be 1 or 3, got " + std::to_string(spec.channels));
+    if (spec.height < 8 || spec.height > 512 || spec.width < 8 || spec.width > 512)
+      return spec_error("input.height/width must be 8..512");
+    if (static_cast<int>(spec.mean.size()) != spec.channels ||
+        static_cast<int>(spec.std.size()) != spec.channels)
+      return spec_error("input.mean and input.std need one value per channel");
+    for (float s : spec.std)
+      if (!(s > 0.0f)) return spec_error("input.std values must be > 0");
+
+    const json& crop = j.at("crop");
+    spec.crop_margin = crop.at("margin").get<float>();
+    spec.crop_square = crop.at("square").get<bool>();
+    if (spec.crop_margin < 0.0f || spec.crop_margin > 1.0f)
+      return spec_error("crop.margin must be within 0..1");
+
+    if (j.contains("trained_on")) spec.trained_on = j.at("trained_on").is_string()
+                                                        ? j.at("trained_on").get<std::string>()
+                                                        : j.at("trained_on").dump();
+    if (j.contains("metrics")) spec.metrics_json = j.at("metrics").dump();
+  } catch (const json::exception& e) {
+    return spec_error(std::string("bad field: ") + e.what());
+  }
+  return spec;
+}
+
+std::string default_model_path() {
+  if (const char* env = std::getenv("EMOSCOPE_MODEL"); env && *env) return env;
+  return std::string(EMOSCOPE_SOURCE_DIR) + "/models/happy_sad.pt";
+}
+
+}  // namespace emoscope

@@ -1,0 +1,261 @@
+#include "emoscope/pipeline.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
+
+#include "emoscope/bounded_queue.hpp"
+#include "emoscope/preprocess.hpp"
+
+namespace emoscope {
+namespace {
+
+double ms_since(SteadyClock::time_point start) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+}
+
+struct Captured {
+  Frame frame;
+  double decode_ms = 0;
+};
+
+struct Detected {
+  Frame frame;
+  std::vector<cv::Rect2f> boxes;
+  StageTimes times;
+};
+
+// Small grey thumbnail used to notice motion between detections.
+cv::Mat motion_thumbnail(const cv::Mat& bgr) {
+  cv::Mat small, grey;
+  cv::resize(bgr, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
+  cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
+  return grey;
+}
+
+}  // namespace
+
+struct Pipeline::Impl {
+  std::unique_ptr<FrameSource> source;
+  std::unique_ptr<FaceDetector> detector;
+  std::unique_ptr<Classifier> classifier;
+  PipelineOptions options;
+  Tracker tracker;
+
+  ResultSink on_result;
+  EndSink on_end;
+
+  // capture -> detect. kLive: one slot, drop-oldest (only the newest frame
+  // waits). kFile: queue_capacity frames, blocking (back-pressure).
+  std::unique_ptr<BoundedQueue<Captured>> frames;
+  // detect -> classify: two slots, blocking in both modes, so a slow
+  // classifier stalls detection, which then drops (kLive) or blocks (kFile).
+  BoundedQueue<Detected> detected{2, OverflowPolicy::kBlock};
+
+  std::atomic<bool> stop_requested{false};
+  std::mutex mutex;  // guards end, capture_done, finished, frames_read
+  std::condition_variable changed;
+  bool capture_done = false;
+  bool finished = false;
+  PipelineEnd end;
+  std::uint64_t frames_read = 0;
+
+  std::thread capture_thread, detect_thread, classify_thread;
+
+  // Detect-thread state: detection runs every detect_every frames, or sooner
+  // when the picture changes; boxes are carried over in between.
+  int frames_since_detection = 0;
+  cv::Mat last_detection_thumb;
+  std::vector<cv::Rect2f> last_boxes;
+  FaceFollower follower;
+
+  void request_stop() {
+    stop_requested = true;
+    frames->close();
+    detected.close();
+  }
+
+  void capture_loop() {
+    const int every = options.mode == PipelineMode::kFile ? std::max(1, options.every) : 1;
+    EndReason reason = EndReason::kEndOfStream;
+    std::string message;
+    std::uint64_t index = 0;
+    while (true) {
+      if (stop_requested) { reason = EndReason::kStopped; break; }
+      const auto start = SteadyClock::now();
+      ReadResult r = source->read();
+      if (r.status != ReadStatus::kFrame) {
+        reason = r.status == ReadStatus::kEndOfStream ? EndReason::kEndOfStream
+                 : r.status == ReadStatus::kReadError ? EndReason::kReadError
+                                                      : EndReason::kSourceLost;
+        message = r.message;
+        break;
+      }
+      const double decode_ms = ms_since(start);
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++frames_read;
+      }
+      if ((index++ % every) != 0) continue;
+      if (!frames->push({std::move(r.frame), decode_ms})) { reason = EndReason::kStopped; break; }
+    }
+    frames->close();  // the detect thread drains what is queued, then ends
+    std::lock_guard<std::mutex> lock(mutex);
+    capture_done = true;
+    end.reason = reason;
+    end.message = message;
+    changed.notify_all();
+  }
+
+  bool should_detect(const cv::Mat& image) {
+    if (frames_since_detection + 1 >= std::max(1, options.detect_every) || last_detection_thumb.empty()) {
+      return true;
+    }
+    if (options.motion_threshold > 0) {
+      cv::Mat diff;
+      cv::absdiff(motion_thumbnail(image), last_detection_thumb, diff);
+      if (cv::mean(diff)[0] > options.motion_threshold) return true;
+    }
+    return false;
+  }
+
+  void detect_loop() {
+    while (std::optional<Captured> item = frames->pop()) {
+      if (stop_requested) break;
+      Detected d;
+      d.frame = std::move(item->frame);
+      d.times.decode = item->decode_ms;
+      const auto t = SteadyClock::now();
+      if (should_detect(d.frame.image)) {
+        last_boxes.clear();
+        for (const Detection& det : detector->detect(d.frame.image)) last_boxes.push_back(det.box);
+        d.times.detected = true;
+        frames_since_detection = 0;
+        if (options.detect_every > 1) follower.reset(d.frame.image, last_boxes);
+        if (options.detect_every > 1) last_detection_thumb = motion_thumbnail(d.frame.image);
+      } else {
+        ++frames_since_detection;
+        last_boxes = follower.follow(d.frame.image);
+      }
+      d.boxes = last_boxes;
+      d.times.detect = ms_since(t);
+      if (!detected.push(std::move(d))) break;
+    }
+    detected.close();
+  }
+
+  // Returns an error message on classifier failure.
+  std::optional<std::string> classify(Detected&& item) {
+    FrameResult result;
+    result.frame = std::move(item.frame);
+    result.times = item.times;
+
+    auto t = SteadyClock::now();
+    const Batch batch = make_batch(result.frame.image, item.boxes, classifier->spec());
+    result.times.preprocess = ms_since(t);
+
+    t = SteadyClock::now();
+    Result<std::vector<Probabilities>> probs = classifier->classify(batch);
+    result.times.infer = ms_since(t);
+    if (!probs) return probs.error().message;
+
+    result.faces = tracker.update(item.boxes, probs.value(), result.frame.pos_ms);
+    for (TrackedFace& f : result.faces) f.detected = result.times.detected;
+    result.times.total = ms_since(result.frame.captured);
+    result.dropped_so_far = frames->dropped();
+    if (on_result) on_result(std::move(result));
+    return std::nullopt;
+  }
+
+  void classify_loop() {
+    std::uint64_t processed = 0;
+    std::optional<std::string> failure;
+    while (std::optional<Detected> item = detected.pop()) {
+      if (stop_requested) break;
+      failure = classify(std::move(*item));
+      if (failure) {
+        request_stop();
+        break;
+      }
+      ++processed;
+    }
+    PipelineEnd final_end;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait(lock, [&] { return capture_done; });
+      if (failure) {
+        end.reason = EndReason::kFailed;
+        end.message = *failure;
+      } else if (stop_requested) {
+        end.reason = EndReason::kStopped;
+      }
+      end.frames_read = frames_read;
+      end.frames_processed = processed;
+      end.frames_dropped = frames->dropped();
+      final_end = end;
+    }
+    if (on_end) on_end(final_end);
+    std::lock_guard<std::mutex> lock(mutex);
+    finished = true;
+    changed.notify_all();
+  }
+};
+
+Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDetector> detector,
+                   std::unique_ptr<Classifier> classifier, PipelineOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->source = std::move(source);
+  impl_->detector = std::move(detector);
+  impl_->classifier = std::move(classifier);
+  impl_->options = options;
+  impl_->tracker = Tracker(options.tracker);
+  if (options.mode == PipelineMode::kLive) {
+    impl_->frames = std::make_unique<BoundedQueue<Captured>>(1, OverflowPolicy::kDropOldest);
+  } else {
+    impl_->frames = std::make_unique<BoundedQueue<Captured>>(std::max(1, options.queue_capacity),
+                                                             OverflowPolicy::kBlock);
+  }
+}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::start(ResultSink on_result, EndSink on_end) {
+  impl_->on_result = std::move(on_result);
+  impl_->on_end = std::move(on_end);
+  impl_->capture_thread = std::thread([this] { impl_->capture_loop(); });
+  impl_->detect_thread = std::thread([this] { impl_->detect_loop(); });
+  impl_->classify_thread = std::thread([this] { impl_->classify_loop(); });
+}
+
+void Pipeline::stop() {
+  impl_->request_stop();
+  join();
+}
+
+void Pipeline::join() {
+  for (std::thread* t : {&impl_->capture_thread, &impl_->detect_thread, &impl_->classify_thread}) {
+    if (t->joinable()) t->join();
+  }
+}
+
+PipelineEnd Pipeline::wait() {
+  {
+    std::unique_lock<std::mutex> lock(impl_->mutex);
+    impl_->changed.wait(lock, [&] { return impl_->finished || !impl_->classify_thread.joinable(); });
+  }
+  join();
+  return impl_->end;
+}
+
+std::uint64_t Pipeline::dropped() const { return impl_->frames->dropped(); }
+
+const SourceInfo& Pipeline::source_info() const { return impl_->source->info(); }
+const ModelSpec& Pipeline::model_spec() const { return impl_->classifier->spec(); }
+std::string Pipeline::device_name() const { return impl_->classifier->device_name(); }
+
+}  // namespace emoscope

@@ -1,0 +1,108 @@
+#include "emoscope/preprocess.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace emoscope {
+
+cv::Rect crop_rect(const cv::Rect2f& box, float margin, bool square) {
+  const double cx = box.x + box.width / 2.0;
+  const double cy = box.y + box.height / 2.0;
+  double cw = box.width * (1.0 + 2.0 * margin);
+  double ch = box.height * (1.0 + 2.0 * margin);
+  if (square) cw = ch = std::max(cw, ch);
+  const int x0 = static_cast<int>(std::lround(cx - cw / 2.0));
+  const int y0 = static_cast<int>(std::lround(cy - ch / 2.0));
+  const int w = std::max(1, static_cast<int>(std::lround(cw)));
+  const int h = std::max(1, static_cast<int>(std::lround(ch)));
+  return {x0, y0, w, h};
+}
+
+namespace {
+
+// The crop with pixels outside the frame replicated from the nearest edge.
+cv::Mat crop_replicate(const cv::Mat& image, const cv::Rect& crop) {
+  const cv::Rect inside = crop & cv::Rect(0, 0, image.cols, image.rows);
+  if (inside == crop) return image(crop);
+  if (inside.empty()) {
+    // Entirely outside: replicate the nearest edge pixel.
+    const int x = std::clamp(crop.x, 0, image.cols - 1);
+    const int y = std::clamp(crop.y, 0, image.rows - 1);
+    cv::Mat one = image(cv::Rect(x, y, 1, 1));
+    cv::Mat out;
+    cv::copyMakeBorder(one, out, 0, crop.height - 1, 0, crop.width - 1, cv::BORDER_REPLICATE);
+    return out;
+  }
+  cv::Mat out;
+  cv::copyMakeBorder(image(inside), out, inside.y - crop.y, crop.br().y - inside.br().y,
+                     inside.x - crop.x, crop.br().x - inside.br().x, cv::BORDER_REPLICATE);
+  return out;
+}
+
+cv::Mat to_model_colour(const cv::Mat& crop, int channels) {
+  cv::Mat out;
+  if (channels == 1) {
+    if (crop.channels() == 1) return crop;
+    cv::cvtColor(crop, out, crop.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+  } else {
+    cv::Mat bgr = crop;
+    if (crop.channels() == 1) cv::cvtColor(crop, bgr, cv::COLOR_GRAY2BGR);
+    if (crop.channels() == 4) cv::cvtColor(crop, bgr, cv::COLOR_BGRA2BGR);
+    cv::cvtColor(bgr, out, cv::COLOR_BGR2RGB);
+  }
+  return out;
+}
+
+}  // namespace
+
+void preprocess_face(const cv::Mat& bgr, const cv::Rect& crop, const ModelSpec& spec, float* out) {
+  const cv::Mat coloured = to_model_colour(crop_replicate(bgr, crop), spec.channels);
+  cv::Mat resized;
+  const bool shrink = coloured.cols > spec.width && coloured.rows > spec.height;
+  if (coloured.cols == spec.width && coloured.rows == spec.height) {
+    resized = coloured;
+  } else {
+    cv::resize(coloured, resized, cv::Size(spec.width, spec.height), 0, 0,
+               shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+  }
+  const int plane = spec.width * spec.height;
+  for (int y = 0; y < spec.height; ++y) {
+    const std::uint8_t* row = resized.ptr<std::uint8_t>(y);
+    for (int x = 0; x < spec.width; ++x) {
+      for (int c = 0; c < spec.channels; ++c) {
+        const float v = row[x * spec.channels + c] / 255.0f;
+        out[c * plane + y * spec.width + x] = (v - spec.mean[c]) / spec.std[c];
+      }
+    }
+  }
+}
+
+Batch make_batch(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxes, const ModelSpec& spec) {
+  Batch batch;
+  batch.n = static_cast<int>(boxes.size());
+  batch.c = spec.channels;
+  batch.h = spec.height;
+  batch.w = spec.width;
+  const std::size_t per_face = static_cast<std::size_t>(batch.c) * batch.h * batch.w;
+  batch.data.resize(per_face * boxes.size());
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    preprocess_face(bgr, crop_rect(boxes[i], spec.crop_margin, spec.crop_square), spec,
+                    batch.data.data() + i * per_face);
+  }
+  return batch;
+}
+
+Batch make_whole_image_batch(const cv::Mat& bgr, const ModelSpec& spec) {
+  Batch batch;
+  batch.n = 1;
+  batch.c = spec.channels;
+  batch.h = spec.height;
+  batch.w = spec.width;
+  batch.data.resize(static_cast<std::size_t>(batch.c) * batch.h * batch.w);
+  preprocess_face(bgr, cv::Rect(0, 0, bgr.cols, bgr.rows), spec, batch.data.data());
+  return batch;
+}
+
+}  // namespace emoscope
