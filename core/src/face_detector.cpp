@@ -172,6 +172,18 @@ class SsdDetector final : public FaceDetector {
 
 Error model_error(const std::string& what) { return {ErrorCode::kModel, what}; }
 
+// The .pbtxt beside an SSD .pb: same stem, or the only .pbtxt in that folder
+// (OpenCV ships opencv_face_detector.pbtxt beside opencv_face_detector_uint8.pb).
+std::string find_ssd_config(const std::string& model) {
+  const fs::path same = fs::path(model).replace_extension(".pbtxt");
+  std::error_code ec;
+  if (fs::is_regular_file(same, ec)) return same.string();
+  std::vector<fs::path> found;
+  for (const auto& e : fs::directory_iterator(fs::path(model).parent_path(), ec))
+    if (e.path().extension() == ".pbtxt") found.push_back(e.path());
+  return found.size() == 1 ? found[0].string() : same.string();
+}
+
 }  // namespace
 
 FaceFollower::FaceFollower() = default;
@@ -279,7 +291,7 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
       }
       case DetectorKind::kSsd: {
         std::string config = options.config_path;
-        if (config.empty()) config = fs::path(model).replace_extension(".pbtxt").string();
+        if (config.empty()) config = find_ssd_config(model);
         if (!fs::is_regular_file(config, ec))
           return model_error("ssd detector config '" + config + "': file not found (--detector-config)");
         cv::dnn::Net net = cv::dnn::readNetFromTensorflow(model, config);

@@ -76,7 +76,12 @@ class CaptureSource : public FrameSource {
     if (info_.kind == SourceKind::kCamera) {
       pos_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - opened_).count();
     } else {
-      pos_ms = info_.fps > 0 ? delivered_ * 1000.0 / info_.fps : cap_.get(cv::CAP_PROP_POS_MSEC);
+      // The decoder's timestamp, unless it is missing or goes backwards (some
+      // files report 0 for their last frames): then one nominal frame on.
+      const double step = info_.fps > 0 ? 1000.0 / info_.fps : 40.0;
+      pos_ms = cap_.get(cv::CAP_PROP_POS_MSEC);
+      if (delivered_ > 0 && !(pos_ms > last_pos_ms_)) pos_ms = last_pos_ms_ + step;
+      last_pos_ms_ = pos_ms;
       if (live_pacing_ && info_.fps > 0) {
         std::this_thread::sleep_until(opened_ + std::chrono::microseconds(static_cast<long long>(pos_ms * 1000)));
       }
@@ -95,6 +100,7 @@ class CaptureSource : public FrameSource {
   SteadyClock::time_point opened_;
   Stamper stamper_;
   long delivered_ = 0;
+  double last_pos_ms_ = 0.0;
 };
 
 class ImageSource : public FrameSource {

@@ -53,9 +53,10 @@ struct Pipeline::Impl {
   // capture -> detect. kLive: one slot, drop-oldest (only the newest frame
   // waits). kFile: queue_capacity frames, blocking (back-pressure).
   std::unique_ptr<BoundedQueue<Captured>> frames;
-  // detect -> classify: two slots, blocking in both modes, so a slow
-  // classifier stalls detection, which then drops (kLive) or blocks (kFile).
-  BoundedQueue<Detected> detected{2, OverflowPolicy::kBlock};
+  // detect -> classify: blocking in both modes (one slot in kLive to keep
+  // latency low, two in kFile), so a slow classifier stalls detection, which
+  // then drops (kLive) or blocks (kFile).
+  std::unique_ptr<BoundedQueue<Detected>> detected;
 
   std::atomic<bool> stop_requested{false};
   std::mutex mutex;  // guards end, capture_done, finished, frames_read
@@ -77,7 +78,7 @@ struct Pipeline::Impl {
   void request_stop() {
     stop_requested = true;
     frames->close();
-    detected.close();
+    detected->close();
   }
 
   void capture_loop() {
@@ -144,9 +145,9 @@ struct Pipeline::Impl {
       }
       d.boxes = last_boxes;
       d.times.detect = ms_since(t);
-      if (!detected.push(std::move(d))) break;
+      if (!detected->push(std::move(d))) break;
     }
-    detected.close();
+    detected->close();
   }
 
   // Returns an error message on classifier failure.
@@ -175,7 +176,7 @@ struct Pipeline::Impl {
   void classify_loop() {
     std::uint64_t processed = 0;
     std::optional<std::string> failure;
-    while (std::optional<Detected> item = detected.pop()) {
+    while (std::optional<Detected> item = detected->pop()) {
       if (stop_requested) break;
       failure = classify(std::move(*item));
       if (failure) {
@@ -214,7 +215,9 @@ Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDete
   impl_->classifier = std::move(classifier);
   impl_->options = options;
   impl_->tracker = Tracker(options.tracker);
-  if (options.mode == PipelineMode::kLive) {
+  const bool live = options.mode == PipelineMode::kLive;
+  impl_->detected = std::make_unique<BoundedQueue<Detected>>(live ? 1 : 2, OverflowPolicy::kBlock);
+  if (live) {
     impl_->frames = std::make_unique<BoundedQueue<Captured>>(1, OverflowPolicy::kDropOldest);
   } else {
     impl_->frames = std::make_unique<BoundedQueue<Captured>>(std::max(1, options.queue_capacity),

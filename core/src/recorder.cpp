@@ -34,7 +34,8 @@ Status create_private_file(const std::string& path) {
   if (!parent.empty() && !fs::is_directory(parent, ec)) return not_writable(path, "folder does not exist");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return not_writable(path, std::strerror(errno));
-  ::fchmod(fd, 0600);  // an existing file keeps its old mode otherwise
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, 0600);  // an existing file keeps its old mode otherwise
   ::close(fd);
   return std::nullopt;
 }

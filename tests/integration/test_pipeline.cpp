@@ -1,0 +1,226 @@
+// The pipeline end to end on real video files: file mode (every frame, in
+// order, back-pressure), live mode (newest frame only, drops counted), stable
+// IDs, clean shutdown at any moment, and classifier failures.
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "emoscope/pipeline.hpp"
+#include "test_support.hpp"
+
+using namespace emoscope;
+
+namespace {
+
+// Stands in for the model where timing matters: fixed delay, fixed output.
+class StubClassifier final : public Classifier {
+ public:
+  explicit StubClassifier(std::chrono::milliseconds delay, bool fail = false) : delay_(delay), fail_(fail) {
+    spec_.name = "stub";
+    spec_.labels = {"happy", "sad"};
+    spec_.mean = {0.5f};
+    spec_.std = {0.25f};
+  }
+  const ModelSpec& spec() const override { return spec_; }
+  std::string device_name() const override { return "stub"; }
+  Result<std::vector<Probabilities>> classify(const Batch& batch) override {
+    std::this_thread::sleep_for(delay_);
+    if (fail_) return Error{ErrorCode::kModel, "stub failure"};
+    return std::vector<Probabilities>(batch.n, Probabilities{0.7f, 0.3f});
+  }
+
+ private:
+  ModelSpec spec_;
+  std::chrono::milliseconds delay_;
+  bool fail_;
+};
+
+std::unique_ptr<Pipeline> make_pipeline(const std::string& video, PipelineOptions options,
+                                        std::unique_ptr<Classifier> classifier = nullptr, bool live_pacing = false) {
+  auto source = open_source(test::shared_path("videos/" + video), live_pacing);
+  REQUIRE(source.ok());
+  auto detector = create_face_detector({});
+  REQUIRE(detector.ok());
+  if (!classifier) {
+    auto c = load_classifier(test::test_model("tiny.pt"), {DeviceChoice::kCpu, 1, true});
+    REQUIRE(c.ok());
+    classifier = std::move(c).value();
+  }
+  return std::make_unique<Pipeline>(std::move(source).value(), std::move(detector).value(), std::move(classifier),
+                                    options);
+}
+
+struct Collected {
+  std::mutex mutex;
+  std::vector<FrameResult> results;
+};
+
+// Share of faces that overlap a face in the previous frame and keep its ID.
+double id_stability(const std::vector<FrameResult>& results) {
+  long kept = 0, continued = 0;
+  for (std::size_t i = 1; i < results.size(); ++i) {
+    for (const TrackedFace& f : results[i].faces) {
+      for (const TrackedFace& p : results[i - 1].faces) {
+        if (iou(f.box, p.box) > 0.3f) {
+          ++continued;
+          if (f.id == p.id) ++kept;
+          break;
+        }
+      }
+    }
+  }
+  return continued > 0 ? static_cast<double>(kept) / continued : 0.0;
+}
+
+}  // namespace
+
+TEST_CASE("file mode processes every frame in order - each result matched to its frame") {
+  REQUIRE_SHARED_DATA();
+  for (int detect_every : {1, 5}) {
+    PipelineOptions o;
+    o.mode = PipelineMode::kFile;
+    o.detect_every = detect_every;
+    auto p = make_pipeline("justinshenk_fer_test.mp4", o);
+    Collected c;
+    p->start([&](FrameResult&& r) {
+      std::lock_guard<std::mutex> lock(c.mutex);
+      c.results.push_back(std::move(r));
+    });
+    const PipelineEnd end = p->wait();
+    INFO("detect_every " << detect_every);
+    CHECK(end.reason == EndReason::kEndOfStream);
+    CHECK(end.frames_read == 115);
+    CHECK(end.frames_processed == 115);
+    CHECK(end.frames_dropped == 0);
+    REQUIRE(c.results.size() == 115);
+    int with_face = 0;
+    for (std::size_t i = 0; i < c.results.size(); ++i) {
+      CHECK(c.results[i].frame.seq == i);
+      if (i < 100) CHECK(c.results[i].frame.pos_ms == Approx(i * 40.0).margin(0.5));
+      if (!c.results[i].faces.empty()) ++with_face;
+      for (const TrackedFace& f : c.results[i].faces) {
+        CHECK(f.smoothed.size() == 2);
+        CHECK(f.box.x >= 0);
+        CHECK(f.box.br().x <= 596.5f);
+      }
+    }
+    // One woman is on screen the whole clip.
+    CHECK(with_face >= 100);
+    const double stability = id_stability(c.results);
+    WARN("ID stability (detect_every " << detect_every << "): " << stability);
+    CHECK(stability >= 0.95);
+  }
+}
+
+TEST_CASE("file mode with --every N processes every Nth frame") {
+  REQUIRE_SHARED_DATA();
+  PipelineOptions o;
+  o.every = 4;
+  auto p = make_pipeline("justinshenk_fer_test.mp4", o);
+  std::vector<std::uint64_t> seqs;
+  p->start([&](FrameResult&& r) { seqs.push_back(r.frame.seq); });
+  const PipelineEnd end = p->wait();
+  CHECK(end.frames_read == 115);
+  REQUIRE(seqs.size() == 29);
+  for (std::size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == i * 4);
+}
+
+TEST_CASE("a slow sink applies back-pressure in file mode - nothing is dropped") {
+  REQUIRE_SHARED_DATA();
+  PipelineOptions o;
+  o.queue_capacity = 2;
+  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<StubClassifier>(std::chrono::milliseconds(1)));
+  long n = 0;
+  p->start([&](FrameResult&&) {
+    ++n;
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  });
+  const PipelineEnd end = p->wait();
+  CHECK(n == 115);
+  CHECK(end.frames_dropped == 0);
+}
+
+TEST_CASE("live mode keeps only the newest frame and counts what it drops") {
+  REQUIRE_SHARED_DATA();
+  PipelineOptions o;
+  o.mode = PipelineMode::kLive;
+  // 80 ms per frame against a 25 fps (40 ms) source: about half must go.
+  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<StubClassifier>(std::chrono::milliseconds(80)),
+                         /*live_pacing=*/true);
+  std::vector<std::uint64_t> seqs;
+  std::vector<std::uint64_t> dropped_seen;
+  std::vector<double> latency;
+  p->start([&](FrameResult&& r) {
+    seqs.push_back(r.frame.seq);
+    dropped_seen.push_back(r.dropped_so_far);
+    latency.push_back(r.times.total);
+  });
+  const PipelineEnd end = p->wait();
+  CHECK(end.reason == EndReason::kEndOfStream);
+  CHECK(end.frames_read == 115);
+  CHECK(end.frames_dropped > 20);
+  CHECK(end.frames_processed < 80);
+  // Every frame is either processed or dropped (stages hold at most a few).
+  CHECK(end.frames_processed + end.frames_dropped <= end.frames_read);
+  CHECK(end.frames_processed + end.frames_dropped >= end.frames_read - 3);
+  for (std::size_t i = 1; i < seqs.size(); ++i) CHECK(seqs[i] > seqs[i - 1]);
+  CHECK(dropped_seen.back() > 0);
+  // Latency stays bounded (no growing backlog): under 4 stage times.
+  std::sort(latency.begin(), latency.end());
+  CHECK(latency[latency.size() / 2] < 320.0);
+}
+
+TEST_CASE("stop() at any moment ends cleanly - without hanging") {
+  REQUIRE_SHARED_DATA();
+  for (int delay_ms : {0, 1, 3, 10, 30, 60}) {
+    for (PipelineMode mode : {PipelineMode::kFile, PipelineMode::kLive}) {
+      PipelineOptions o;
+      o.mode = mode;
+      auto p = make_pipeline("ageitgey_face_recognition_short_hamilton_clip.mp4", o,
+                             std::make_unique<StubClassifier>(std::chrono::milliseconds(2)),
+                             mode == PipelineMode::kLive);
+      std::atomic<int> n{0};
+      PipelineEnd seen;
+      std::atomic<bool> ended{false};
+      p->start([&](FrameResult&&) { ++n; }, [&](const PipelineEnd& e) {
+        seen = e;
+        ended = true;
+      });
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      const auto start = SteadyClock::now();
+      p->stop();
+      CHECK(SteadyClock::now() - start < std::chrono::seconds(2));
+      CHECK(ended);
+      CHECK(seen.reason == EndReason::kStopped);
+      CHECK(seen.frames_processed == static_cast<std::uint64_t>(n.load()));
+    }
+  }
+  // Destroying a running pipeline also stops it.
+  auto p = make_pipeline("justinshenk_fer_test.mp4", {}, std::make_unique<StubClassifier>(std::chrono::milliseconds(5)));
+  p->start([](FrameResult&&) {});
+  p.reset();
+  SUCCEED("destroyed while running");
+}
+
+TEST_CASE("a classifier failure ends the pipeline with the error") {
+  REQUIRE_SHARED_DATA();
+  auto p = make_pipeline("justinshenk_fer_test.mp4", {},
+                         std::make_unique<StubClassifier>(std::chrono::milliseconds(0), /*fail=*/true));
+  p->start([](FrameResult&&) {});
+  const PipelineEnd end = p->wait();
+  CHECK(end.reason == EndReason::kFailed);
+  CHECK_THAT(end.message, Catch::Contains("stub failure"));
+}
+
+TEST_CASE("the truncated video ends with a read error after all decodable frames") {
+  REQUIRE_SHARED_DATA();
+  auto p = make_pipeline("Syzygy126_Liveness_test.avi", {}, std::make_unique<StubClassifier>(std::chrono::milliseconds(0)));
+  long n = 0;
+  p->start([&](FrameResult&&) { ++n; });
+  const PipelineEnd end = p->wait();
+  CHECK(end.reason == EndReason::kReadError);
+  CHECK(n == 88);
+  CHECK_THAT(end.message, Catch::Contains("88 of 221"));
+}

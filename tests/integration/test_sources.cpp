@@ -1,0 +1,97 @@
+#include <filesystem>
+#include <fstream>
+
+#include <catch2/catch.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "emoscope/frame_source.hpp"
+#include "test_support.hpp"
+
+using namespace emoscope;
+namespace fs = std::filesystem;
+
+TEST_CASE("a video file yields stamped frames - then a clean end of stream") {
+  REQUIRE_SHARED_DATA();
+  auto src = open_video_file(test::shared_path("videos/justinshenk_fer_test.mp4"));
+  REQUIRE(src.ok());
+  CHECK((*src)->info().fps == Approx(25.0).margin(0.5));
+  CHECK((*src)->info().size == cv::Size(596, 336));
+  CHECK_FALSE((*src)->is_live());
+  std::uint64_t n = 0;
+  SteadyClock::time_point last{};
+  double last_pos = -1;
+  ReadResult r;
+  while ((r = (*src)->read()).status == ReadStatus::kFrame) {
+    CHECK(r.frame.seq == n);
+    if (n < 100) CHECK(r.frame.pos_ms == Approx(n * 40.0).margin(0.5));  // the file's 25 fps timestamps
+    CHECK(r.frame.pos_ms > last_pos);
+    last_pos = r.frame.pos_ms;
+    CHECK(r.frame.captured >= last);
+    last = r.frame.captured;
+    ++n;
+  }
+  CHECK(r.status == ReadStatus::kEndOfStream);
+  CHECK(n == 115);
+}
+
+TEST_CASE("a truncated video reports a read error after its decodable frames") {
+  REQUIRE_SHARED_DATA();
+  auto src = open_video_file(test::shared_path("videos/Syzygy126_Liveness_test.avi"));
+  REQUIRE(src.ok());
+  int n = 0;
+  ReadResult r;
+  while ((r = (*src)->read()).status == ReadStatus::kFrame) ++n;
+  CHECK(n == 88);
+  CHECK(r.status == ReadStatus::kReadError);
+  CHECK_THAT(r.message, Catch::Contains("truncated"));
+}
+
+TEST_CASE("bad video inputs are refused with an unreadable-input error") {
+  const std::string dir = test::temp_dir("sources");
+  const std::string empty = dir + "/empty.mp4";
+  std::ofstream(empty).close();
+  const std::string text = dir + "/text.mp4";
+  std::ofstream(text) << "not a video at all\n";
+  for (const std::string& path : {dir + "/missing.mp4", empty, text, dir}) {
+    INFO(path);
+    auto src = open_video_file(path);
+    REQUIRE_FALSE(src.ok());
+    CHECK(src.error().code == ErrorCode::kInputUnreadable);
+  }
+}
+
+TEST_CASE("a camera that does not exist is a clear error - not a hang") {
+  const auto start = SteadyClock::now();
+  auto cam = open_camera("97");
+  REQUIRE_FALSE(cam.ok());
+  CHECK(cam.error().code == ErrorCode::kInputUnreadable);
+  CHECK_THAT(cam.error().message, Catch::Contains("no camera"));
+  CHECK(SteadyClock::now() - start < std::chrono::seconds(10));
+  auto dev = open_source("/dev/video97");
+  REQUIRE_FALSE(dev.ok());
+}
+
+TEST_CASE("an image folder yields its images in name order and skips broken ones") {
+  const std::string dir = test::temp_dir("images");
+  cv::imwrite(dir + "/b.png", cv::Mat(10, 20, CV_8UC3, cv::Scalar(1, 2, 3)));
+  cv::imwrite(dir + "/a.jpg", cv::Mat(30, 40, CV_8UC1, cv::Scalar(9)));
+  std::ofstream(dir + "/c.png") << "broken";
+  std::ofstream(dir + "/notes.txt") << "ignored";
+  auto src = open_source(dir);
+  REQUIRE(src.ok());
+  auto r1 = (*src)->read();
+  REQUIRE(r1.status == ReadStatus::kFrame);
+  CHECK(fs::path(r1.frame.origin).filename() == "a.jpg");
+  CHECK(r1.frame.image.channels() == 3);
+  auto r2 = (*src)->read();
+  REQUIRE(r2.status == ReadStatus::kFrame);
+  CHECK(r2.frame.seq == 1);
+  CHECK(r2.frame.image.size() == cv::Size(20, 10));
+  auto r3 = (*src)->read();
+  CHECK(r3.status == ReadStatus::kEndOfStream);
+  CHECK_THAT(r3.message, Catch::Contains("1 unreadable"));
+
+  auto none = open_images(test::temp_dir("no-images"));
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().code == ErrorCode::kInputUnreadable);
+}

@@ -1,0 +1,39 @@
+#include "test_support.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <unistd.h>
+
+namespace emoscope::test {
+namespace fs = std::filesystem;
+
+std::string test_model(const std::string& name) { return std::string(EMOSCOPE_TEST_MODEL_DIR) + "/" + name; }
+
+std::string shared_dir() {
+  if (const char* env = std::getenv("EMOSCOPE_SHARED_DIR"); env && *env) return env;
+  return EMOSCOPE_DEFAULT_SHARED_DIR;
+}
+
+bool shared_available() {
+  std::error_code ec;
+  return fs::is_directory(shared_dir() + "/videos", ec);
+}
+
+std::string shared_path(const std::string& relative) { return shared_dir() + "/" + relative; }
+
+std::string source_path(const std::string& relative) { return std::string(EMOSCOPE_SOURCE_DIR) + "/" + relative; }
+
+std::string temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("emoscope-test-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && std::string(ci) == "true";
+}
+
+}  // namespace emoscope::test

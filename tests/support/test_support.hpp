@@ -1,0 +1,32 @@
+// Helpers shared by the C++ tests: where test models and ../shared live, and
+// skipping data-dependent tests visibly when ../shared is absent (they must
+// run under CI=true, so there a missing folder is a failure).
+#pragma once
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace emoscope::test {
+
+std::string test_model(const std::string& name);  // build/tests/test-models/<name>
+std::string shared_dir();                         // $EMOSCOPE_SHARED_DIR or ../shared
+bool shared_available();
+std::string shared_path(const std::string& relative);
+std::string temp_dir(const std::string& name);    // fresh, empty folder
+std::string source_path(const std::string& relative);
+bool running_in_ci();
+
+}  // namespace emoscope::test
+
+// Skips the rest of a test case (with a visible WARN) when ../shared is absent;
+// fails instead under CI=true.
+#define REQUIRE_SHARED_DATA()                                                        \
+  do {                                                                               \
+    if (!emoscope::test::shared_available()) {                                       \
+      if (emoscope::test::running_in_ci()) FAIL("CI=true but shared data is missing: " \
+                                                << emoscope::test::shared_dir());     \
+      WARN("SKIPPED: shared data not found at " << emoscope::test::shared_dir());   \
+      return;                                                                        \
+    }                                                                                \
+  } while (0)

@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include "emoscope/tracker.hpp"
+
+using namespace emoscope;
+
+TEST_CASE("IoU of boxes") {
+  CHECK(iou({0, 0, 10, 10}, {0, 0, 10, 10}) == Approx(1.0));
+  CHECK(iou({0, 0, 10, 10}, {20, 20, 5, 5}) == Approx(0.0));
+  CHECK(iou({0, 0, 10, 10}, {5, 0, 10, 10}) == Approx(50.0 / 150.0));
+  CHECK(iou({0, 0, 0, 0}, {0, 0, 0, 0}) == Approx(0.0));
+}
+
+TEST_CASE("association takes the best overlaps first - each box once") {
+  const std::vector<cv::Rect2f> tracks{{0, 0, 10, 10}, {100, 100, 10, 10}};
+  const std::vector<cv::Rect2f> dets{{101, 101, 10, 10}, {300, 300, 10, 10}, {1, 0, 10, 10}};
+  const auto m = associate(tracks, dets, 0.3f);
+  REQUIRE(m.size() == 3);
+  CHECK(m[0] == 1);
+  CHECK(m[1] == -1);
+  CHECK(m[2] == 0);
+  // Two detections competing for one track: the better overlap wins.
+  const auto m2 = associate({{0, 0, 10, 10}}, {{3, 0, 10, 10}, {1, 0, 10, 10}}, 0.3f);
+  CHECK(m2[0] == -1);
+  CHECK(m2[1] == 0);
+}
+
+TEST_CASE("smoothing is an exponential moving average in time") {
+  const Probabilities prev{1.0f, 0.0f}, cur{0.0f, 1.0f};
+  CHECK(smooth(prev, cur, 40, 0)[1] == Approx(1.0));      // off
+  const auto half = smooth(prev, cur, 100 * std::log(2.0), 100);
+  CHECK(half[0] == Approx(0.5).margin(1e-5));
+  CHECK(half[1] == Approx(0.5).margin(1e-5));
+  CHECK(smooth(prev, cur, 1e6, 100)[1] == Approx(1.0));   // long gap: forget
+  CHECK(smooth({}, cur, 40, 100) == cur);                  // new face
+}
+
+TEST_CASE("tracker keeps IDs - smooths per face and expires after a gap") {
+  TrackerOptions o;
+  o.smoothing_ms = 100;
+  o.max_gap_ms = 500;
+  Tracker t(o);
+  auto f1 = t.update({{0, 0, 50, 50}, {200, 0, 50, 50}}, {{0.9f, 0.1f}, {0.2f, 0.8f}}, 0);
+  REQUIRE(f1.size() == 2);
+  CHECK(f1[0].id == 1);
+  CHECK(f1[1].id == 2);
+  CHECK(f1[1].label == 1);
+  // Faces swap order and move a little: IDs follow the boxes.
+  auto f2 = t.update({{205, 2, 50, 50}, {3, 1, 50, 50}}, {{0.2f, 0.8f}, {0.1f, 0.9f}}, 40);
+  CHECK(f2[0].id == 2);
+  CHECK(f2[1].id == 1);
+  // Face 1 saw a sudden flip to "sad": smoothing holds it near "happy".
+  CHECK(f2[1].smoothed[0] > 0.5f);
+  CHECK(f2[1].label == 0);
+  CHECK(f2[1].raw[1] == Approx(0.9f));
+  // Face 2's state is its own: it stays sad.
+  CHECK(f2[0].label == 1);
+  // After a long gap the same place gets a new ID.
+  auto f3 = t.update({{3, 1, 50, 50}}, {{0.5f, 0.5f}}, 2000);
+  CHECK(f3[0].id == 3);
+}
