@@ -166,6 +166,20 @@ PipelineEnd wait_interruptible(Pipeline& pipeline, std::atomic<bool>& done, doub
   return pipeline.wait();
 }
 
+// Which BLAS the process really loaded (Debian switches libblas.so.3 between
+// the reference BLAS and OpenBLAS), as the resolved path of libblas.so.3.
+std::string loaded_blas() {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    const auto at = line.find('/');
+    if (at == std::string::npos || line.find("libblas.so") == std::string::npos) continue;
+    std::error_code ec;
+    const fs::path real = fs::canonical(line.substr(at), ec);
+    return ec ? line.substr(at) : real.string();
+  }
+  return "none";
+}
+
 }  // namespace
 
 void install_interrupt_handler() {
@@ -412,10 +426,9 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
   LatencyStats decode, detect, detect_run, preprocess, infer, annotate_ms, end_to_end;
   long frames = 0, faces = 0, detections = 0;
   std::atomic<bool> done{false};
-  SteadyClock::time_point first{}, last{};
   pipeline.start(
       [&](FrameResult&& r) {
-        if (frames == 0) first = SteadyClock::now();
+        if (options.frames > 0 && frames >= options.frames) return;  // stopping
         const auto t = SteadyClock::now();
         cv::Mat out = annotate(r.frame.image, r.faces, labels);
         annotate_ms.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count());
@@ -429,9 +442,7 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
         infer.add(r.times.infer);
         end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
         faces += static_cast<long>(r.faces.size());
-        last = SteadyClock::now();
-        if (options.frames > 0 && ++frames >= options.frames) g_interrupted = true;
-        else if (options.frames <= 0) ++frames;
+        if (++frames == options.frames) g_interrupted = true;
       },
       [&](const PipelineEnd&) { done = true; });
   const auto start = SteadyClock::now();
@@ -447,6 +458,7 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
   j["source_fps"] = info.fps;
   j["frame_size"] = {info.size.width, info.size.height};
   j["device"] = pipeline.device_name();
+  j["blas"] = loaded_blas();
   j["model"] = pipeline.model_spec().name;
   j["detector"] = common.detector;
   j["detect_width"] = common.detect_width;
@@ -463,8 +475,6 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
                  {"infer", stage(infer)},         {"annotate", stage(annotate_ms)},
                  {"end_to_end", stage(end_to_end)}};
   std::cout << j.dump(2) << "\n";
-  (void)first;
-  (void)last;
   if (end.reason == EndReason::kStopped) return kOk;  // stopped at --frames
   return end_code(end);
 }

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -108,6 +109,11 @@ int main(int argc, char** argv) {
     }
     spdlog::set_default_logger(console);
     spdlog::set_level(spdlog::level::from_str(log_level));
+    // OpenCV's own chatter (e.g. V4L2 probing) only at debug level: our
+    // messages already say what went wrong.
+    const bool verbose = log_level == "debug" || log_level == "trace";
+    cv::utils::logging::setLogLevel(verbose ? cv::utils::logging::LOG_LEVEL_INFO
+                                            : cv::utils::logging::LOG_LEVEL_ERROR);
   } catch (const spdlog::spdlog_ex& ex) {
     std::cerr << "error: cannot open log file '" << log_file << "': " << ex.what() << "\n";
     return emoscope::exit_code(emoscope::ErrorCode::kOutputNotWritable);

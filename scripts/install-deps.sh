@@ -12,7 +12,7 @@ packages=(
   # fast BLAS for Debian's torch (generic BLAS otherwise)
   libopenblas0-pthread
   # desktop app
-  qt6-base-dev qt6-charts-dev libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # tests
   catch2 ffmpeg xvfb xauth python3-pytest
   # training
