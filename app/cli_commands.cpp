@@ -64,6 +64,12 @@ Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
   return create_face_detector(options);
 }
 
+// No detector in whole-image mode: the image is the face.
+Result<std::unique_ptr<FaceDetector>> load_detector_unless(bool whole_image, const CommonOptions& c) {
+  if (whole_image) return std::unique_ptr<FaceDetector>();
+  return load_detector(c);
+}
+
 PipelineOptions pipeline_options(const CommonOptions& c, PipelineMode mode) {
   PipelineOptions o;
   o.mode = mode;
@@ -190,12 +196,9 @@ void install_interrupt_handler() {
 int run_predict(const CommonOptions& common, const PredictOptions& options) {
   auto classifier = load_model(common);
   if (!classifier) return fail(classifier.error());
-  std::unique_ptr<FaceDetector> detector;
-  if (!options.whole_image) {
-    auto d = load_detector(common);
-    if (!d) return fail(d.error());
-    detector = std::move(d).value();
-  }
+  auto loaded_detector = load_detector_unless(options.whole_image, common);
+  if (!loaded_detector) return fail(loaded_detector.error());
+  const std::unique_ptr<FaceDetector> detector = std::move(loaded_detector).value();
   const ModelSpec& spec = classifier.value()->spec();
   int code = kOk;
   for (const std::string& path : expand_inputs(options.inputs)) {
@@ -305,12 +308,9 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   }
   auto classifier = load_model(common);
   if (!classifier) return fail(classifier.error());
-  std::unique_ptr<FaceDetector> detector;
-  if (!options.whole_image) {
-    auto d = load_detector(common);
-    if (!d) return fail(d.error());
-    detector = std::move(d).value();
-  }
+  auto loaded_detector = load_detector_unless(options.whole_image, common);
+  if (!loaded_detector) return fail(loaded_detector.error());
+  const std::unique_ptr<FaceDetector> detector = std::move(loaded_detector).value();
   const ModelSpec& spec = classifier.value()->spec();
 
   std::vector<std::string> unknown;

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   using namespace emoscope::cli;
   CLI::App app{"Emoscope: facial emotions in images, videos and live cameras"};
   app.require_subcommand(1);
+  app.fallthrough();  // --log-level/--log-file work before or after the subcommand
   std::string log_level = "warn";
   std::string log_file;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")

@@ -5,8 +5,8 @@
 //   emoscope                          the app
 //   emoscope --screenshots DIR [--video FILE]
 //                                     renders live.png, recording.png and
-//                                     analysis.png into DIR (offscreen unless
-//                                     QT_QPA_PLATFORM says otherwise), using FILE
+//                                     analysis.png into DIR (offscreen when there
+//                                     is no display), using FILE
 //                                     as the camera (default: $EMOSCOPE_FAKE_CAMERA)
 #include <cstdio>
 #include <cstdlib>
@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "emoscope: --screenshots needs --video FILE (or $EMOSCOPE_FAKE_CAMERA)\n");
       return 2;
     }
-    if (!env_set("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    // No screen needed: render offscreen unless a display (e.g. xvfb-run) is there.
+    if (!env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+      setenv("QT_QPA_PLATFORM", "offscreen", 1);
   }
   if (!env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY")) {
     std::fprintf(stderr,

@@ -49,34 +49,22 @@ class HaarDetector final : public FaceDetector {
   std::vector<Detection> detect(const cv::Mat& bgr) override {
     if (bgr.empty()) return {};
     Scaled s = downscale(bgr, options_.detect_width);
-    std::vector<Detection> out = run(s.image, min_side_pixels(s.image, options_.min_face_fraction), 0);
-    for (Detection& d : out) d.box = scale_back(d.box, s.scale, bgr.size());
-    return out;
-  }
-
-  std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) override {
-    if (bgr.empty()) return {};
-    return run(bgr, min_side, max_side);
-  }
-
- private:
-  std::vector<Detection> run(const cv::Mat& bgr, int min_side, int max_side) {
     std::vector<Detection> out;
     cv::Mat grey;
-    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(s.image, grey, cv::COLOR_BGR2GRAY);
     cv::equalizeHist(grey, grey);
+    const int min_side = min_side_pixels(grey, options_.min_face_fraction);
     std::vector<cv::Rect> faces;
     try {
       cascade_.detectMultiScale(grey, faces, options_.haar_scale_factor, options_.min_neighbors,
-                                cv::CASCADE_SCALE_IMAGE, cv::Size(min_side, min_side), cv::Size(max_side, max_side));
+                                cv::CASCADE_SCALE_IMAGE, cv::Size(min_side, min_side));
     } catch (const cv::Exception&) {
       return out;
     }
-    for (const cv::Rect& f : faces) out.push_back({cv::Rect2f(f), 1.0f});
+    for (const cv::Rect& f : faces) out.push_back({scale_back(cv::Rect2f(f), s.scale, bgr.size()), 1.0f});
     return out;
   }
 
- public:
 
  private:
   cv::CascadeClassifier cascade_;
@@ -88,15 +76,6 @@ class YuNetDetector final : public FaceDetector {
   YuNetDetector(cv::Ptr<cv::FaceDetectorYN> net, DetectorOptions options)
       : net_(std::move(net)), options_(std::move(options)) {}
   const char* name() const override { return "yunet"; }
-
-  std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) override {
-    std::vector<Detection> out;
-    for (const Detection& d : detect(bgr)) {
-      const float side = std::max(d.box.width, d.box.height);
-      if (side >= min_side && (max_side <= 0 || side <= max_side)) out.push_back(d);
-    }
-    return out;
-  }
 
   std::vector<Detection> detect(const cv::Mat& bgr) override {
     std::vector<Detection> out;
@@ -131,15 +110,6 @@ class SsdDetector final : public FaceDetector {
  public:
   SsdDetector(cv::dnn::Net net, DetectorOptions options) : net_(std::move(net)), options_(std::move(options)) {}
   const char* name() const override { return "ssd"; }
-
-  std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) override {
-    std::vector<Detection> out;
-    for (const Detection& d : detect(bgr)) {
-      const float side = std::max(d.box.width, d.box.height);
-      if (side >= min_side && (max_side <= 0 || side <= max_side)) out.push_back(d);
-    }
-    return out;
-  }
 
   std::vector<Detection> detect(const cv::Mat& bgr) override {
     std::vector<Detection> out;

@@ -39,9 +39,6 @@ class FaceDetector {
  public:
   virtual ~FaceDetector() = default;
   virtual std::vector<Detection> detect(const cv::Mat& bgr) = 0;
-  // Faces whose side lies within [min_side, max_side] pixels of `bgr`, without
-  // downscaling (used to re-find a known face in a small window).
-  virtual std::vector<Detection> detect_sized(const cv::Mat& bgr, int min_side, int max_side) = 0;
   virtual const char* name() const = 0;
 };
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Speed of file analysis and live mode on the shared clips, with Debian's
+# OpenBLAS and with the reference BLAS (selected per run via LD_LIBRARY_PATH).
+# Prints one summary line per run; full JSON goes to bench-results/ (or $1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cli=build/release/app/emoscope-cli
+shared="${EMOSCOPE_SHARED_DIR:-../shared}"
+out="${1:-bench-results}"
+mkdir -p "$out"
+reference_blas=/usr/lib/x86_64-linux-gnu/blas
+
+summarise() {
+  /usr/bin/python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+s = j["stages"]
+print(f"{j[\"mode\"]:4} {j[\"blas\"].split(\"/\")[-2]:16} {j[\"source\"].split(\"/\")[-1][:40]:40} "
+      f"fps {j[\"fps\"]:6.1f} (source {j[\"source_fps\"]:.1f})  dropped {j[\"frames_dropped\"]:3}  "
+      + "  ".join(f"{k} {v[\"p50_ms\"]:.1f}/{v[\"p95_ms\"]:.1f}" for k, v in s.items() if k != "detect_when_run")
+      + f"  [detector runs {j[\"detector_runs\"]}/{j[\"frames_processed\"]}]")
+' "$1"
+}
+
+echo "mode blas             video                                    fps; stage p50/p95 ms"
+for blas in openblas reference; do
+  for video in ageitgey_face_recognition_short_hamilton_clip.mp4 justinshenk_fer_test.mp4; do
+    for mode in file live; do
+      file="$out/$blas-$mode-${video%.*}.json"
+      flags=()
+      [ "$mode" = live ] && flags=(--live)
+      if [ "$blas" = reference ]; then
+        LD_LIBRARY_PATH=$reference_blas "$cli" bench --source "$shared/videos/$video" "${flags[@]}" > "$file"
+      else
+        "$cli" bench --source "$shared/videos/$video" "${flags[@]}" > "$file"
+      fi
+      summarise "$file"
+    done
+  done
+done
