@@ -8,17 +8,23 @@
 //                                     analysis.png into DIR (offscreen when there
 //                                     is no display), using FILE
 //                                     as the camera (default: $EMOSCOPE_FAKE_CAMERA)
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include <QApplication>
+#include <QTimer>
 
 #include "emoscope/ui/main_window.hpp"
 #include "emoscope/ui/tour.hpp"
 
 namespace {
+
+std::atomic<bool> g_quit{false};
+extern "C" void on_signal(int) { g_quit = true; }
 
 bool env_set(const char* name) {
   const char* v = std::getenv(name);
@@ -90,5 +96,13 @@ int main(int argc, char** argv) {
                                              QString::fromStdString(video));
   }
   window.show();
+  // Ctrl+C / SIGTERM quit cleanly: the window's destructor finalises a recording.
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  QTimer quit_check;
+  QObject::connect(&quit_check, &QTimer::timeout, &app, [] {
+    if (g_quit) QApplication::quit();
+  });
+  quit_check.start(200);
   return app.exec();
 }

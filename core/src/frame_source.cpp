@@ -223,6 +223,17 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path) {
   info.kind = SourceKind::kImages;
   info.name = path;
   info.frame_count = static_cast<long>(paths.size());
+  for (const std::string& p : paths) {  // frame size: the first image that decodes
+    cv::Mat first;
+    try {
+      first = cv::imread(p, cv::IMREAD_COLOR);
+    } catch (const cv::Exception&) {
+    }
+    if (!first.empty()) {
+      info.size = first.size();
+      break;
+    }
+  }
   return std::unique_ptr<FrameSource>(std::make_unique<ImageSource>(std::move(paths), info));
 }
 

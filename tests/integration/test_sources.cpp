@@ -79,6 +79,7 @@ TEST_CASE("an image folder yields its images in name order and skips broken ones
   std::ofstream(dir + "/notes.txt") << "ignored";
   auto src = open_source(dir);
   REQUIRE(src.ok());
+  CHECK((*src)->info().size == cv::Size(40, 30));  // the first image in name order
   auto r1 = (*src)->read();
   REQUIRE(r1.status == ReadStatus::kFrame);
   CHECK(fs::path(r1.frame.origin).filename() == "a.jpg");

@@ -1,0 +1,35 @@
+// Helpers for the GUI tests: one offscreen QApplication with its own settings
+// folder, a MainWindow whose "camera" is a video file, waiting on the event
+// loop, and readers for the files a recording or an analysis writes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <QApplication>
+#include <QString>
+
+#include "emoscope/ui/main_window.hpp"
+
+namespace emoscope::test {
+
+QApplication& gui_app();
+// A fresh window (settings reset): `camera_video` empty = no camera at all.
+std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video);
+std::string fer_clip();       // 596x336, 25 fps, 115 frames, one face
+std::string hamilton_clip();  // 640x360, 29.97 fps, 275 frames
+std::string truncated_clip(); // header says 221 frames, 88 decode
+
+long rss_kb();
+long video_frames(const std::string& path);  // frames decodable
+struct CsvInfo {
+  long rows = 0;             // data rows (not the header)
+  long distinct_frames = 0;  // distinct values of the "frame" column
+  std::string header;
+};
+CsvInfo read_csv(const std::string& path);
+long json_frames(const std::string& path);   // the summary's "frames", -1 if unreadable
+int json_faces(const std::string& path);     // entries in "faces", -1 if unreadable
+
+}  // namespace emoscope::test

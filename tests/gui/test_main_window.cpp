@@ -1,0 +1,422 @@
+// Drives the real Emoscope window offscreen, with a video file behind the
+// camera interface (core open_source(path, live_pacing=true)).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <numeric>
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+#include "emoscope/annotator.hpp"
+#include "emoscope/ui/face_panel.hpp"
+#include "emoscope/ui/timeline.hpp"
+#include "emoscope/ui/tour.hpp"
+#include "emoscope/ui/video_view.hpp"
+#include "gui_test_support.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using emoscope::ui::MainWindow;
+using emoscope::ui::pump_events;
+using emoscope::ui::wait_until;
+using namespace emoscope::test;
+
+namespace {
+
+// Whether the annotated image carries the box colour on the face's left edge.
+bool box_drawn(const QImage& image, const emoscope::TrackedFace& f, float min_confidence) {
+  const bool known = f.label >= 0 && f.confidence >= min_confidence;
+  const cv::Scalar c = emoscope::class_colour(known ? f.label : -1);
+  const int x = static_cast<int>(std::lround(f.box.x));
+  const int y = static_cast<int>(std::lround(f.box.y + f.box.height / 2));
+  for (int dx = -1; dx <= 1; ++dx) {
+    if (x + dx < 0 || x + dx >= image.width() || y < 0 || y >= image.height()) continue;
+    const QColor p = image.pixelColor(x + dx, y);
+    if (std::abs(p.red() - c[2]) <= 8 && std::abs(p.green() - c[1]) <= 8 && std::abs(p.blue() - c[0]) <= 8) return true;
+  }
+  return false;
+}
+
+void check_recording(const std::string& base) {
+  INFO("recording " << base);
+  REQUIRE(fs::exists(base + ".mkv"));
+  REQUIRE(fs::exists(base + ".csv"));
+  REQUIRE(fs::exists(base + ".json"));
+  const long video = video_frames(base + ".mkv");
+  const CsvInfo csv = read_csv(base + ".csv");
+  const long summary = json_frames(base + ".json");
+  std::printf("recording %s: video %ld frames, CSV %ld rows over %ld frames, JSON %ld frames\n", base.c_str(), video,
+              csv.rows, csv.distinct_frames, summary);
+  CHECK(csv.header.rfind("time_ms,frame,face_id", 0) == 0);
+  CHECK(video > 10);
+  CHECK(csv.distinct_frames == video);
+  CHECK(csv.rows >= video);
+  CHECK(summary == video);
+  CHECK(json_faces(base + ".json") >= 1);
+}
+
+}  // namespace
+
+TEST_CASE("without a camera the app starts, says so and can open a file", "[gui][nocamera]") {
+  auto w = make_window("");
+  CHECK(w->cameraCount() == 0);
+  CHECK(w->videoView()->message().contains("No camera"));
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  CHECK_FALSE(w->startLive());
+  REQUIRE(errors.count() == 1);
+  CHECK(errors.at(0).at(1).toString().contains("No camera"));
+  CHECK(w->mode() == MainWindow::Mode::kIdle);
+  bool open_action = false;
+  for (QAction* a : w->findChildren<QAction*>()) {
+    if (a->shortcut() == QKeySequence(QKeySequence::Open) && a->isEnabled()) open_action = true;
+  }
+  CHECK(open_action);
+  REQUIRE_SHARED_DATA();
+  REQUIRE(w->openVideo(QString::fromStdString(fer_clip())));
+  CHECK(wait_until([&] { return w->analysisDone(); }, 60000));
+}
+
+TEST_CASE("live view: overlays on faces, one card per face, status bar", "[gui][live]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  REQUIRE(w->cameraCount() == 1);
+  REQUIRE(w->startLive());
+  CHECK(w->mode() == MainWindow::Mode::kLive);
+  const float min_conf = static_cast<float>(w->settings().min_confidence);
+  // Overlays: the box colour is on the face in the frame the view paints.
+  REQUIRE(wait_until([&] { return !w->lastUpdate().faces.empty() && w->framesShown() > 10; }, 15000));
+  const auto& u = w->lastUpdate();
+  CHECK(w->videoView()->frame().cacheKey() == u.image.cacheKey());
+  for (const auto& f : u.faces) CHECK(box_drawn(u.image, f, min_conf));
+  // The panel shows exactly the faces of the newest frame (this clip: one).
+  REQUIRE(wait_until([&] { return w->lastUpdate().faces.size() == 1 && w->facePanel()->cardCount() == 1; }, 10000));
+  auto* card = w->facePanel()->card(w->lastUpdate().faces[0].id);
+  REQUIRE(card != nullptr);
+  CHECK(card->barValues().size() == w->activeModelSpec().labels.size());
+  CHECK(card->seriesCount() == static_cast<int>(w->activeModelSpec().labels.size()));
+  CHECK(card->labelText().contains(QString("#%1").arg(w->lastUpdate().faces[0].id)));
+  pump_events(700);
+  CHECK(card->pointCount() > 2);  // the 60 s chart fills
+  CHECK(w->statusText().contains("FPS"));
+  CHECK(w->statusText().contains("device cpu"));
+  // Snapshot: the annotated frame as PNG.
+  const std::string snap = temp_dir("gui-snapshot") + "/snap.png";
+  REQUIRE(w->saveSnapshot(QString::fromStdString(snap)));
+  QImage png(QString::fromStdString(snap));
+  CHECK(png.size() == QSize(596, 336));
+  w->stopSource();
+  CHECK(w->mode() == MainWindow::Mode::kIdle);
+}
+
+TEST_CASE("the per-face panel follows several faces", "[gui][live]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(hamilton_clip());
+  REQUIRE(w->startLive());
+  int most = 0;
+  const bool consistent = wait_until(
+      [&] {
+        const int faces = static_cast<int>(w->lastUpdate().faces.size());
+        if (w->facePanel()->cardCount() != faces) return false;
+        most = std::max(most, faces);
+        return most >= 2 && w->framesShown() > 50;
+      },
+      12000);
+  std::printf("hamilton clip: up to %d faces at once\n", most);
+  CHECK(consistent);
+  w->stopSource();
+}
+
+TEST_CASE("recording writes valid video, CSV and JSON, and quitting finalises them", "[gui][record]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  QSignalSpy finished(w.get(), &MainWindow::recordingFinished);
+  REQUIRE(w->setRecording(true));  // starts the camera itself
+  CHECK(w->recording());
+  pump_events(2000);
+  CHECK(w->statusText().contains("REC 00:0"));
+  REQUIRE(w->setRecording(false));
+  CHECK_FALSE(w->recording());
+  REQUIRE(finished.count() == 1);
+  check_recording(w->recordingBase().toStdString());
+
+  // Recording again, then quitting the app: the files are complete.
+  REQUIRE(w->setRecording(true));
+  const std::string second = w->recordingBase().toStdString();
+  pump_events(1500);
+  w->close();
+  w.reset();
+  check_recording(second);
+}
+
+TEST_CASE("losing the source mid-session says so and finalises the recording", "[gui][record][lost]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(truncated_clip());  // decoding fails after 88 of 221 frames (4.4 s)
+  QSignalSpy ended(w.get(), &MainWindow::sourceEnded);
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  REQUIRE(w->setRecording(true));
+  const std::string base = w->recordingBase().toStdString();
+  REQUIRE(wait_until([&] { return ended.count() > 0; }, 30000));
+  CHECK(w->mode() == MainWindow::Mode::kIdle);
+  CHECK_FALSE(w->recording());
+  REQUIRE(errors.count() >= 1);
+  CHECK(w->lastError().contains("recording was saved"));
+  CHECK(w->videoView()->message().contains("could not be read"));
+  check_recording(base);
+}
+
+TEST_CASE("analysing a file reaches 100%, fills the timeline, seeks and exports", "[gui][analysis]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  REQUIRE(w->openVideo(QString::fromStdString(fer_clip())));
+  CHECK(w->mode() == MainWindow::Mode::kAnalysis);
+  REQUIRE(wait_until([&] { return done.count() > 0; }, 60000));
+  CHECK(done.at(0).at(0).toBool());
+  CHECK(w->analysisDone());
+  CHECK(w->analysisPercent() == 100);
+  CHECK(w->progressBar()->value() == 100);
+  CHECK(w->etaText().contains("done: 115 frames"));
+  auto* timeline = w->timeline();
+  CHECK(timeline->framesSeen() == 115);
+  REQUIRE(timeline->faceCount() >= 1);
+  long seen = 0;
+  for (int id = 1; id <= 10; ++id) seen = std::max(seen, timeline->samples(id));
+  CHECK(seen > 80);  // one face through most of the clip
+
+  // Clicking the timeline shows that frame.
+  const int y = timeline->height() / 2;
+  QTest::mouseClick(timeline, Qt::LeftButton, {}, QPoint(timeline->xForFrame(50), y));
+  CHECK(std::abs(timeline->cursorFrame() - 50) <= 1);
+  CHECK(static_cast<long>(w->lastUpdate().seq) == timeline->cursorFrame());
+  CHECK_FALSE(w->videoView()->frame().isNull());
+  QTest::mouseClick(timeline, Qt::LeftButton, {}, QPoint(timeline->xForFrame(100), y));
+  CHECK(std::abs(static_cast<long>(w->lastUpdate().seq) - 100) <= 1);
+
+  // Export: annotated video, CSV and JSON of every frame.
+  const std::string out = temp_dir("gui-export");
+  REQUIRE(w->exportAnalysis(QString::fromStdString(out)));
+  const std::string base = out + "/justinshenk_fer_test-emoscope";
+  CHECK(video_frames(base + ".mkv") == 115);
+  const CsvInfo csv = read_csv(base + ".csv");
+  CHECK(csv.distinct_frames == 115);
+  CHECK(csv.rows >= 115);
+  CHECK(json_frames(base + ".json") == 115);
+}
+
+TEST_CASE("an analysis can be paused and cancelled", "[gui][analysis]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window("");
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  REQUIRE(w->openVideo(QString::fromStdString(hamilton_clip())));
+  REQUIRE(wait_until([&] { return w->lastUpdate().processed > 20; }, 30000));
+  w->setPaused(true);
+  pump_events(200);
+  const auto at_pause = w->lastUpdate().processed;
+  pump_events(600);
+  CHECK(w->lastUpdate().processed <= at_pause + 1);
+  CHECK(w->analysisPercent() < 100);
+  w->setPaused(false);
+  REQUIRE(wait_until([&] { return w->lastUpdate().processed > at_pause + 5; }, 20000));
+  w->cancelAnalysis();
+  REQUIRE(done.count() == 1);
+  CHECK_FALSE(done.at(0).at(0).toBool());
+  CHECK(w->mode() == MainWindow::Mode::kIdle);
+  CHECK_FALSE(w->analysisDone());
+  const std::string out = temp_dir("gui-partial");
+  REQUIRE(w->exportAnalysis(QString::fromStdString(out)));
+  CHECK(json_frames(out + "/ageitgey_face_recognition_short_hamilton_clip-emoscope.json") > 20);
+}
+
+TEST_CASE("a model that will not load reports why and the old one stays", "[gui][model]") {
+  auto w = make_window("");
+  const QString before = w->activeModelPath();
+  REQUIRE_FALSE(before.isEmpty());
+  const std::string name = w->activeModelSpec().name;
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  for (const char* bad : {"not_torchscript.pt", "no_metadata.pt", "label_mismatch.pt", "missing.pt"}) {
+    INFO(bad);
+    CHECK_FALSE(w->loadModel(QString::fromStdString(test_model(bad))));
+    CHECK(w->activeModelPath() == before);
+    CHECK(w->activeModelSpec().name == name);
+  }
+  REQUIRE(errors.count() == 4);
+  for (const auto& e : errors) {
+    CHECK(e.at(0).toString() == "Model not loaded");
+    CHECK(e.at(1).toString().contains("stays active"));
+  }
+  // A good model replaces it; the About box shows its card.
+  REQUIRE(w->loadModel(QString::fromStdString(test_model("tiny_rgb.pt"))));
+  CHECK(w->activeModelSpec().labels.size() == 3);
+  const QString about = w->aboutText();
+  CHECK(about.contains("tiny-test"));
+  CHECK(about.contains("a, b, c"));
+  CHECK(about.contains("Test accuracy"));
+}
+
+TEST_CASE("the About box shows the model card's test accuracy", "[gui][model]") {
+  const std::string shipped = source_path("models/happy_sad.pt");
+  auto w = make_window("");
+  if (!fs::exists(shipped) || !w->loadModel(QString::fromStdString(shipped))) {
+    WARN("SKIPPED: models/happy_sad.pt is missing or does not load");
+    return;
+  }
+  const QString about = w->aboutText();
+  INFO(about.toStdString());
+  CHECK(about.contains("happy_sad"));
+  CHECK(about.contains("happy, sad"));
+  CHECK(QRegularExpression("Test accuracy:</b> [0-9.]+%").match(about).hasMatch());
+}
+
+TEST_CASE("settings persist between runs and the shortcuts exist", "[gui][settings]") {
+  auto w = make_window("");
+  w->setMinConfidence(0.7);
+  w->setDetectEvery(3);
+  w->setSmoothingMs(400);
+  w->setRecordDir("/tmp/emoscope-test-records");
+  const QString model = w->activeModelPath();
+  QStringList shortcuts;
+  for (QAction* a : w->findChildren<QAction*>()) shortcuts << a->shortcut().toString();
+  for (const char* key : {"Space", "R", "S", "Ctrl+O"}) CHECK(shortcuts.contains(key));
+  w.reset();
+  emoscope::ui::MainWindowOptions options;
+  options.interactive_dialogs = false;
+  options.cameras = [] { return std::vector<emoscope::ui::CameraInfo>{}; };
+  MainWindow again(options);  // same QSettings, not reset
+  CHECK(again.settings().min_confidence == Approx(0.7));
+  CHECK(again.settings().detect_every == 3);
+  CHECK(again.settings().smoothing_ms == Approx(400));
+  CHECK(again.settings().record_dir == "/tmp/emoscope-test-records");
+  CHECK(again.activeModelPath() == model);
+}
+
+TEST_CASE("the UI thread stays responsive while a file is analysed at full speed", "[gui][latency]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window("");
+  QElapsedTimer clock;
+  std::vector<double> late;
+  double last = -1;
+  QTimer tick;
+  tick.setTimerType(Qt::PreciseTimer);
+  tick.setInterval(10);
+  QObject::connect(&tick, &QTimer::timeout, [&] {
+    const double now = clock.nsecsElapsed() / 1e6;
+    if (last >= 0) late.push_back(std::max(0.0, now - last - 10.0));
+    last = now;
+  });
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  REQUIRE(w->openVideo(QString::fromStdString(hamilton_clip())));
+  clock.start();
+  tick.start();
+  QElapsedTimer wall;
+  wall.start();
+  // Run the real event loop (not a polling loop) until the analysis ends.
+  QEventLoop loop;
+  QObject::connect(w.get(), &MainWindow::analysisFinished, &loop, &QEventLoop::quit);
+  QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+  loop.exec();
+  tick.stop();
+  REQUIRE(done.count() == 1);
+  REQUIRE(late.size() > 10);
+  std::vector<double> sorted = late;
+  std::sort(sorted.begin(), sorted.end());
+  const double max = sorted.back();
+  const double p99 = sorted[static_cast<std::size_t>(0.99 * (sorted.size() - 1))];
+  std::printf("event-loop lateness during analysis (%ld frames in %.1f s, %zu ticks): max %.1f ms, p99 %.1f ms\n",
+              w->lastUpdate().processed, wall.elapsed() / 1000.0, late.size(), max, p99);
+  CHECK(max < 50.0);
+}
+
+TEST_CASE("repeated analyses do not grow memory", "[gui][memory]") {
+  // One warm-up analysis first (first-use allocations: fonts, chart items, the
+  // allocator's per-thread arenas), then `repeats` more, measured after each.
+  // EMOSCOPE_GUI_REPEATS=20 for the full check.
+  REQUIRE_SHARED_DATA();
+  int repeats = 6;
+  if (const char* env = std::getenv("EMOSCOPE_GUI_REPEATS")) repeats = std::max(2, std::atoi(env));
+  auto w = make_window("");
+  std::vector<long> rss;
+  const long start = rss_kb();
+  for (int i = 0; i <= repeats; ++i) {
+    QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+    REQUIRE(w->openVideo(QString::fromStdString(fer_clip())));
+    REQUIRE(wait_until([&] { return done.count() > 0; }, 60000));
+    REQUIRE(w->analysisDone());
+    pump_events(100);  // deleteLater'd sessions go
+    rss.push_back(rss_kb());
+    std::printf("analysis %d%s: RSS %ld kB\n", i, i == 0 ? " (warm-up)" : "", rss.back());
+  }
+  const long first = rss[1], last = rss.back();
+  const double growth = 100.0 * (last - first) / first;
+  std::printf("RSS before: %ld kB, after warm-up: %ld kB, after analysis 1: %ld kB, after %d: %ld kB (%+.1f%%)\n", start,
+              rss[0], first, repeats, last, growth);
+  CHECK(growth < 10.0);
+}
+
+TEST_CASE("Open image analyses one picture", "[gui][image]") {
+  const std::string image = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";  // python3-skimage
+  if (!fs::exists(image)) {
+    WARN("SKIPPED: " << image << " missing (install python3-skimage)");
+    return;
+  }
+  auto w = make_window("");
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  REQUIRE(w->openImage(QString::fromStdString(image)));
+  REQUIRE(wait_until([&] { return done.count() > 0; }, 30000));
+  CHECK(w->analysisDone());
+  CHECK(w->lastUpdate().faces.size() == 1);
+  CHECK(w->facePanel()->cardCount() == 1);
+  CHECK(w->videoView()->frame().size() == QSize(512, 512));
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  CHECK_FALSE(w->openImage(QString::fromStdString(fer_clip())));  // not an image
+  CHECK(errors.count() == 1);
+}
+
+TEST_CASE("the DNN detectors can be chosen with their model file", "[gui][detector]") {
+  REQUIRE_SHARED_DATA();
+  const std::string yunet = shared_path("models/face_detectors/yunet_2022mar/face_detection_yunet_2022mar.onnx");
+  auto w = make_window("");
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  CHECK_FALSE(w->setDetector(emoscope::DetectorKind::kYuNet, "/nonexistent/model.onnx"));
+  CHECK(errors.count() == 1);
+  CHECK(w->settings().detector == emoscope::DetectorKind::kHaar);
+  REQUIRE(w->setDetector(emoscope::DetectorKind::kYuNet, QString::fromStdString(yunet)));
+  CHECK(w->settings().detector == emoscope::DetectorKind::kYuNet);
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  REQUIRE(w->openVideo(QString::fromStdString(fer_clip())));
+  REQUIRE(wait_until([&] { return done.count() > 0; }, 60000));
+  CHECK(w->analysisDone());
+  CHECK(w->timeline()->faceCount() >= 1);
+}
+
+TEST_CASE("keyboard shortcuts: Space, R and S", "[gui][keys]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  w->activateWindow();
+  REQUIRE(QTest::qWaitForWindowActive(w.get()));
+  QTest::keyClick(w.get(), Qt::Key_Space);
+  CHECK(w->mode() == MainWindow::Mode::kLive);
+  REQUIRE(wait_until([&] { return w->framesShown() > 5; }, 10000));
+  QTest::keyClick(w.get(), Qt::Key_R);
+  CHECK(w->recording());
+  pump_events(500);
+  QTest::keyClick(w.get(), Qt::Key_R);
+  CHECK_FALSE(w->recording());
+  const QString dir = w->settings().record_dir;
+  const auto pngs = [&] { return QDir(dir).entryList({"snapshot-*.png"}).size(); };
+  const auto before = pngs();
+  QTest::keyClick(w.get(), Qt::Key_S);
+  CHECK(pngs() == before + 1);
+  QTest::keyClick(w.get(), Qt::Key_Space);
+  CHECK(w->mode() == MainWindow::Mode::kIdle);
+  CHECK(fs::exists(w->recordingBase().toStdString() + ".json"));
+}

@@ -1,0 +1,25 @@
+// Conversions between OpenCV and Qt types for the desktop app.
+// Pure functions, safe from any thread (QImage may be built off the UI thread;
+// only painting it must happen on the UI thread).
+#pragma once
+
+#include <string>
+
+#include <QColor>
+#include <QImage>
+#include <QString>
+#include <opencv2/core.hpp>
+
+namespace emoscope::ui {
+
+// A BGR (or grey) uint8 cv::Mat as an RGB QImage. Shares the pixels: the
+// QImage keeps its own reference to the Mat, so the Mat may go out of scope.
+QImage to_qimage(const cv::Mat& bgr);
+
+// The annotator's colour for a class (core class_colour, BGR) as a QColor.
+QColor class_qcolor(int label_index);
+
+inline QString qstr(const std::string& s) { return QString::fromStdString(s); }
+inline std::string sstr(const QString& s) { return s.toStdString(); }
+
+}  // namespace emoscope::ui

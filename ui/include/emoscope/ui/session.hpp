@@ -1,0 +1,162 @@
+// Session: one run of core's Pipeline behind a Qt object, for the desktop app.
+//  - Live (camera, or a video file played at its nominal rate): PipelineMode::kLive,
+//    stale frames are dropped and counted.
+//  - Analysis (video file or images): PipelineMode::kFile, every frame, with
+//    pause (the result sink waits, back-pressure stalls the pipeline), progress
+//    and a per-frame record of every face for the timeline.
+//
+// Threading: the pipeline runs on its own three threads. Its result sink (the
+// classification thread) annotates the frame with core's annotator, converts it
+// to a QImage, writes the Recorder when recording, and stores the newest update
+// in a mutex-guarded slot; it posts one queued invocation to the UI thread only
+// if none is pending (coalescing: a slow UI sees the newest frame, never a
+// backlog). frameReady()/finished() are emitted on the thread that owns the
+// Session (the UI thread); every public method must be called from that thread.
+// Units: milliseconds for times, frames per second for fps.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QMetaType>
+#include <QObject>
+#include <QSize>
+#include <QString>
+
+#include "emoscope/classifier.hpp"
+#include "emoscope/face_detector.hpp"
+#include "emoscope/pipeline.hpp"
+#include "emoscope/recorder.hpp"
+#include "emoscope/tracker.hpp"
+
+namespace emoscope::ui {
+
+struct SessionConfig {
+  std::string source;            // open_source() spec: camera, video, image, folder
+  bool live = true;              // kLive with live pacing; false = kFile analysis
+  std::string model_path;
+  DeviceChoice device = DeviceChoice::kAuto;
+  DetectorOptions detector;
+  PipelineOptions pipeline;      // mode is set from `live`
+  float min_confidence = 0.0f;   // below this the overlay label reads "?"
+};
+
+// One processed frame, kept for the analysis timeline and seeking.
+struct FrameRecord {
+  std::uint64_t seq = 0;
+  double pos_ms = 0;
+  std::vector<TrackedFace> faces;
+};
+
+// The newest frame's data, as delivered to the UI thread.
+struct SessionUpdate {
+  QImage image;                        // annotated frame (core annotator), full size;
+                                       // null in the last update of an analysis when it
+                                       // only carries the remaining records
+  QImage display;                      // the same, pre-scaled off the UI thread to the view's size
+  std::uint64_t seq = 0;
+  double pos_ms = 0;
+  std::vector<TrackedFace> faces;
+  double fps = 0;                      // processed frames per second (last second)
+  double detect_ms = 0;                // last detector run
+  double classify_ms = 0;              // preprocess + inference
+  std::uint64_t dropped = 0;           // live: frames dropped so far
+  std::uint64_t processed = 0;         // frames processed so far
+  std::vector<FrameRecord> new_records;  // analysis: every frame since the last update
+};
+
+class Session : public QObject {
+  Q_OBJECT
+ public:
+  // Opens the source, creates the detector and loads the classifier (or takes
+  // `preloaded`, already loaded from config.model_path); nullptr with `error`
+  // set if any fails.
+  static std::unique_ptr<Session> create(const SessionConfig& config, QString* error,
+                                         std::unique_ptr<Classifier> preloaded = nullptr,
+                                         QObject* parent = nullptr);
+  ~Session() override;  // stops the pipeline and finalises any recording
+
+  void start();
+  void stop();                       // blocks until the pipeline threads joined
+  bool running() const { return running_; }
+  bool live() const { return config_.live; }
+  void setPaused(bool paused);       // analysis: stalls the pipeline; live: results ignored
+  bool paused() const { return paused_; }
+  void setMinConfidence(float value) { min_confidence_ = value; }
+  // Size (device pixels) the view shows frames at; the sink scales to it, so
+  // the UI thread only blits. Empty = no pre-scaling.
+  void setDisplaySize(const QSize& size);
+
+  // Recording (Recorder formats: <base>.mkv, <base>.csv, <base>.json; no
+  // video for image sources, whose frame size is not known up front).
+  bool startRecording(const std::string& base_path, QString* error);
+  Status stopRecording();            // finalises the files; no-op when not recording
+  bool recording() const;
+  long recordedFrames() const;
+
+  const SourceInfo& sourceInfo() const { return pipeline_->source_info(); }
+  const ModelSpec& modelSpec() const { return pipeline_->model_spec(); }
+  std::string deviceName() const { return device_; }
+  const SessionConfig& config() const { return config_; }
+  const PipelineEnd& end() const { return end_; }
+
+ signals:
+  void frameReady(const emoscope::ui::SessionUpdate& update);
+  // The stream ended (end of file, read error, camera lost, stopped or failed).
+  // Any recording has been finalised before this is emitted.
+  void finished(const emoscope::PipelineEnd& end);
+
+ private:
+  Session(SessionConfig config, std::unique_ptr<Pipeline> pipeline, QObject* parent);
+  void onResult(FrameResult&& result);   // classification thread
+  void deliver();                        // UI thread
+  void onEnded();                        // UI thread
+
+  SessionConfig config_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::vector<std::string> labels_;
+  std::string device_;
+  bool running_ = false;
+  bool finished_emitted_ = false;
+  PipelineEnd end_;
+
+  std::atomic<float> min_confidence_{0.0f};
+  std::atomic<bool> paused_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> display_size_{0};  // width << 32 | height
+  static constexpr qint64 kMinDeliveryGapMs = 30;  // at most ~33 UI updates a second
+  std::mutex pause_mutex_;
+  std::condition_variable pause_changed_;
+
+  // Classification-thread state (only the sink touches these).
+  QElapsedTimer fps_clock_;
+  int fps_frames_ = 0;
+  double fps_ = 0;
+  double last_detect_ms_ = 0;
+  std::atomic<std::uint64_t> processed_{0};
+
+  // The mailbox between the sink and the UI thread.
+  std::mutex slot_mutex_;
+  std::optional<SessionUpdate> slot_;
+  std::vector<FrameRecord> pending_records_;
+  bool delivery_pending_ = false;
+  QElapsedTimer last_post_;  // sink thread
+  std::optional<PipelineEnd> pending_end_;
+
+  mutable std::mutex recorder_mutex_;
+  std::unique_ptr<Recorder> recorder_;
+  Status record_error_;
+};
+
+}  // namespace emoscope::ui
+
+Q_DECLARE_METATYPE(emoscope::ui::SessionUpdate)
+Q_DECLARE_METATYPE(emoscope::PipelineEnd)

@@ -1,0 +1,35 @@
+// AppSettings: the user's choices, persisted with QSettings (organisation
+// "Emoscope", application "Emoscope" unless the app sets others). Plain value
+// type; load()/save() must run on the UI thread (QSettings is reentrant, not
+// shared). Units: smoothing in milliseconds, confidence 0..1, detection
+// interval in frames.
+#pragma once
+
+#include <QString>
+
+#include "emoscope/classifier.hpp"
+#include "emoscope/face_detector.hpp"
+
+namespace emoscope::ui {
+
+struct AppSettings {
+  DetectorKind detector = DetectorKind::kHaar;
+  QString yunet_model;          // model file for YuNet
+  QString ssd_model;            // model file for the SSD (.pb; .pbtxt next to it)
+  QString model_path;           // empty = core default_model_path()
+  double smoothing_ms = 250.0;  // tracker EMA time constant
+  double min_confidence = 0.5;  // below this the label reads "?"
+  int detect_every = 5;         // run the face detector at least every N frames
+  DeviceChoice device = DeviceChoice::kAuto;
+  QString record_dir;           // where recordings go (a subfolder per session)
+  QString last_open_dir;
+  QString camera;               // spec of the last used camera
+
+  static AppSettings load();
+  void save() const;
+  QString detectorModel() const;  // the model file of the chosen detector ("" for Haar)
+};
+
+QString device_choice_name(DeviceChoice device);
+
+}  // namespace emoscope::ui

@@ -1,0 +1,67 @@
+#include "emoscope/ui/settings.hpp"
+
+#include <QDir>
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace emoscope::ui {
+
+QString device_choice_name(DeviceChoice device) {
+  switch (device) {
+    case DeviceChoice::kAuto: return "auto";
+    case DeviceChoice::kCpu: return "cpu";
+    case DeviceChoice::kCuda: return "cuda";
+  }
+  return "auto";
+}
+
+AppSettings AppSettings::load() {
+  QSettings s;
+  AppSettings a;
+  auto kind = parse_detector_kind(s.value("detector/kind", "haar").toString().toStdString());
+  if (kind) a.detector = kind.value();
+  a.yunet_model = s.value("detector/yunet_model").toString();
+  a.ssd_model = s.value("detector/ssd_model").toString();
+  a.model_path = s.value("model/path").toString();
+  a.smoothing_ms = s.value("model/smoothing_ms", a.smoothing_ms).toDouble();
+  a.min_confidence = s.value("model/min_confidence", a.min_confidence).toDouble();
+  a.detect_every = s.value("detector/every", a.detect_every).toInt();
+  auto device = parse_device_choice(s.value("model/device", "auto").toString().toStdString());
+  if (device) a.device = device.value();
+  a.record_dir = s.value("record/dir").toString();
+  if (a.record_dir.isEmpty()) {
+    QString movies = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
+    if (movies.isEmpty()) movies = QDir::homePath();
+    a.record_dir = movies + "/Emoscope";
+  }
+  a.last_open_dir = s.value("ui/last_open_dir").toString();
+  a.camera = s.value("source/camera").toString();
+  if (a.detect_every < 1) a.detect_every = 1;
+  return a;
+}
+
+void AppSettings::save() const {
+  QSettings s;
+  s.setValue("detector/kind", detector_kind_name(detector));
+  s.setValue("detector/yunet_model", yunet_model);
+  s.setValue("detector/ssd_model", ssd_model);
+  s.setValue("detector/every", detect_every);
+  s.setValue("model/path", model_path);
+  s.setValue("model/smoothing_ms", smoothing_ms);
+  s.setValue("model/min_confidence", min_confidence);
+  s.setValue("model/device", device_choice_name(device));
+  s.setValue("record/dir", record_dir);
+  s.setValue("ui/last_open_dir", last_open_dir);
+  s.setValue("source/camera", camera);
+}
+
+QString AppSettings::detectorModel() const {
+  switch (detector) {
+    case DetectorKind::kYuNet: return yunet_model;
+    case DetectorKind::kSsd: return ssd_model;
+    case DetectorKind::kHaar: return {};
+  }
+  return {};
+}
+
+}  // namespace emoscope::ui

@@ -1,0 +1,157 @@
+#include "emoscope/ui/timeline.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QMouseEvent>
+#include <QPainter>
+
+#include "emoscope/ui/convert.hpp"
+
+namespace emoscope::ui {
+
+TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
+  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+  setMouseTracking(false);
+  setCursor(Qt::PointingHandCursor);
+  setToolTip(tr("Click to show that frame"));
+}
+
+void TimelineView::reset(const std::vector<std::string>& labels, long total_frames, double fps) {
+  labels_ = labels;
+  total_frames_ = total_frames;
+  fps_ = fps;
+  frames_seen_ = 0;
+  cursor_ = -1;
+  faces_.clear();
+  updateGeometry();
+  update();
+}
+
+void TimelineView::addRecords(const std::vector<FrameRecord>& records) {
+  const std::size_t before = faces_.size();
+  for (const FrameRecord& r : records) {
+    frames_seen_ = std::max(frames_seen_, static_cast<long>(r.seq) + 1);
+    for (const TrackedFace& f : r.faces) faces_[f.id].push_back({static_cast<long>(r.seq), f.label, f.confidence});
+  }
+  if (faces_.size() != before) updateGeometry();
+  update();
+}
+
+void TimelineView::setCursorFrame(long frame) {
+  cursor_ = frame;
+  update();
+}
+
+long TimelineView::totalFrames() const { return std::max(total_frames_, frames_seen_); }
+
+long TimelineView::samples(int face_id) const {
+  auto it = faces_.find(face_id);
+  return it == faces_.end() ? 0 : static_cast<long>(it->second.size());
+}
+
+QSize TimelineView::sizeHint() const {
+  return {600, kTop + std::max(1, static_cast<int>(faces_.size())) * kRowHeight + 24};
+}
+
+QRect TimelineView::plotRect() const {
+  const int rows = std::max(1, static_cast<int>(faces_.size()));
+  return QRect(kLeft, kTop, std::max(10, width() - kLeft - 8), rows * kRowHeight);
+}
+
+long TimelineView::frameAt(int x) const {
+  const QRect r = plotRect();
+  const long total = std::max(1L, totalFrames());
+  const double f = (x - r.left()) / static_cast<double>(r.width()) * total;
+  return std::clamp(static_cast<long>(std::floor(f)), 0L, total - 1);
+}
+
+int TimelineView::xForFrame(long frame) const {
+  const QRect r = plotRect();
+  const long total = std::max(1L, totalFrames());
+  return r.left() + static_cast<int>(std::lround((frame + 0.5) * r.width() / static_cast<double>(total)));
+}
+
+void TimelineView::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), palette().color(QPalette::Base));
+  const QRect r = plotRect();
+  const long total = std::max(1L, totalFrames());
+  p.setPen(palette().color(QPalette::Text));
+
+  // Time axis along the top.
+  const double seconds = fps_ > 0 ? total / fps_ : 0;
+  if (seconds > 0) {
+    const double steps[] = {0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600};
+    double step = steps[0];
+    for (double s : steps) {
+      step = s;
+      if (seconds / s <= std::max(2, r.width() / 80)) break;
+    }
+    for (double t = 0; t <= seconds + 1e-9; t += step) {
+      const int x = r.left() + static_cast<int>(t / seconds * r.width());
+      p.drawLine(x, r.top() - 4, x, r.top());
+      const int secs = static_cast<int>(t);
+      const QString label = step < 1 ? QString::number(t, 'f', 1) + "s"
+                                     : QString("%1:%2").arg(secs / 60).arg(secs % 60, 2, 10, QChar('0'));
+      p.drawText(x + 2, r.top() - 5, label);
+    }
+  }
+
+  if (faces_.empty()) {
+    p.drawText(r, Qt::AlignCenter, frames_seen_ > 0 ? tr("No faces found") : tr("Open a video to analyse it"));
+  }
+  int row = 0;
+  for (const auto& [id, marks] : faces_) {
+    const QRect band(r.left(), r.top() + row * kRowHeight + 2, r.width(), kRowHeight - 4);
+    p.fillRect(band, palette().color(QPalette::AlternateBase));
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(0, band.top(), kLeft - 6, band.height()), Qt::AlignRight | Qt::AlignVCenter,
+               QString("#%1").arg(id));
+    int last_x0 = -1;
+    for (const Mark& m : marks) {
+      const int x0 = r.left() + static_cast<int>(m.frame * static_cast<double>(r.width()) / total);
+      if (x0 == last_x0) continue;  // one mark per pixel column
+      last_x0 = x0;
+      const int x1 = r.left() + static_cast<int>((m.frame + 1) * static_cast<double>(r.width()) / total);
+      QColor c = class_qcolor(m.label);
+      c.setAlpha(static_cast<int>(80 + 175 * std::clamp(m.confidence, 0.0f, 1.0f)));
+      p.fillRect(QRect(x0, band.top(), std::max(1, x1 - x0), band.height()), c);
+    }
+    ++row;
+  }
+  p.setPen(palette().color(QPalette::Mid));
+  p.drawRect(r.adjusted(0, 0, -1, -1));
+  if (cursor_ >= 0) {
+    const int x = xForFrame(cursor_);
+    p.setPen(QPen(Qt::red, 2));
+    p.drawLine(x, r.top() - 2, x, r.bottom() + 2);
+  }
+  // Legend under the rows.
+  int x = r.left();
+  const int y = r.bottom() + 6;
+  for (std::size_t i = 0; i < labels_.size(); ++i) {
+    p.fillRect(QRect(x, y + 2, 10, 10), class_qcolor(static_cast<int>(i)));
+    p.setPen(palette().color(QPalette::Text));
+    const QString name = qstr(labels_[i]);
+    p.drawText(x + 14, y + 11, name);
+    x += 24 + p.fontMetrics().horizontalAdvance(name);
+  }
+}
+
+void TimelineView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() != Qt::LeftButton || totalFrames() <= 0) return;
+  const long f = frameAt(event->position().toPoint().x());
+  setCursorFrame(f);
+  emit seekRequested(f);
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent* event) {
+  if (!(event->buttons() & Qt::LeftButton) || totalFrames() <= 0) return;
+  const long f = frameAt(event->position().toPoint().x());
+  if (f == cursor_) return;
+  setCursorFrame(f);
+  emit seekRequested(f);
+}
+
+}  // namespace emoscope::ui
