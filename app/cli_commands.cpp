@@ -43,12 +43,13 @@ int fail(const Error& error) {
   return exit_code(error.code);
 }
 
-Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c) {
+// all_cores: predict/eval run no detector thread beside inference.
+Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c, bool all_cores = false) {
   Result<DeviceChoice> device = parse_device_choice(c.device);
   if (!device) return device.error();
   ClassifierOptions options;
   options.device = device.value();
-  options.threads = c.threads;
+  options.threads = c.threads > 0 || !all_cores ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
   return load_classifier(c.model.empty() ? default_model_path() : c.model, options);
 }
 
@@ -194,7 +195,7 @@ void install_interrupt_handler() {
 }
 
 int run_predict(const CommonOptions& common, const PredictOptions& options) {
-  auto classifier = load_model(common);
+  auto classifier = load_model(common, /*all_cores=*/true);
   if (!classifier) return fail(classifier.error());
   auto loaded_detector = load_detector_unless(options.whole_image, common);
   if (!loaded_detector) return fail(loaded_detector.error());
@@ -306,7 +307,7 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   if (!fs::is_directory(options.dir, ec)) {
     return fail({ErrorCode::kInputUnreadable, options.dir + ": not a folder"});
   }
-  auto classifier = load_model(common);
+  auto classifier = load_model(common, /*all_cores=*/true);
   if (!classifier) return fail(classifier.error());
   auto loaded_detector = load_detector_unless(options.whole_image, common);
   if (!loaded_detector) return fail(loaded_detector.error());

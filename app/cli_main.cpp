@@ -15,7 +15,7 @@ namespace {
 void add_model_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
   cmd->add_option("--model", c.model, "TorchScript model with emoscope.json metadata (default: models/happy_sad.pt)");
   cmd->add_option("--device", c.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  cmd->add_option("--threads", c.threads, "inference threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", c.threads, "inference threads (0 = half the cores for videos, all for images)")->check(CLI::NonNegativeNumber);
 }
 
 void add_detector_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {

@@ -11,15 +11,15 @@ mkdir -p "$out"
 reference_blas=/usr/lib/x86_64-linux-gnu/blas
 
 summarise() {
-  /usr/bin/python3 -c '
+  /usr/bin/python3 - "$1" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
-s = j["stages"]
-print(f"{j[\"mode\"]:4} {j[\"blas\"].split(\"/\")[-2]:16} {j[\"source\"].split(\"/\")[-1][:40]:40} "
-      f"fps {j[\"fps\"]:6.1f} (source {j[\"source_fps\"]:.1f})  dropped {j[\"frames_dropped\"]:3}  "
-      + "  ".join(f"{k} {v[\"p50_ms\"]:.1f}/{v[\"p95_ms\"]:.1f}" for k, v in s.items() if k != "detect_when_run")
-      + f"  [detector runs {j[\"detector_runs\"]}/{j[\"frames_processed\"]}]")
-' "$1"
+stages = "  ".join("%s %.1f/%.1f" % (k, v["p50_ms"], v["p95_ms"])
+                   for k, v in j["stages"].items() if k != "detect_when_run")
+print("%-4s %-16s %-50s fps %6.1f (source %.1f)  dropped %3d  %s  [detector runs %d/%d]" % (
+    j["mode"], j["blas"].split("/")[-2], j["source"].split("/")[-1][:50], j["fps"], j["source_fps"],
+    j["frames_dropped"], stages, j["detector_runs"], j["frames_processed"]))
+PY
 }
 
 echo "mode blas             video                                    fps; stage p50/p95 ms"

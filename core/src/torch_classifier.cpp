@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <dlfcn.h>
+
 #include <spdlog/spdlog.h>
 #include <ATen/Parallel.h>
 #include <torch/script.h>
@@ -104,8 +106,14 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
                                    : torch::Device(torch::kCUDA, 0);
   const int threads = options.threads > 0
                           ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
   at::set_num_threads(threads);
+  // OpenBLAS sizes its own pool from OPENBLAS_NUM_THREADS when the library
+  // loads, before main(); match it to ours so the two do not oversubscribe.
+  using SetThreads = void (*)(int);
+  if (auto set_blas_threads = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set_blas_threads(threads);
+  }
 
   torch::jit::ExtraFilesMap extra{{"emoscope.json", ""}};
   torch::jit::Module module;

@@ -19,7 +19,8 @@ enum class DeviceChoice { kAuto, kCpu, kCuda };
 
 struct ClassifierOptions {
   DeviceChoice device = DeviceChoice::kAuto;
-  int threads = 0;        // intra-op threads; 0 = all cores
+  int threads = 0;        // intra-op threads (LibTorch and OpenBLAS); 0 = half the cores,
+                          // since the detector runs on the others in a pipeline
   bool optimize = true;   // freeze + optimize_for_inference after loading
 };
 
