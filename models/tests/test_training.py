@@ -1,0 +1,125 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+import export
+import train
+from emoscope_model import data as D
+
+
+def test_train_one_epoch_writes_checkpoints(trained_run):
+    for f in ("last.pt", "best.pt", "history.json"):
+        assert (trained_run / f).is_file(), f
+    hist = json.loads((trained_run / "history.json").read_text())
+    assert len(hist) == 1 and 0.0 <= hist[0]["val_acc"] <= 1.0
+    ck = torch.load(trained_run / "last.pt", map_location="cpu")
+    assert ck["config"]["labels"] == ["a", "b"] and ck["epoch"] == 0
+
+
+def test_resume_continues(trained_run, tiny_data, tmp_path):
+    import shutil
+    out = tmp_path / "run"
+    shutil.copytree(trained_run, out)
+    rc = train.main(["--out", str(out), "--resume", "--log-every", "0"])
+    assert rc == 0
+    hist = json.loads((out / "history.json").read_text())
+    assert [h["epoch"] for h in hist] == [1, 2]
+
+
+def test_export_reload_same_metadata_and_outputs(trained_run, tmp_path):
+    pt = tmp_path / "tiny.pt"
+    assert export.main([str(trained_run / "best.pt"), str(pt), "--margin", "0.05", "--name", "tiny"]) == 0
+    m, meta = export.load_model(pt)
+    assert meta["format"] == "emoscope-model/1"
+    assert meta["name"] == "tiny" and meta["labels"] == ["a", "b"]
+    assert meta["input"] == {"channels": 1, "height": 48, "width": 48, "mean": [0.5], "std": [0.25]}
+    assert meta["crop"] == {"margin": 0.05, "square": True}
+    assert isinstance(meta["version"], str) and meta["architecture"] and meta["trained_on"]
+    assert "validation" in meta["metrics"] and "test" in meta["metrics"]
+    # a second reload gives identical outputs for N = 1 and N = 64
+    m2, meta2 = export.load_model(pt)
+    assert meta2 == meta
+    for n in (1, 64):
+        x = torch.randn(n, 1, 48, 48)
+        with torch.no_grad():
+            a, b = m(x), m2(x)
+        assert a.shape == (n, 2)
+        assert torch.equal(a, b)
+    # the saved forward equals the checkpoint network (with or without flip TTA)
+    from emoscope_model.net import EmoscopeAlexNet, FlipTTA
+    ck = torch.load(trained_run / "best.pt", map_location="cpu")
+    net = EmoscopeAlexNet(2, 1, tuple(ck["config"]["width"]), ck["config"]["fc"])
+    net.load_state_dict(ck["model"])
+    net.eval()
+    ref = FlipTTA(net) if meta["metrics"]["flip_tta"] else net
+    x = torch.randn(4, 1, 48, 48)
+    with torch.no_grad():
+        assert torch.allclose(m(x), ref(x) / meta["metrics"]["temperature"], atol=1e-5)
+
+
+def test_missing_data_folder_is_a_clear_error(tmp_path, capsys):
+    rc = train.main(["--data", str(tmp_path / "nope"), "--classes", "a,b", "--out", str(tmp_path / "r")])
+    assert rc == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_empty_data_folder_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    rc = train.main(["--data", str(tmp_path / "empty"), "--classes", "a,b", "--out", str(tmp_path / "r")])
+    assert rc == 2
+    assert "empty" in capsys.readouterr().err
+    (tmp_path / "empty2" / "train").mkdir(parents=True)
+    with pytest.raises(D.DataError, match="empty"):
+        D.load_any(str(tmp_path / "empty2"), "train", "a,b")
+
+
+def test_unknown_class_is_a_clear_error(tiny_data, tmp_path, capsys):
+    rc = train.main(["--data", str(tiny_data), "--classes", "a,zebra", "--out", str(tmp_path / "r")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "zebra" in err and "unknown class" in err
+    with pytest.raises(D.DataError, match="unknown class"):
+        D.load_fer2013("train", "happy,zebra")  # raises before or after locating FER2013
+
+
+def test_empty_class_folder(tmp_path):
+    (tmp_path / "d" / "train" / "a").mkdir(parents=True)
+    (tmp_path / "d" / "train" / "b").mkdir(parents=True)
+    with pytest.raises(D.DataError, match="no images"):
+        D.load_any(str(tmp_path / "d"), "train", "a,b")
+
+
+def test_class_folders_without_splits_hold_out_val(tmp_path):
+    from conftest import write_dataset
+    root = write_dataset(tmp_path / "flat", counts={"all": 20}, splits=False, size=64)
+    tr = D.load_any(str(root), "train", "a,b", size=(48, 48), val_fraction=0.2)
+    va = D.load_any(str(root), "val", "a,b", size=(48, 48), val_fraction=0.2)
+    assert len(tr) == 32 and len(va) == 8
+    assert not set(tr.paths) & set(va.paths)
+    assert tr.images.shape[1:] == (48, 48)
+
+
+def test_class_mapping_merges_folders(tiny_data):
+    ds = D.load_any(str(tiny_data), "val", ["both=a+b"])
+    assert ds.classes == ["both"] and len(ds) == 24 and set(ds.labels.tolist()) == {0}
+
+
+def test_augment_shapes_and_determinism():
+    img = (np.arange(48 * 48) % 251).astype(np.uint8).reshape(48, 48)
+    cfg = D.AugmentConfig()
+    a = [D.augment_one(img, (48, 48), cfg, np.random.default_rng(3)) for _ in range(2)]
+    assert a[0].shape == (48, 48) and a[0].dtype == np.uint8
+    assert np.array_equal(a[0], a[1])
+    assert D.augment_one(img, (64, 64), cfg, np.random.default_rng(4)).shape == (64, 64)
+
+
+def test_time_budget_stops_training(tiny_data, tmp_path):
+    out = tmp_path / "tb"
+    rc = train.main(["--data", str(tiny_data), "--classes", "a,b", "--epochs", "500", "--out", str(out),
+                     "--width", "4,4,4,4,4", "--fc", "8", "--batch-size", "32", "--log-every", "0",
+                     "--time-budget", "0.03", "--patience", "1000"])
+    assert rc == 0
+    hist = json.loads((out / "history.json").read_text())
+    assert 1 <= len(hist) < 500 and hist[-1]["lr"] < 0.05
