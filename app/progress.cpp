@@ -14,9 +14,15 @@ ProgressBar::~ProgressBar() { finish(); }
 
 void ProgressBar::update(long done) {
   if (!enabled_ || finished_) return;
+  done_ = done;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100)) return;
+  draw(now);
+}
+
+void ProgressBar::draw(std::chrono::steady_clock::time_point now) {
   last_draw_ = now;
+  const long done = done_;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? done / elapsed : 0;
   if (total_ > 0) {
@@ -36,6 +42,7 @@ void ProgressBar::update(long done) {
 
 void ProgressBar::finish() {
   if (!enabled_ || finished_) return;
+  draw(std::chrono::steady_clock::now());  // the final count, whatever the throttle skipped
   finished_ = true;
   std::fprintf(stderr, "\n");
 }

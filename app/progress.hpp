@@ -17,10 +17,12 @@ class ProgressBar {
   void finish();
 
  private:
+  void draw(std::chrono::steady_clock::time_point now);
   std::string label_;
   long total_;
   bool enabled_;
   bool finished_ = false;
+  long done_ = 0;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
