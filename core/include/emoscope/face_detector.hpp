@@ -32,7 +32,8 @@ struct DetectorOptions {
   float min_face_fraction = 0.08f; // minimum face side / frame's shorter side
   float score_threshold = 0.6f;    // DNN detectors
   int min_neighbors = 5;
-  double haar_scale_factor = 1.1;  // Haar: step between scanned scales           // Haar: overlapping hits needed (higher = fewer false faces)
+  double haar_scale_factor = 1.1;  // Haar: step between scanned scales
+  bool verify_faces = true;        // Haar: confirm each face with opencv-data's alt2 cascade           // Haar: overlapping hits needed (higher = fewer false faces)
 };
 
 class FaceDetector {
