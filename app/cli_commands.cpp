@@ -65,10 +65,24 @@ Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
   return create_face_detector(options);
 }
 
-// No detector in whole-image mode: the image is the face.
-Result<std::unique_ptr<FaceDetector>> load_detector_unless(bool whole_image, const CommonOptions& c) {
-  if (whole_image) return std::unique_ptr<FaceDetector>();
-  return load_detector(c);
+// What predict and eval need: the model on all cores, and a detector unless
+// each image is already a face (whole-image mode).
+struct ImageModels {
+  std::unique_ptr<Classifier> classifier;
+  std::unique_ptr<FaceDetector> detector;  // null in whole-image mode
+};
+
+Result<ImageModels> load_image_models(const CommonOptions& c, bool whole_image) {
+  ImageModels m;
+  auto classifier = load_model(c, /*all_cores=*/true);
+  if (!classifier) return classifier.error();
+  m.classifier = std::move(classifier).value();
+  if (!whole_image) {
+    auto detector = load_detector(c);
+    if (!detector) return detector.error();
+    m.detector = std::move(detector).value();
+  }
+  return m;
 }
 
 PipelineOptions pipeline_options(const CommonOptions& c, PipelineMode mode) {
@@ -195,12 +209,11 @@ void install_interrupt_handler() {
 }
 
 int run_predict(const CommonOptions& common, const PredictOptions& options) {
-  auto classifier = load_model(common, /*all_cores=*/true);
-  if (!classifier) return fail(classifier.error());
-  auto loaded_detector = load_detector_unless(options.whole_image, common);
-  if (!loaded_detector) return fail(loaded_detector.error());
-  const std::unique_ptr<FaceDetector> detector = std::move(loaded_detector).value();
-  const ModelSpec& spec = classifier.value()->spec();
+  auto models = load_image_models(common, options.whole_image);
+  if (!models) return fail(models.error());
+  Classifier& classifier = *models->classifier;
+  FaceDetector* detector = models->detector.get();
+  const ModelSpec& spec = classifier.spec();
   int code = kOk;
   for (const std::string& path : expand_inputs(options.inputs)) {
     ojson line;
@@ -218,7 +231,7 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
         for (const Detection& d : detector->detect(image)) boxes.push_back(d.box);
         batch = make_batch(image, boxes, spec);
       }
-      auto probs = classifier.value()->classify(batch);
+      auto probs = classifier.classify(batch);
       if (!probs) return fail(probs.error());
       for (std::size_t i = 0; i < boxes.size(); ++i) {
         const Probabilities& p = probs.value()[i];
@@ -307,12 +320,11 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   if (!fs::is_directory(options.dir, ec)) {
     return fail({ErrorCode::kInputUnreadable, options.dir + ": not a folder"});
   }
-  auto classifier = load_model(common, /*all_cores=*/true);
-  if (!classifier) return fail(classifier.error());
-  auto loaded_detector = load_detector_unless(options.whole_image, common);
-  if (!loaded_detector) return fail(loaded_detector.error());
-  const std::unique_ptr<FaceDetector> detector = std::move(loaded_detector).value();
-  const ModelSpec& spec = classifier.value()->spec();
+  auto models = load_image_models(common, options.whole_image);
+  if (!models) return fail(models.error());
+  Classifier& classifier = *models->classifier;
+  FaceDetector* detector = models->detector.get();
+  const ModelSpec& spec = classifier.spec();
 
   std::vector<std::string> unknown;
   std::vector<std::pair<std::string, int>> items;  // path, true class
@@ -346,7 +358,7 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   std::vector<int> truths;
   auto flush = [&]() -> Status {
     if (batch.n == 0) return std::nullopt;
-    auto probs = classifier.value()->classify(batch);
+    auto probs = classifier.classify(batch);
     if (!probs) return probs.error();
     for (int i = 0; i < batch.n; ++i) matrix.add(truths[i], argmax(probs.value()[i]));
     batch.data.clear();

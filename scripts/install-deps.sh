@@ -14,7 +14,7 @@ packages=(
   # desktop app
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # tests
-  catch2 ffmpeg xvfb xauth python3-pytest
+  catch2 ffmpeg xvfb xauth fonts-dejavu-core python3-pytest
   # training
   python3 python3-torch python3-torchvision python3-numpy python3-opencv python3-pil python3-matplotlib
   # sample photos used by the acceptance checks (astronaut.png, messi5.jpg)
