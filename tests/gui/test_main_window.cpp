@@ -301,6 +301,7 @@ TEST_CASE("settings persist between runs and the shortcuts exist", "[gui][settin
 
 TEST_CASE("the UI thread stays responsive while a file is analysed at full speed", "[gui][latency]") {
   REQUIRE_SHARED_DATA();
+  SKIP_UNDER_SANITIZERS("timings");
   auto w = make_window("");
   QElapsedTimer clock;
   std::vector<double> late;
@@ -341,6 +342,7 @@ TEST_CASE("repeated analyses do not grow memory", "[gui][memory]") {
   // allocator's per-thread arenas), then `repeats` more, measured after each.
   // EMOSCOPE_GUI_REPEATS=20 for the full check.
   REQUIRE_SHARED_DATA();
+  SKIP_UNDER_SANITIZERS("resident memory (ASan quarantines freed memory)");
   int repeats = 6;
   if (const char* env = std::getenv("EMOSCOPE_GUI_REPEATS")) repeats = std::max(2, std::atoi(env));
   auto w = make_window("");

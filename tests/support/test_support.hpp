@@ -30,3 +30,17 @@ bool running_in_ci();
       return;                                                                        \
     }                                                                                \
   } while (0)
+
+// Measurements (timings, resident memory) mean nothing in a sanitizer build:
+// such tests say so visibly and stop there.
+#if defined(__SANITIZE_ADDRESS__)
+#define SKIP_UNDER_SANITIZERS(what)                                               \
+  do {                                                                            \
+    WARN("SKIPPED under AddressSanitizer: " << what << " are not meaningful here"); \
+    return;                                                                       \
+  } while (0)
+#else
+#define SKIP_UNDER_SANITIZERS(what) \
+  do {                              \
+  } while (0)
+#endif
