@@ -90,6 +90,7 @@ PipelineOptions pipeline_options(const CommonOptions& c, PipelineMode mode) {
   o.mode = mode;
   o.detect_every = c.detect_every;
   o.tracker.smoothing_ms = c.smoothing_ms;
+  o.tracker.max_gap_ms = c.track_gap_ms;
   return o;
 }
 

@@ -19,6 +19,7 @@ struct CommonOptions {
   float min_face = 0.08f;
   int detect_every = 5;
   double smoothing_ms = 250.0;
+  double track_gap_ms = 1000.0;
 };
 
 struct PredictOptions {

@@ -34,6 +34,8 @@ void add_stream_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
       ->check(CLI::Range(1, 100));
   cmd->add_option("--smoothing", c.smoothing_ms, "per-face probability smoothing time constant, ms (0 = off)")
       ->check(CLI::Range(0.0, 10000.0));
+  cmd->add_option("--track-gap", c.track_gap_ms, "a face unseen this long (ms) gets a new ID when it returns")
+      ->check(CLI::Range(0.0, 600000.0));
 }
 
 }  // namespace

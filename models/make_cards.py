@@ -154,8 +154,16 @@ def card(pt: Path) -> str:
         ips = sorted(h["img_per_s"] for h in hist)
         L.append(f"- Run: {len(hist)} epochs, {tot / 60:.1f} min in total, median training speed "
                  f"{ips[len(ips) // 2]:.0f} images/s with augmentation.")
+    cmd = tr.get("command", "")
+    sched = ("one-cycle learning rate driven by elapsed wall time (`--time-budget`: warm-up, then "
+             "cosine decay that ends exactly when the budget is used, so the run finishes annealed "
+             "whatever the machine's load)" if "--time-budget" in cmd else "one-cycle learning rate")
     L += ["- Optimiser: SGD (momentum 0.9, Nesterov), weight decay 5e-4 (not on BN/bias), "
-          "one-cycle learning rate, label smoothing 0.1, batch 128; augmentation as below.", "",
+          f"{sched}, label smoothing 0.1, batch 128; augmentation as below."]
+    if "--init" in cmd:
+        L += ["- Initialised (`--init`) from the best checkpoint of the seven_emotions run (all layers "
+              "but the last, which is re-initialised for 2 classes), then fine-tuned on happy+sad."]
+    L += ["",
           "## Crop margin and framing", "", MARGIN_NOTE, ""]
     for key, title in (("validation", "Validation (FER2013 PublicTest)"), ("test", "Test (FER2013 PrivateTest)")):
         if key in mt:
