@@ -202,10 +202,6 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path, bo
   return std::unique_ptr<FrameSource>(std::make_unique<CaptureSource>(std::move(cap), info, live_pacing));
 }
 
-Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path) {
-  return open_video_file(path, false);
-}
-
 Result<std::unique_ptr<FrameSource>> open_images(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return unreadable(path + ": no such file or folder");

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include <opencv2/imgproc.hpp>
-#include <spdlog/spdlog.h>
 
 #include "emoscope/bounded_queue.hpp"
 #include "emoscope/preprocess.hpp"

@@ -46,7 +46,8 @@ class FrameSource {
 
 // Camera by index ("0") or device path ("/dev/video0").
 Result<std::unique_ptr<FrameSource>> open_camera(const std::string& index_or_path);
-Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path);
+// With live_pacing the file is played at its nominal rate, like a camera.
+Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path, bool live_pacing = false);
 // One image file, or every image in a folder (sorted by name; non-images skipped).
 Result<std::unique_ptr<FrameSource>> open_images(const std::string& path);
 // Picks by spec: "camera", "camera:N", "/dev/videoN", a folder, an image or a video.
