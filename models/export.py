@@ -143,6 +143,11 @@ def main(argv=None) -> int:
                                    "wall_time_s": round(sum(h["epoch_s"] for h in ck["history"][:ep]), 1),
                                    "command": cfg.get("command", ""),
                                    "export_command": " ".join(sys.argv)}
+    if ck.get("weights") == "swa":
+        swa_n = ck["history"][ep - 1].get("swa_n")
+        meta["metrics"]["training"]["swa_epochs"] = swa_n
+        meta["architecture"] += (f"; weights are the average of the last {swa_n} epoch-end snapshots "
+                                 "(stochastic weight averaging) with BN statistics recomputed")
     full = {}
     for split, ds in sets.items():
         pr = predict_whole(module, ds.images, meta)

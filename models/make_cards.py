@@ -125,26 +125,44 @@ def photo_check(pt: Path) -> list[str]:
     return lines
 
 
-def init_note(cmd: str, n_labels: int) -> str:
-    """The card line for a run started from another run's checkpoint (`--init`); the earlier run's
-    figures come from its history.json when that run folder is still on this machine."""
+def _flag(cmd: str, flag: str) -> str | None:
     toks = cmd.split()
-    i = toks.index("--init") + 1
-    init = toks[i] if i < len(toks) else "?"
+    return toks[toks.index(flag) + 1] if flag in toks and toks.index(flag) + 1 < len(toks) else None
+
+
+def run_chain(init: str) -> list[str]:
+    """One line per earlier run that ``--init`` leads back to (oldest first), from each run's
+    history.json and checkpoint, for the runs still on this machine."""
+    import torch
+    lines = []
+    seen = set()
+    while init and init not in seen:
+        seen.add(init)
+        ck_path = HERE.parent / init
+        hist = ck_path.parent / "history.json"
+        if not (ck_path.is_file() and hist.is_file()):
+            lines.append(f"`{init}` (run folder not on this machine)")
+            break
+        h = json.loads(hist.read_text())
+        cmd = torch.load(ck_path, map_location="cpu")["config"].get("command", "")
+        best = max(h, key=lambda e: max(e["val_acc"], e["val_acc_flip"], e.get("swa_val_acc_flip", 0)))
+        lines.append(f"`{ck_path.parent.name}`: {sum(e['epoch_s'] for e in h) / 60:.0f} minutes, {len(h)} epochs, "
+                     f"best validation {max(best['val_acc'], best['val_acc_flip']):.4f} at epoch {best['epoch']}"
+                     + (f", itself started from `{_flag(cmd, '--init')}`" if "--init" in cmd.split() else ""))
+        init = _flag(cmd, "--init")
+    return lines[::-1]
+
+
+def init_note(cmd: str, n_labels: int) -> str:
+    """The card line for a run started from another run's checkpoint (`--init`)."""
+    init = _flag(cmd, "--init") or "?"
     if n_labels == 2:
         return (f"- Initialised (`--init`) from `{init}`, the seven-emotion run's best checkpoint (all "
                 "layers but the last, which is re-initialised for 2 classes), then fine-tuned on happy+sad; "
                 "total compute = the seven-emotion run it started from + this fine-tune.")
-    earlier = " of an earlier run"
-    hist = HERE.parent / Path(init).parent / "history.json"
-    if hist.is_file():
-        h = json.loads(hist.read_text())
-        best = max(h, key=lambda e: max(e["val_acc"], e["val_acc_flip"]))
-        earlier = (f" (epoch {best['epoch']}, validation {max(best['val_acc'], best['val_acc_flip']):.4f}) "
-                   f"of a first one-cycle run of {sum(e['epoch_s'] for e in h) / 60:.0f} minutes "
-                   f"({len(h)} epochs, same settings without `--init`)")
-    return (f"- Warm restart: initialised (`--init`) from `{init}`, the best checkpoint{earlier}, "
-            "then this second, shorter one-cycle run; total compute = both runs.")
+    chain = run_chain(init)
+    return (f"- Continued training: initialised (`--init`) from `{init}`; total compute = this run plus the "
+            "earlier runs it continues (oldest first): " + "; ".join(chain) + ".")
 
 
 def card(pt: Path) -> str:
@@ -194,8 +212,16 @@ def card(pt: Path) -> str:
     sched = ("one-cycle learning rate driven by elapsed wall time (`--time-budget`: warm-up, then "
              "cosine decay that ends exactly when the budget is used, so the run finishes annealed "
              "whatever the machine's load)" if "--time-budget" in cmd else "one-cycle learning rate")
+    if "--swa-start" in cmd.split():
+        sched = (f"learning rate warmed up to {_flag(cmd, '--lr')} and annealed to {_flag(cmd, '--swa-lr')} over "
+                 f"the first {float(_flag(cmd, '--swa-start')):.0%} of the {_flag(cmd, '--time-budget')}-minute "
+                 "budget, then held there while the weights were averaged at every epoch end (stochastic weight "
+                 "averaging); after each epoch the average, with its BN statistics recomputed on 8,192 augmented "
+                 "training images, competed with the live weights for the best validation accuracy")
     L += ["- Optimiser: SGD (momentum 0.9, Nesterov), weight decay 5e-4 (not on BN/bias), "
           f"{sched}, label smoothing 0.1, batch 128; augmentation as below."]
+    if tr.get("swa_epochs"):
+        L.append(f"- Shipped weights: the average of {tr['swa_epochs']} epoch-end snapshots (SWA).")
     if "--init" in cmd:
         L.append(init_note(cmd, len(meta["labels"])))
     L += ["",

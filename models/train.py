@@ -73,7 +73,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-every", type=int, default=20, help="print progress every N batches")
     p.add_argument("--stop-after", type=int, default=0,
                    help="stop this invocation after N epochs (continue later with --resume)")
+    p.add_argument("--swa-start", type=float, default=0.0,
+                   help="stochastic weight averaging: after this fraction of the time budget (or of --epochs) "
+                        "the LR stays at --swa-lr and the weights are averaged at the end of every epoch; "
+                        "the average (BN statistics recomputed) competes for best.pt on validation. 0 = off")
+    p.add_argument("--swa-lr", type=float, default=0.005, help="constant LR while averaging")
+    p.add_argument("--swa-bn-images", type=int, default=8192,
+                   help="augmented training images used to recompute the averaged model's BN statistics")
     return p
+
+
+class SwaAverage:
+    """Running mean of a network's weights, taken at epoch ends (stochastic weight averaging,
+    Izmailov et al. 2018). BN running statistics are not averaged: ``averaged_model`` recomputes
+    them from training batches, since the mean of the weights needs its own statistics."""
+
+    def __init__(self, model):
+        self.n = 0
+        self.mean = {}
+
+    def update(self, model) -> None:
+        import torch
+        with torch.no_grad():
+            for k, v in model.state_dict().items():
+                if not v.is_floating_point() or "running_" in k:
+                    continue
+                if self.n == 0:
+                    self.mean[k] = v.detach().clone().float()
+                else:
+                    self.mean[k] += (v.detach().float() - self.mean[k]) / (self.n + 1)
+        self.n += 1
+
+    def averaged_model(self, model, batches):
+        import copy
+        import torch
+        avg = copy.deepcopy(model)
+        sd = avg.state_dict()
+        for k, v in self.mean.items():
+            sd[k].copy_(v)
+        bns = [m for m in avg.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+        momenta = [m.momentum for m in bns]
+        for m in bns:
+            m.reset_running_stats()
+            m.momentum = None   # cumulative mean over all batches
+        avg.train()
+        with torch.no_grad():
+            for xb in batches():
+                avg(xb)
+        for m, mom in zip(bns, momenta):
+            m.momentum = mom
+        avg.eval()
+        return avg
+
+    def state_dict(self) -> dict:
+        return {"n": self.n, "mean": self.mean}
+
+    def load_state_dict(self, sd: dict) -> None:
+        self.n, self.mean = int(sd["n"]), dict(sd["mean"])
 
 
 TRAIN_KEYS_FROM_CLI_ON_RESUME = {"threads", "device", "log_every", "resume", "out", "stop_after"}
@@ -186,12 +242,21 @@ def main(argv=None) -> int:
     elapsed0 = 0.0   # wall time of earlier invocations (resume)
 
     def lr_at(frac: float) -> float:
+        if args.swa_start > 0:
+            if frac >= args.swa_start:
+                return args.swa_lr
+            frac = frac / args.swa_start
+            w = args.warmup
+            if frac < w:
+                return args.swa_lr + (args.lr - args.swa_lr) * frac / w
+            return args.swa_lr + (args.lr - args.swa_lr) * 0.5 * (1 + math.cos(math.pi * (frac - w) / (1 - w)))
         w = args.warmup
         if frac < w:
             return args.lr * (0.05 + 0.95 * frac / w)
         return args.lr * (0.002 + 0.998 * 0.5 * (1 + math.cos(math.pi * min(1.0, (frac - w) / (1 - w)))))
 
     start_epoch, best, best_epoch, history = 0, -1.0, -1, []
+    swa = SwaAverage(model)
     if ckpt is not None:
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
@@ -200,6 +265,8 @@ def main(argv=None) -> int:
         history = ckpt["history"]
         elapsed0 = ckpt.get("elapsed_s", 0.0)
         torch.set_rng_state(ckpt["torch_rng"])
+        if ckpt.get("swa"):
+            swa.load_state_dict(ckpt["swa"])
 
     cfg = D.AugmentConfig()
     class_w = None
@@ -230,8 +297,10 @@ def main(argv=None) -> int:
         at, bt = acc_bal(lt)
         return a, b, at, bt
 
-    def save(path: Path, epoch: int):
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+    def save(path: Path, epoch: int, weights=None):
+        torch.save({"model": weights if weights is not None else model.state_dict(),
+                    "weights": "swa" if weights is not None else "model",
+                    "swa": swa.state_dict(), "optimizer": opt.state_dict(),
                     "scheduler": sched.state_dict(), "epoch": epoch, "best_metric": best,
                     "best_epoch": best_epoch, "history": history, "args": vars(args),
                     "torch_rng": torch.get_rng_state(), "elapsed_s": elapsed0 + time.time() - t_run,
@@ -244,6 +313,22 @@ def main(argv=None) -> int:
                                "train_counts": train.counts(), "val_count": len(val),
                                "command": " ".join(sys.argv)}}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
+
+    def frac_done(epoch: int) -> float:
+        """Progress through the run after ``epoch`` (0-based) ends: of the time budget, else of --epochs."""
+        if budget_s:
+            return (elapsed0 + time.time() - t_run) / budget_s
+        return (epoch + 1) / args.epochs
+
+    def bn_batches(epoch: int):
+        """Augmented training batches, as the network saw them, to re-estimate BN statistics."""
+        rng = np.random.default_rng(args.seed * 7919 + epoch)
+        order = rng.permutation(len(train))[:max(args.batch_size, args.swa_bn_images)]
+        for i in range(0, len(order), args.batch_size):
+            idx = order[i:i + args.batch_size]
+            imgs = ([D.plain_resize(train.images[j], size) for j in idx] if args.no_augment
+                    else [D.augment_one(train.images[j], size, cfg, rng) for j in idx])
+            yield torch.from_numpy(D.to_tensor_batch(imgs, mean, std)).to(device)
 
     t_run = time.time()
     out_of_time = False
@@ -276,6 +361,9 @@ def main(argv=None) -> int:
                     break
                 for g in opt.param_groups:
                     g["lr"] = lr_at(frac)
+            elif args.swa_start > 0:
+                for g in opt.param_groups:
+                    g["lr"] = lr_at((epoch + step / steps_per_epoch) / args.epochs)
             idx = order[step * args.batch_size:(step + 1) * args.batch_size]
             if args.no_augment:
                 imgs = [D.plain_resize(train.images[i], size) for i in idx]
@@ -296,7 +384,7 @@ def main(argv=None) -> int:
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            if not budget_s:
+            if not budget_s and not args.swa_start:
                 sched.step()
             tl += loss.item() * len(idx)
             tc += (logits.argmax(1) == yb).sum().item()
@@ -311,6 +399,17 @@ def main(argv=None) -> int:
         train_time = time.time() - te
         va, vb, vat, vbt = evaluate(model)
         metric = max(va, vat)
+        entry = {}
+        swa_weights = None
+        if args.swa_start > 0 and frac_done(epoch) >= args.swa_start:
+            swa.update(model)
+            averaged = swa.averaged_model(model, lambda: bn_batches(epoch))
+            sa, sb, sat, sbt = evaluate(averaged)
+            entry = {"swa_n": swa.n, "swa_val_acc": sa, "swa_val_bal_acc": sb,
+                     "swa_val_acc_flip": sat, "swa_val_bal_acc_flip": sbt}
+            print(f"  SWA average of {swa.n} epochs: val_acc {sa:.4f} (flip-TTA {sat:.4f})", flush=True)
+            if max(sa, sat) > metric:
+                metric, swa_weights = max(sa, sat), averaged.state_dict()
         improved = metric > best
         if improved:
             best, best_epoch, bad_epochs = metric, epoch, 0
@@ -320,10 +419,10 @@ def main(argv=None) -> int:
                         "val_acc": va, "val_bal_acc": vb, "val_acc_flip": vat, "val_bal_acc_flip": vbt,
                         "lr": opt.param_groups[0]["lr"], "train_s": train_time, "partial": out_of_time,
                         "epoch_s": time.time() - te, "img_per_s": tn / train_time,
-                        "bad_epochs": bad_epochs})
+                        "bad_epochs": bad_epochs, **entry})
         save(out / "last.pt", epoch)
         if improved:
-            save(out / "best.pt", epoch)
+            save(out / "best.pt", epoch, swa_weights)
         (out / "history.json").write_text(json.dumps(history, indent=1))
         print(f"epoch {epoch + 1}/{args.epochs} loss {tl / tn:.4f} train_acc {tc / tn:.4f} "
               f"val_acc {va:.4f} (flip-TTA {vat:.4f}) val_bal_acc {vb:.4f} ({vbt:.4f}) "

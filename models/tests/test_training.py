@@ -123,3 +123,46 @@ def test_time_budget_stops_training(tiny_data, tmp_path):
     assert rc == 0
     hist = json.loads((out / "history.json").read_text())
     assert 1 <= len(hist) < 500 and hist[-1]["lr"] < 0.05
+
+
+def test_swa_average_is_the_mean_of_snapshots_with_fresh_bn_statistics():
+    from emoscope_model.net import EmoscopeAlexNet
+    torch.manual_seed(0)
+    nets = [EmoscopeAlexNet(2, 1, (4, 4, 4, 4, 4), 8) for _ in range(3)]
+    swa = train.SwaAverage(nets[0])
+    for n in nets:
+        swa.update(n)
+    assert swa.n == 3
+    batches = [torch.randn(16, 1, 48, 48) * 2 + 1 for _ in range(3)]
+    avg = swa.averaged_model(nets[0], lambda: iter(batches))
+    sd = avg.state_dict()
+    w = "features.0.weight"
+    assert torch.allclose(sd[w], sum(n.state_dict()[w] for n in nets) / 3, atol=1e-6)
+    # the first BN's statistics are those of the averaged first conv on all the batches
+    with torch.no_grad():
+        y = torch.cat([avg.features[0](b) for b in batches])
+    bn = avg.features[1]
+    assert torch.allclose(bn.running_mean, y.mean((0, 2, 3)), atol=1e-4)
+    assert bn.momentum == nets[0].features[1].momentum and not avg.training
+    assert not torch.equal(sd[w], nets[0].state_dict()[w])   # the model passed in is left alone
+
+
+def test_swa_run_schedule_export_and_resume(tiny_data, tmp_path):
+    out = tmp_path / "swa"
+    args = ["--data", str(tiny_data), "--classes", "a,b", "--epochs", "4", "--out", str(out),
+            "--width", "4,4,4,4,4", "--fc", "8", "--batch-size", "16", "--log-every", "0",
+            "--lr", "0.02", "--swa-start", "0.5", "--swa-lr", "0.004", "--swa-bn-images", "32",
+            "--patience", "100", "--stop-after", "3"]
+    assert train.main(args) == 0
+    hist = json.loads((out / "history.json").read_text())
+    assert [h.get("swa_n") for h in hist] == [None, 1, 2]
+    assert hist[2]["lr"] == pytest.approx(0.004) and hist[0]["lr"] > 0.004
+    assert train.main(["--out", str(out), "--resume", "--log-every", "0"]) == 0
+    hist = json.loads((out / "history.json").read_text())
+    assert [h.get("swa_n") for h in hist] == [None, 1, 2, 3]   # the average survived the resume
+    ck = torch.load(out / "best.pt", map_location="cpu")
+    assert ck["weights"] in ("swa", "model")
+    pt = tmp_path / "swa.pt"
+    assert export.main([str(out / "best.pt"), str(pt), "--name", "swa"]) == 0
+    _, meta = export.load_model(pt)
+    assert ("stochastic weight averaging" in meta["architecture"]) == (ck["weights"] == "swa")
