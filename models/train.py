@@ -88,7 +88,7 @@ class SwaAverage:
     Izmailov et al. 2018). BN running statistics are not averaged: ``averaged_model`` recomputes
     them from training batches, since the mean of the weights needs its own statistics."""
 
-    def __init__(self, model):
+    def __init__(self):
         self.n = 0
         self.mean = {}
 
@@ -256,7 +256,7 @@ def main(argv=None) -> int:
         return args.lr * (0.002 + 0.998 * 0.5 * (1 + math.cos(math.pi * min(1.0, (frac - w) / (1 - w)))))
 
     start_epoch, best, best_epoch, history = 0, -1.0, -1, []
-    swa = SwaAverage(model)
+    swa = SwaAverage()
     if ckpt is not None:
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])

@@ -129,7 +129,7 @@ def test_swa_average_is_the_mean_of_snapshots_with_fresh_bn_statistics():
     from emoscope_model.net import EmoscopeAlexNet
     torch.manual_seed(0)
     nets = [EmoscopeAlexNet(2, 1, (4, 4, 4, 4, 4), 8) for _ in range(3)]
-    swa = train.SwaAverage(nets[0])
+    swa = train.SwaAverage()
     for n in nets:
         swa.update(n)
     assert swa.n == 3
