@@ -150,9 +150,11 @@ def run_chain(init: str) -> list[str]:
             break
         h = json.loads(hist.read_text())
         cmd = torch.load(ck_path, map_location="cpu")["config"].get("command", "")
-        best = max(h, key=lambda e: max(e["val_acc"], e["val_acc_flip"], e.get("swa_val_acc_flip", 0)))
+        def val(e):   # what train.py compared for best.pt
+            return max(e["val_acc"], e["val_acc_flip"], e.get("swa_val_acc", 0), e.get("swa_val_acc_flip", 0))
+        best = max(h, key=val)
         lines.append(f"`{ck_path.parent.name}`: {sum(e['epoch_s'] for e in h) / 60:.0f} minutes, {len(h)} epochs, "
-                     f"best validation {max(best['val_acc'], best['val_acc_flip']):.4f} at epoch {best['epoch']}"
+                     f"best validation {val(best):.4f} at epoch {best['epoch']}"
                      + (f", itself started from `{_flag(cmd, '--init')}`" if "--init" in cmd.split() else ""))
         init = _flag(cmd, "--init")
     return lines[::-1]
