@@ -241,19 +241,19 @@ def main(argv=None) -> int:
     budget_s = args.time_budget * 60.0
     elapsed0 = 0.0   # wall time of earlier invocations (resume)
 
-    def lr_at(frac: float) -> float:
-        if args.swa_start > 0:
-            if frac >= args.swa_start:
-                return args.swa_lr
-            frac = frac / args.swa_start
-            w = args.warmup
-            if frac < w:
-                return args.swa_lr + (args.lr - args.swa_lr) * frac / w
-            return args.swa_lr + (args.lr - args.swa_lr) * 0.5 * (1 + math.cos(math.pi * (frac - w) / (1 - w)))
+    def warmup_cosine(frac: float, lr_from: float, lr_to: float) -> float:
+        """Linear warm-up from lr_from to --lr over --warmup, then cosine down to lr_to at frac 1."""
         w = args.warmup
         if frac < w:
-            return args.lr * (0.05 + 0.95 * frac / w)
-        return args.lr * (0.002 + 0.998 * 0.5 * (1 + math.cos(math.pi * min(1.0, (frac - w) / (1 - w)))))
+            return lr_from + (args.lr - lr_from) * frac / w
+        return lr_to + (args.lr - lr_to) * 0.5 * (1 + math.cos(math.pi * min(1.0, (frac - w) / (1 - w))))
+
+    def lr_at(frac: float) -> float:
+        if args.swa_start > 0:   # the usual shape squeezed into [0, swa_start], then constant
+            if frac >= args.swa_start:
+                return args.swa_lr
+            return warmup_cosine(frac / args.swa_start, args.swa_lr, args.swa_lr)
+        return warmup_cosine(frac, 0.05 * args.lr, 0.002 * args.lr)
 
     start_epoch, best, best_epoch, history = 0, -1.0, -1, []
     swa = SwaAverage()
@@ -320,15 +320,19 @@ def main(argv=None) -> int:
             return (elapsed0 + time.time() - t_run) / budget_s
         return (epoch + 1) / args.epochs
 
+    def train_batch(idx, rng):
+        """Training images ``idx`` as the network sees them in training (augmented unless --no-augment)."""
+        imgs = ([D.plain_resize(train.images[i], size) for i in idx] if args.no_augment
+                else [D.augment_one(train.images[i], size, cfg, rng) for i in idx])
+        return torch.from_numpy(D.to_tensor_batch(imgs, mean, std)).to(device)
+
     def bn_batches(epoch: int):
         """Augmented training batches, as the network saw them, to re-estimate BN statistics."""
         rng = np.random.default_rng(args.seed * 7919 + epoch)
         order = rng.permutation(len(train))[:max(args.batch_size, args.swa_bn_images)]
         for i in range(0, len(order), args.batch_size):
             idx = order[i:i + args.batch_size]
-            imgs = ([D.plain_resize(train.images[j], size) for j in idx] if args.no_augment
-                    else [D.augment_one(train.images[j], size, cfg, rng) for j in idx])
-            yield torch.from_numpy(D.to_tensor_batch(imgs, mean, std)).to(device)
+            yield train_batch(idx, rng)
 
     t_run = time.time()
     out_of_time = False
@@ -365,11 +369,7 @@ def main(argv=None) -> int:
                 for g in opt.param_groups:
                     g["lr"] = lr_at((epoch + step / steps_per_epoch) / args.epochs)
             idx = order[step * args.batch_size:(step + 1) * args.batch_size]
-            if args.no_augment:
-                imgs = [D.plain_resize(train.images[i], size) for i in idx]
-            else:
-                imgs = [D.augment_one(train.images[i], size, cfg, rng) for i in idx]
-            xb = torch.from_numpy(D.to_tensor_batch(imgs, mean, std)).to(device)
+            xb = train_batch(idx, rng)
             yb = torch.from_numpy(train.labels[idx]).to(device)
             logits = model(xb)
             if targets_soft is not None:
