@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--std", type=float, default=0.25)
     p.add_argument("--margin", type=float, default=0.1, help="crop margin recorded for export")
     p.add_argument("--no-augment", action="store_true")
+    p.add_argument("--augment-strength", type=float, default=1.0,
+                   help="scale every augmentation magnitude and probability (e.g. 0.5 for a "
+                        "final phase closer to the test images; 1 = the documented augmentation)")
     p.add_argument("--max-train", type=int, default=0, help="use at most this many training images (debug)")
     p.add_argument("--val-fraction", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=1)
@@ -268,7 +271,7 @@ def main(argv=None) -> int:
         if ckpt.get("swa"):
             swa.load_state_dict(ckpt["swa"])
 
-    cfg = D.AugmentConfig()
+    cfg = D.AugmentConfig().scaled(args.augment_strength)
     class_w = None
     if args.balance == "loss":
         cnt = np.bincount(train.labels, minlength=K).astype(np.float64)

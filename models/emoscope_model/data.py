@@ -274,6 +274,19 @@ class AugmentConfig:
     noise_p: float = 0.15
     erase_p: float = 0.25
     detector_p: float = 0.5                    # probability of a detector-like framing jitter
+    detector_sigma: float = 0.08               # its log-zoom standard deviation
+
+    def scaled(self, strength: float) -> "AugmentConfig":
+        """Every magnitude and probability times ``strength`` (0 = no change to the image
+        except the flip, 1 = this config); the zoom range shrinks in log space."""
+        k = max(0.0, float(strength))
+        lo, hi = (math.exp(k * math.log(v)) for v in self.scale)
+        return AugmentConfig(scale=(lo, hi), shift=self.shift * k, aspect=self.aspect * k,
+                             rotate=self.rotate * k, hflip=self.hflip, brightness=self.brightness * k,
+                             contrast=self.contrast * k, gamma=self.gamma * k,
+                             blur_p=min(1.0, self.blur_p * k), noise_p=min(1.0, self.noise_p * k),
+                             erase_p=min(1.0, self.erase_p * k), detector_p=min(1.0, self.detector_p * k),
+                             detector_sigma=self.detector_sigma)
 
 
 def augment_one(img: np.ndarray, out_hw: tuple[int, int], cfg: AugmentConfig,
@@ -285,7 +298,7 @@ def augment_one(img: np.ndarray, out_hw: tuple[int, int], cfg: AugmentConfig,
     s = math.exp(rng.uniform(math.log(cfg.scale[0]), math.log(cfg.scale[1])))
     if rng.random() < cfg.detector_p:
         # detector-like framing: face box found a bit off-centre / larger / smaller
-        s *= math.exp(rng.normal(0, 0.08))
+        s *= math.exp(rng.normal(0, cfg.detector_sigma))
     a = math.exp(rng.uniform(-cfg.aspect, cfg.aspect))
     sx, sy = s * a * ow / w, s / a * oh / h
     ang = math.radians(rng.uniform(-cfg.rotate, cfg.rotate))

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import numpy as np
@@ -114,6 +115,22 @@ def test_augment_shapes_and_determinism():
     assert np.array_equal(a[0], a[1])
     assert D.augment_one(img, (64, 64), cfg, np.random.default_rng(4)).shape == (64, 64)
 
+
+def test_augment_strength_scales_towards_the_plain_image():
+    img = (np.arange(48 * 48) % 251).astype(np.uint8).reshape(48, 48)
+    full = D.AugmentConfig()
+    assert full.scaled(1.0) == full
+    half = full.scaled(0.5)
+    assert half.rotate == pytest.approx(6.0) and half.erase_p == pytest.approx(0.125)
+    assert half.scale[0] == pytest.approx(0.85 ** 0.5) and half.scale[1] == pytest.approx(1.2 ** 0.5)
+    rng = np.random.default_rng(5)
+    for _ in range(8):   # strength 0 leaves only the flip
+        out = D.augment_one(img, (48, 48), full.scaled(0.0), rng)
+        assert np.array_equal(out, img) or np.array_equal(out, img[:, ::-1])
+    diff = lambda cfg: np.mean([np.abs(D.augment_one(img, (48, 48), cfg, np.random.default_rng(s)).astype(int)
+                                       - img).mean() for s in range(20)])
+    no_flip = dataclasses.replace(full, hflip=False)
+    assert 0 < diff(no_flip.scaled(0.25)) < diff(no_flip)
 
 def test_time_budget_stops_training(tiny_data, tmp_path):
     out = tmp_path / "tb"
