@@ -227,6 +227,11 @@ def card(pt: Path) -> str:
                  "training images, competed with the live weights for the best validation accuracy")
     L += ["- Optimiser: SGD (momentum 0.9, Nesterov), weight decay 5e-4 (not on BN/bias), "
           f"{sched}, label smoothing 0.1, batch 128; augmentation as below."]
+    strength = _flag(cmd, "--augment-strength")
+    if strength is not None and float(strength) != 1.0:
+        L.append(f"- Augmentation strength {float(strength):g} in this run (`--augment-strength`): every "
+                 "magnitude and probability of the augmentation described below times that factor, the zoom "
+                 "range shrunk in log space, so the images are closer to the plain test crops.")
     if tr.get("swa_epochs"):
         L.append(f"- Shipped weights: the average of {tr['swa_epochs']} epoch-end snapshots (SWA).")
     if "--init" in cmd:
