@@ -259,6 +259,8 @@ def main(argv=None) -> int:
         return warmup_cosine(frac, 0.05 * args.lr, 0.002 * args.lr)
 
     start_epoch, best, best_epoch, history = 0, -1.0, -1, []
+    # the command that started the run: it, not a later `--resume`, is the recipe to rerun
+    command = " ".join(sys.argv if argv is None else ["models/train.py", *argv])
     swa = SwaAverage()
     if ckpt is not None:
         model.load_state_dict(ckpt["model"])
@@ -267,6 +269,7 @@ def main(argv=None) -> int:
         start_epoch, best, best_epoch = ckpt["epoch"] + 1, ckpt["best_metric"], ckpt["best_epoch"]
         history = ckpt["history"]
         elapsed0 = ckpt.get("elapsed_s", 0.0)
+        command = ckpt["config"].get("command", command)
         torch.set_rng_state(ckpt["torch_rng"])
         if ckpt.get("swa"):
             swa.load_state_dict(ckpt["swa"])
@@ -314,7 +317,7 @@ def main(argv=None) -> int:
                                "architecture": info["text"], "params": info["params"],
                                "macs": info["macs"], "train_count": len(train),
                                "train_counts": train.counts(), "val_count": len(val),
-                               "command": " ".join(sys.argv)}}, str(path) + ".tmp")
+                               "command": command}}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     def frac_done(epoch: int) -> float:

@@ -27,6 +27,9 @@ def test_resume_continues(trained_run, tiny_data, tmp_path):
     assert rc == 0
     hist = json.loads((out / "history.json").read_text())
     assert [h["epoch"] for h in hist] == [1, 2]
+    started = torch.load(trained_run / "last.pt", map_location="cpu")["config"]["command"]
+    assert "--resume" not in started
+    assert torch.load(out / "last.pt", map_location="cpu")["config"]["command"] == started
 
 
 def test_export_reload_same_metadata_and_outputs(trained_run, tmp_path):
