@@ -188,6 +188,9 @@ def load_fer2013(split: str, classes: list[str] | str, root: str | Path | None =
     root = Path(root) if root else fer_dir()
     if split not in FER_SPLITS:
         raise DataError(f"unknown split {split!r}; use train, val or test")
+    unknown = [c for c in parse_classes(classes)[1] if c not in FER_CLASSES]
+    if unknown:   # before looking for the data, so a typo is named even where FER2013 is missing
+        raise DataError(f"unknown class(es) {unknown} for FER2013; available: {FER_CLASSES}")
     if not root.is_dir():
         raise DataError(f"FER2013 folder {root} does not exist (set EMOSCOPE_SHARED_DIR)")
     exclude = fer_train_duplicates(root) if (dedup and split == "train") else None
