@@ -224,17 +224,16 @@ def card(pt: Path) -> str:
     sched = ("one-cycle learning rate driven by elapsed wall time (`--time-budget`: warm-up, then "
              "cosine decay that ends exactly when the budget is used, so the run finishes annealed "
              "whatever the machine's load)" if "--time-budget" in cmd else "one-cycle learning rate")
-    if "--swa-start" in cmd.split() and _flag(cmd, "--lr") == _flag(cmd, "--swa-lr"):
-        sched = (f"constant learning rate {_flag(cmd, '--lr')} with the weights averaged at every epoch end "
-                 "(stochastic weight averaging); after each epoch the average, with its BN statistics recomputed "
-                 "on 8,192 augmented training images, competed with the live weights for the best validation "
-                 "accuracy")
-    elif "--swa-start" in cmd.split():
-        sched = (f"learning rate warmed up to {_flag(cmd, '--lr')} and annealed to {_flag(cmd, '--swa-lr')} over "
-                 f"the first {float(_flag(cmd, '--swa-start')):.0%} of the {_flag(cmd, '--time-budget')}-minute "
-                 "budget, then held there while the weights were averaged at every epoch end (stochastic weight "
-                 "averaging); after each epoch the average, with its BN statistics recomputed on 8,192 augmented "
-                 "training images, competed with the live weights for the best validation accuracy")
+    if "--swa-start" in cmd.split():
+        lr, swa_lr = _flag(cmd, "--lr"), _flag(cmd, "--swa-lr")
+        lead = (f"constant learning rate {lr} with the weights averaged at every epoch end" if lr == swa_lr else
+                f"learning rate warmed up to {lr} and annealed to {swa_lr} over the first "
+                f"{float(_flag(cmd, '--swa-start')):.0%} of the {_flag(cmd, '--time-budget')}-minute budget, then "
+                "held there while the weights were averaged at every epoch end")
+        bn_images = int(_flag(cmd, "--swa-bn-images") or 8192)
+        sched = (f"{lead} (stochastic weight averaging); after each epoch the average, with its BN statistics "
+                 f"recomputed on {bn_images:,} augmented training images, competed with the live weights for the "
+                 "best validation accuracy")
     L += ["- Optimiser: SGD (momentum 0.9, Nesterov), weight decay 5e-4 (not on BN/bias), "
           f"{sched}, label smoothing 0.1, batch 128; augmentation as below."]
     strength = _flag(cmd, "--augment-strength")
