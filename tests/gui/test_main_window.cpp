@@ -34,9 +34,10 @@ using namespace emoscope::test;
 namespace {
 
 // Whether the annotated image carries the box colour on the face's left edge.
-bool box_drawn(const QImage& image, const emoscope::TrackedFace& f, float min_confidence) {
-  const bool known = f.label >= 0 && f.confidence >= min_confidence;
-  const cv::Scalar c = emoscope::class_colour(known ? f.label : -1);
+bool box_drawn(const QImage& image, const emoscope::TrackedFace& f, const std::vector<std::string>& labels,
+               float min_confidence) {
+  const bool known = f.label >= 0 && f.label < static_cast<int>(labels.size()) && f.confidence >= min_confidence;
+  const cv::Scalar c = emoscope::label_colour(known ? labels[f.label] : std::string());
   const int x = static_cast<int>(std::lround(f.box.x));
   const int y = static_cast<int>(std::lround(f.box.y + f.box.height / 2));
   for (int dx = -1; dx <= 1; ++dx) {
@@ -97,7 +98,7 @@ TEST_CASE("live view: overlays on faces, one card per face, status bar", "[gui][
   REQUIRE(wait_until([&] { return !w->lastUpdate().faces.empty() && w->framesShown() > 10; }, 15000));
   const auto& u = w->lastUpdate();
   CHECK(w->videoView()->frame().cacheKey() == u.image.cacheKey());
-  for (const auto& f : u.faces) CHECK(box_drawn(u.image, f, min_conf));
+  for (const auto& f : u.faces) CHECK(box_drawn(u.image, f, w->activeModelSpec().labels, min_conf));
   // The panel shows exactly the faces of the newest frame (this clip: one).
   REQUIRE(wait_until([&] { return w->lastUpdate().faces.size() == 1 && w->facePanel()->cardCount() == 1; }, 10000));
   auto* card = w->facePanel()->card(w->lastUpdate().faces[0].id);
