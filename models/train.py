@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ferplus", choices=["none", "soft", "majority"], default="none",
                    help="use FER+ crowd votes for training targets (FER2013 only)")
     p.add_argument("--ferplus-weight", type=float, default=0.5)
-    p.add_argument("--balance", choices=["none", "sampler", "loss"], default="none")
+    p.add_argument("--balance", choices=["none", "sampler", "loss", "sqrt"], default="none",
+                   help="sampler: class-balanced sampling; loss: loss weights 1/frequency; sqrt: loss weights "
+                        "1/sqrt(frequency) (a milder push towards rare classes)")
     p.add_argument("--input-size", type=int, default=48)
     p.add_argument("--channels", type=int, default=1, choices=[1, 3])
     p.add_argument("--width", default="32,64,128,128,128", help="channels of the 5 conv layers")
@@ -295,9 +297,12 @@ def main(argv=None) -> int:
 
     cfg = D.AugmentConfig().scaled(args.augment_strength)
     class_w = None
-    if args.balance == "loss":
+    if args.balance in ("loss", "sqrt"):
         cnt = np.bincount(train.labels, minlength=K).astype(np.float64)
-        class_w = torch.tensor(cnt.sum() / (K * np.maximum(cnt, 1)), dtype=torch.float32, device=device)
+        w = cnt.sum() / (K * np.maximum(cnt, 1))
+        if args.balance == "sqrt":
+            w = np.sqrt(w)
+        class_w = torch.tensor(w / (w * cnt).sum() * cnt.sum(), dtype=torch.float32, device=device)
     targets_soft = None
     if train.soft is not None:
         sm = train.soft * (1 - args.label_smoothing) + args.label_smoothing / K
