@@ -506,7 +506,7 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   report["model"] = spec.name + " " + spec.version;
   report["dir"] = options.dir;
   report["whole_image"] = options.whole_image;
-  report["label_source"] = ferplus ? "ferplus_majority" : "folders";
+  report["labels_source"] = ferplus ? "ferplus" : "folders";
   if (ferplus) {
     report["votes_file"] = votes_file;
     report["left_out"] = left_out.to_json();

@@ -332,7 +332,7 @@ def test_eval_ferplus_scores_majority_labels_and_counts_what_it_leaves_out(cli, 
     r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus", "--json")
     assert r.returncode == OK, r.stderr
     j = json.loads(r.stdout)
-    assert j["label_source"] == "ferplus_majority"
+    assert j["labels_source"] == "ferplus"
     assert j["votes_file"] == str((fer / "ferplus_votes.csv").resolve())
     assert j["left_out"] == {"not_in_votes_file": 1, "no_votes": 1, "tie": 1, "unknown_or_not_a_face": 2,
                              "class_not_scored": 2}
@@ -380,7 +380,7 @@ def test_eval_classes_scores_the_argmax_over_a_subset(cli, brightness, tmp_path)
     r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--classes", "happy,sad", "--json")
     assert r.returncode == OK, r.stderr
     j = json.loads(r.stdout)
-    assert j["label_source"] == "folders" and "left_out" not in j and "votes_file" not in j
+    assert j["labels_source"] == "folders" and "left_out" not in j and "votes_file" not in j
     assert j["unknown_folders"] == ["angry", "neutral"]
     assert "folder 'neutral' is not a scored class (happy, sad); skipped" in r.stderr
     assert j["confusion_matrix"] == [[3, 0],   # a, e, j
