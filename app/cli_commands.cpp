@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -22,6 +24,7 @@
 #include "emoscope/pipeline.hpp"
 #include "emoscope/preprocess.hpp"
 #include "emoscope/recorder.hpp"
+#include "emoscope/resources.hpp"
 #include "emoscope/stats.hpp"
 #include "ferplus.hpp"
 #include "metrics.hpp"
@@ -51,7 +54,13 @@ Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c, bool all_
   ClassifierOptions options;
   options.device = device.value();
   options.threads = c.threads > 0 || !all_cores ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
-  return load_classifier(c.model.empty() ? default_model_path() : c.model, options);
+  std::string path = c.model;
+  if (path.empty()) {
+    Result<std::string> shipped = default_model_path();
+    if (!shipped) return shipped.error();
+    path = shipped.value();
+  }
+  return load_classifier(path, options);
 }
 
 Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
@@ -225,12 +234,17 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
     cv::Mat image = read_image(path, error);
     if (!image.empty()) {
       std::vector<cv::Rect2f> boxes;
+      std::vector<float> scores;  // the detector's, NaN without one (Haar, whole image): JSON null
       Batch batch;
       if (options.whole_image) {
         boxes.emplace_back(0.f, 0.f, static_cast<float>(image.cols), static_cast<float>(image.rows));
+        scores.push_back(std::numeric_limits<float>::quiet_NaN());
         batch = make_whole_image_batch(image, spec);
       } else {
-        for (const Detection& d : detector->detect(image)) boxes.push_back(d.box);
+        for (const Detection& d : detector->detect(image)) {
+          boxes.push_back(d.box);
+          scores.push_back(d.score);
+        }
         batch = make_batch(image, boxes, spec);
       }
       auto probs = classifier.classify(batch);
@@ -240,6 +254,7 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
         const int best = argmax(p);
         line["faces"].push_back({{"box", {std::lround(boxes[i].x), std::lround(boxes[i].y),
                                           std::lround(boxes[i].width), std::lround(boxes[i].height)}},
+                                 {"face_score", std::isnan(scores[i]) ? ojson(nullptr) : ojson(scores[i])},
                                  {"label", spec.labels[best]},
                                  {"confidence", p[best]},
                                  {"probabilities", probabilities_json(spec.labels, p)}});

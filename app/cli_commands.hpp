@@ -9,11 +9,11 @@
 namespace emoscope::cli {
 
 struct CommonOptions {
-  std::string model;                 // empty = default_model_path()
+  std::string model;                 // empty = default_model_path() (resources.hpp)
   std::string device = "auto";
   int threads = 0;
-  std::string detector = "haar";
-  std::string detector_model;
+  std::string detector = "yunet";
+  std::string detector_model;        // empty = YuNet: the shipped model; Haar: opencv-data's; SSD: required
   std::string detector_config;
   int detect_width = 320;
   float min_face = 0.08f;

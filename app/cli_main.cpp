@@ -9,18 +9,23 @@
 
 #include "cli_commands.hpp"
 #include "emoscope/error.hpp"
+#include "emoscope/resources.hpp"
 
 namespace {
 
 void add_model_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
-  cmd->add_option("--model", c.model, "TorchScript model with emoscope.json metadata (default: models/happy_sad.pt)");
+  cmd->add_option("--model", c.model,
+                  std::string("TorchScript model with emoscope.json metadata (default: $EMOSCOPE_MODEL, else the "
+                              "shipped models/") + emoscope::kDefaultModelFile + ")");
   cmd->add_option("--device", c.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--threads", c.threads, "inference threads (0 = half the cores for videos, all for images)")->check(CLI::NonNegativeNumber);
 }
 
 void add_detector_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
-  cmd->add_option("--detector", c.detector, "face detector: haar, yunet or ssd");
-  cmd->add_option("--detector-model", c.detector_model, "detector model file (Haar XML, YuNet .onnx, SSD .pb)");
+  cmd->add_option("--detector", c.detector, "face detector: yunet (default), haar or ssd");
+  cmd->add_option("--detector-model", c.detector_model,
+                  "detector model file (YuNet .onnx, default: the shipped one; Haar XML, default: opencv-data's; "
+                  "SSD .pb, required)");
   cmd->add_option("--detector-config", c.detector_config, "SSD .pbtxt (default: beside the .pb)");
   cmd->add_option("--detect-width", c.detect_width, "detect on frames downscaled to this width (px)")
       ->check(CLI::Range(64, 4096));

@@ -1,15 +1,22 @@
 #!/usr/bin/python3
 """Evaluate exported Emoscope models (.pt) on FER2013 or a class-per-folder set.
 
-  /usr/bin/python3 models/evaluate.py                       # shipped models, val + test
-  /usr/bin/python3 models/evaluate.py models/happy_sad.pt --splits test
+  /usr/bin/python3 models/evaluate.py                       # shipped models, val + test, both label sets
+  /usr/bin/python3 models/evaluate.py models/happy_sad.pt --splits test --data fer2013
+  /usr/bin/python3 models/evaluate.py models/happy_neutral_sad.pt --data fer2013 --classes happy,sad
   /usr/bin/python3 models/evaluate.py my.pt --data /path/to/photos --classes a,b
+
+FER2013 images are scored against their folder labels (--data fer2013) and against
+their FER+ majority labels (--data ferplus: the class with strictly the most of the ten
+crowd votes; images with tied votes, an unknown or not-a-face majority, or a majority
+outside the model's classes are left out).
 
 Loads each file with torch.jit.load, preprocesses every image exactly like the
 app in whole-image mode (MODEL_SPEC.md), and reports accuracy, balanced
 accuracy, per-class precision/recall/F1, the confusion matrix and the expected
 calibration error (15 bins). Writes <out>/<model>/<split>_metrics.json,
-<split>_confusion.png and <split>_reliability.png (default out: models/eval).
+<split>_confusion.png and <split>_reliability.png (default out: models/eval; FER+ label
+files are named <split>_ferplus_*).
 """
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-SHIPPED = ["happy_sad.pt", "seven_emotions.pt"]
+SHIPPED = ["happy_neutral_sad.pt", "happy_sad.pt", "seven_emotions.pt"]
 
 
 def plot_confusion(cm, labels, title, path):
@@ -70,12 +77,71 @@ def plot_reliability(bins, ece, title, path):
     plt.close(fig)
 
 
+LABEL_SOURCES = {"fer2013": "FER2013 labels", "ferplus": "FER+ majority labels"}
+
+
+def scored_columns(model_labels: list[str], classes: str | None) -> tuple[str, list[int] | None]:
+    """-> (data class spec, model output columns to score or None for all).
+
+    ``classes`` None: the model's labels. A subset of the model's labels (e.g. happy,sad for a
+    happy/neutral/sad model): only those classes are scored, each prediction being the arg-max
+    over their columns (the same rule as ``emoscope-cli eval --classes``). Otherwise the data
+    classes in model label order (``label=src1+src2`` merges folders)."""
+    from emoscope_model import data as D
+    if not classes:
+        return ",".join(model_labels), None
+    names, _ = D.parse_classes(classes)
+    if "=" not in classes and set(names) <= set(model_labels) and names != model_labels:
+        return classes, [model_labels.index(n) for n in names]
+    if len(names) != len(model_labels):
+        raise D.DataError(f"--classes {classes!r}: give the model's {len(model_labels)} classes in its "
+                          f"label order, or a subset of its labels {model_labels}")
+    return classes, None
+
+
+def evaluate_model(module, meta: dict, data: str, split: str, classes: str | None = None) -> dict:
+    """Metrics of an exported model on one split: ``data`` fer2013 | ferplus | a folder.
+    With FER+ labels, only images whose FER+ majority is one of the scored classes count."""
+    from emoscope_model import data as D
+    from emoscope_model.metrics import classification_metrics, predict_whole
+    spec, cols = scored_columns(meta["labels"], classes)
+    inp = meta["input"]
+    is_fer = D.is_fer_data(data)
+    ds = D.load_any(data, split, spec, channels=int(inp["channels"]),
+                    size=None if is_fer else (int(inp["height"]), int(inp["width"])))
+    probs = predict_whole(module, ds.images, meta)
+    labels = meta["labels"]
+    if cols is not None:
+        probs = probs[:, cols] / probs[:, cols].sum(1, keepdims=True)
+        labels = [labels[c] for c in cols]
+    m = classification_metrics(probs, ds.labels, labels)
+    m["split"] = split
+    m["labels_source"] = data if is_fer else "folders"
+    m["data"] = (f"FER2013 {D.FER_SPLITS[split]}, {LABEL_SOURCES.get(data or 'fer2013', '')}" if is_fer
+                 else f"{data} {split}")
+    return m
+
+
+def print_metrics(name: str, m: dict) -> None:
+    print(f"{name} {m['data']}: n={m['n']} accuracy {m['accuracy']:.4f} "
+          f"balanced {m['balanced_accuracy']:.4f} macro-F1 {m['macro_f1']:.4f} "
+          f"ECE {m['ece']:.4f} NLL {m['nll']:.4f}")
+    for label in m["labels"]:
+        pc = m["per_class"][label]
+        print(f"    {label:>9}: precision {pc['precision']:.3f} recall {pc['recall']:.3f} "
+              f"F1 {pc['f1']:.3f} (n={pc['support']})")
+    print("    confusion (rows true, cols predicted):", m["confusion_matrix"])
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("models", nargs="*", help="model files (default: the shipped models/*.pt)")
-    p.add_argument("--data", default="fer2013", help="'fer2013' or a class-per-folder data set")
+    p.add_argument("--data", default="fer2013,ferplus",
+                   help="comma list of label sources: 'fer2013' (folder labels), 'ferplus' (FER+ majority "
+                        "labels from ferplus_votes.csv), or one class-per-folder data set")
     p.add_argument("--classes", default=None,
-                   help="data classes in model label order (default: the model's labels)")
+                   help="score only these model labels (a subset, arg-max over them), or the data classes "
+                        "in model label order (default: the model's labels)")
     p.add_argument("--splits", default="val,test")
     p.add_argument("--out", default=str(HERE / "eval"), help="folder for JSON/PNG results ('' = none)")
     p.add_argument("--threads", type=int, default=2)
@@ -83,7 +149,6 @@ def main(argv=None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
     import torch
     from emoscope_model import data as D
-    from emoscope_model.metrics import classification_metrics, predict_whole
     from export import load_model
 
     torch.set_num_threads(args.threads)
@@ -91,46 +156,38 @@ def main(argv=None) -> int:
     if not models:
         print("error: no model files given and none shipped in models/", file=sys.stderr)
         return 2
-    is_fer = args.data in ("", "fer2013")
+    sources = [d for d in args.data.split(",") if d]
     rows = []
     for mp in models:
         module, meta = load_model(mp)
-        labels = meta["labels"]
-        classes = args.classes or ",".join(labels)
-        inp = meta["input"]
-        for split in [s for s in args.splits.split(",") if s]:
-            try:
-                ds = D.load_any(args.data, split, classes, channels=int(inp["channels"]),
-                                size=None if is_fer else (int(inp["height"]), int(inp["width"])))
-            except D.DataError as e:
-                print(f"error: {e}", file=sys.stderr)
-                return 2
-            probs = predict_whole(module, ds.images, meta)
-            m = classification_metrics(probs, ds.labels, labels)
-            m["model"] = mp.name
-            m["split"] = split
-            m["data"] = "FER2013 " + D.FER_SPLITS[split] if is_fer else f"{args.data} {split}"
-            rows.append((mp.name, split, m))
-            print(f"{mp.name} {m['data']}: n={m['n']} accuracy {m['accuracy']:.4f} "
-                  f"balanced {m['balanced_accuracy']:.4f} macro-F1 {m['macro_f1']:.4f} "
-                  f"ECE {m['ece']:.4f} NLL {m['nll']:.4f}")
-            for name in labels:
-                pc = m["per_class"][name]
-                print(f"    {name:>9}: precision {pc['precision']:.3f} recall {pc['recall']:.3f} "
-                      f"F1 {pc['f1']:.3f} (n={pc['support']})")
-            print("    confusion (rows true, cols predicted):", m["confusion_matrix"])
-            if args.out:
-                od = Path(args.out) / mp.stem
-                od.mkdir(parents=True, exist_ok=True)
-                (od / f"{split}_metrics.json").write_text(json.dumps(m, indent=1))
-                title = f"{mp.name} on {m['data']} (acc {m['accuracy']:.3f})"
-                plot_confusion(m["confusion_matrix"], labels, title, od / f"{split}_confusion.png")
-                plot_reliability(m["reliability_bins"], m["ece"], f"{mp.name} on {m['data']}",
-                                 od / f"{split}_reliability.png")
-    print("\nsummary (test = FER2013 PrivateTest):" if is_fer else "\nsummary:")
-    for name, split, m in rows:
-        print(f"  {name:<20} {split:<5} accuracy {m['accuracy']:.4f}  balanced {m['balanced_accuracy']:.4f}"
-              f"  ECE {m['ece']:.4f}")
+        for data in sources:
+            for split in [s for s in args.splits.split(",") if s]:
+                try:
+                    m = evaluate_model(module, meta, data, split, args.classes)
+                except D.DataError as e:
+                    if len(sources) > 1 and "unknown class" in str(e):   # e.g. contempt has no FER2013 folder
+                        print(f"note: {mp.name} not scored on {data}: {e}")
+                        break
+                    print(f"error: {e}", file=sys.stderr)
+                    return 2
+                m["model"] = mp.name
+                rows.append((mp.name, m))
+                print_metrics(mp.name, m)
+                if args.out:
+                    od = Path(args.out) / mp.stem
+                    od.mkdir(parents=True, exist_ok=True)
+                    tag = split if m["labels_source"] in ("fer2013", "folders") else f"{split}_{data}"
+                    if args.classes:
+                        tag += "_" + "_".join(m["labels"])
+                    (od / f"{tag}_metrics.json").write_text(json.dumps(m, indent=1))
+                    title = f"{mp.name} on {m['data']} (acc {m['accuracy']:.3f})"
+                    plot_confusion(m["confusion_matrix"], m["labels"], title, od / f"{tag}_confusion.png")
+                    plot_reliability(m["reliability_bins"], m["ece"], f"{mp.name} on {m['data']}",
+                                     od / f"{tag}_reliability.png")
+    print("\nsummary (test = FER2013 PrivateTest):")
+    for name, m in rows:
+        print(f"  {name:<22} {m['split']:<5} {m['labels_source']:<8} {','.join(m['labels']):<48.48} "
+              f"n={m['n']:<5} accuracy {m['accuracy']:.4f}  balanced {m['balanced_accuracy']:.4f}  ECE {m['ece']:.4f}")
     return 0
 
 

@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     net.eval()
     meta = build_meta(cfg, args, cfg["architecture"])
     data = cfg.get("data") or "fer2013"
-    is_fer = data in ("", "fer2013")
+    is_fer = D.is_fer_data(data)
 
     sets = {}
     if not args.no_metrics:
@@ -130,6 +130,16 @@ def main(argv=None) -> int:
     n_train = cfg.get("train_count")
     if args.trained_on:
         meta["trained_on"] = args.trained_on
+    elif data == "ferplus":
+        weight = ck["args"].get("ferplus_weight", 0.5)
+        targets = ("FER+ majority labels" if cfg.get("ferplus") != "soft" else
+                   "the FER+ vote distributions over these classes" if weight == 1.0 else
+                   f"FER+ majority labels mixed with the FER+ vote distributions (weight {weight:g})")
+        meta["trained_on"] = (f"FER2013 train (Training) images whose FER+ majority label is one of "
+                              f"{'/'.join(cfg['labels'])} (images with tied votes or an unknown or not-a-face "
+                              f"majority left out), {n_train} images, byte-duplicates of validation/test and "
+                              f"near-blank images removed; targets: {targets}; checkpoint and temperature "
+                              f"chosen on FER2013 validation (PublicTest) with FER+ majority labels")
     elif is_fer:
         fp = {"none": "original FER2013 labels", "soft": "FER2013 labels mixed with FER+ vote distributions",
               "majority": "FER+ majority labels"}[cfg.get("ferplus", "none")]
@@ -155,6 +165,7 @@ def main(argv=None) -> int:
         meta["metrics"]["validation" if split == "val" else "test"] = summary(full[split])
         print(f"{split}: accuracy {full[split]['accuracy']:.4f} balanced {full[split]['balanced_accuracy']:.4f} "
               f"ECE {full[split]['ece']:.4f} (n={full[split]['n']})")
+    meta["metrics"]["labels"] = data if data == "ferplus" else ("fer2013" if is_fer else "folders")
     meta["metrics"]["flip_tta"] = choice == "on"
     meta["metrics"]["temperature"] = float(temperature)
 

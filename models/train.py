@@ -31,14 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--name", default=None, help="model name (default: derived from --out)")
     p.add_argument("--data", default="fer2013",
-                   help="'fer2013' (../shared, EMOSCOPE_SHARED_DIR) or a folder: <data>/train|val|test/<class>/*"
+                   help="'fer2013' (../shared, EMOSCOPE_SHARED_DIR), 'ferplus' (its images with FER+ majority "
+                        "labels; --ferplus soft trains on the vote distributions) or a folder: <data>/train|val|test/<class>/*"
                         " or <data>/<class>/* (then --val-fraction is held out)")
     p.add_argument("--classes", default="happy,sad",
                    help="comma list of classes; 'label=src1+src2' merges folders")
     p.add_argument("--out", default=None, help="run folder (default models/runs/<name>)")
     p.add_argument("--resume", action="store_true", help="continue from <out>/last.pt with its saved settings")
     p.add_argument("--init", default=None,
-                   help="start from this checkpoint's weights (same --width/--fc; the last FC layer is "
+                   help="start from this checkpoint's or exported model's weights (same --width/--fc; the last FC layer is "
                         "re-initialised when the number of classes differs), e.g. fine-tune happy_sad "
                         "from a seven_emotions run")
     p.add_argument("--epochs", type=int, default=30)
@@ -135,6 +136,24 @@ class SwaAverage:
         self.n, self.mean = int(sd["n"]), dict(sd["mean"])
 
 
+def load_init_weights(path: str) -> dict:
+    """Network weights from a train.py checkpoint or from an exported model file (.pt
+    TorchScript, whose flip-TTA / temperature wrappers nest the network as ``net.``)."""
+    import torch
+    try:   # TorchScript first: torch.load would warn and dispatch to jit.load itself
+        sd = torch.jit.load(path, map_location="cpu").state_dict()
+    except RuntimeError:
+        return torch.load(path, map_location="cpu")["model"]
+    out = {}
+    for k, v in sd.items():
+        if k == "inv_temperature":   # TemperatureScaled's buffer, not part of the network
+            continue
+        while k.startswith("net."):
+            k = k[4:]
+        out[k] = v
+    return out
+
+
 TRAIN_KEYS_FROM_CLI_ON_RESUME = {"threads", "device", "log_every", "resume", "out", "stop_after"}
 
 
@@ -187,9 +206,9 @@ def main(argv=None) -> int:
     try:
         kw = dict(classes=args.classes, channels=args.channels, ferplus=args.ferplus,
                   ferplus_weight=args.ferplus_weight, val_fraction=args.val_fraction, seed=args.seed)
-        is_fer = args.data in (None, "", "fer2013")
+        is_fer = D.is_fer_data(args.data)
         if not is_fer and args.ferplus != "none":
-            raise D.DataError("--ferplus needs --data fer2013")
+            raise D.DataError("--ferplus needs --data fer2013 or ferplus")
         if not is_fer:
             kw["size"] = size   # own photos: stored at the input size (whole-image preprocessing)
         train = D.load_any(args.data, "train", **kw)
@@ -218,7 +237,7 @@ def main(argv=None) -> int:
     info = describe(model, (args.channels, size[0], size[1]))
     print(info["text"], flush=True)
     if args.init and ckpt is None:
-        init_sd = torch.load(args.init, map_location="cpu")["model"]
+        init_sd = load_init_weights(args.init)
         own = model.state_dict()
         keep = {k: v for k, v in init_sd.items() if k in own and own[k].shape == v.shape}
         model.load_state_dict(keep, strict=False)

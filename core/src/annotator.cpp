@@ -1,19 +1,53 @@
 #include "emoscope/annotator.hpp"
 
+#include <cctype>
+#include <cstdint>
 #include <cstdio>
 
 #include <opencv2/imgproc.hpp>
 
 namespace emoscope {
 
-cv::Scalar class_colour(int label_index) {
-  // Distinct, readable on video; index 0 is green (happy in the shipped models).
-  static const cv::Scalar kColours[] = {
-      {80, 200, 60}, {220, 120, 40}, {60, 60, 230}, {0, 200, 230},
-      {200, 80, 200}, {180, 180, 180}, {40, 140, 255}, {255, 200, 120},
-  };
-  if (label_index < 0) return {160, 160, 160};
-  return kColours[label_index % (sizeof(kColours) / sizeof(kColours[0]))];
+namespace {
+
+cv::Scalar bgr(unsigned rgb) {
+  return cv::Scalar((rgb & 0xff), (rgb >> 8) & 0xff, (rgb >> 16) & 0xff);
+}
+
+// Okabe & Ito's colour-blind-safe palette, fixed per meaning so that "sad" looks the same
+// whichever model (and label order) is loaded.
+struct Named {
+  const char* label;
+  unsigned rgb;
+};
+constexpr Named kLabelColours[] = {
+    {"happy", 0x009E73},   {"neutral", 0xA0A0A0}, {"sad", 0x0072B2},  {"angry", 0xD55E00},
+    {"surprise", 0xF0E442}, {"fear", 0xCC79A7},   {"disgust", 0xE69F00}, {"contempt", 0x56B4E9},
+};
+constexpr unsigned kOtherColours[] = {0x56B4E9, 0xE69F00, 0xCC79A7, 0xF0E442, 0x009E73, 0xD55E00, 0x0072B2};
+constexpr unsigned kUnknownColour = 0xF2F2F2;
+
+}  // namespace
+
+cv::Scalar label_colour(const std::string& label) {
+  if (label.empty()) return bgr(kUnknownColour);
+  std::string lower(label);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "happiness") lower = "happy";
+  if (lower == "sadness") lower = "sad";
+  if (lower == "anger") lower = "angry";
+  for (const Named& n : kLabelColours) {
+    if (lower == n.label) return bgr(n.rgb);
+  }
+  // A label of someone's own model: a stable colour from its name (FNV-1a), not its position.
+  std::uint32_t h = 2166136261u;
+  for (char c : lower) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return bgr(kOtherColours[h % (sizeof(kOtherColours) / sizeof(kOtherColours[0]))]);
+}
+
+cv::Scalar text_colour_on(const cv::Scalar& background) {
+  const double luma = 0.114 * background[0] + 0.587 * background[1] + 0.299 * background[2];
+  return luma > 140 ? cv::Scalar(0, 0, 0) : cv::Scalar(255, 255, 255);
 }
 
 namespace {
@@ -26,7 +60,7 @@ void draw_label(cv::Mat& image, const std::string& text, cv::Point origin, const
   cv::Point top_left(origin.x, std::max(0, origin.y - size.height - baseline - 4));
   cv::rectangle(image, cv::Rect(top_left, cv::Size(size.width + 6, size.height + baseline + 4)), colour, cv::FILLED);
   cv::putText(image, text, top_left + cv::Point(3, size.height + 2), cv::FONT_HERSHEY_SIMPLEX, scale,
-              cv::Scalar(0, 0, 0), thickness, cv::LINE_AA);
+              text_colour_on(colour), thickness, cv::LINE_AA);
 }
 
 }  // namespace
@@ -38,7 +72,7 @@ cv::Mat annotate(const cv::Mat& frame, const std::vector<TrackedFace>& faces,
   for (const TrackedFace& f : faces) {
     const bool known = f.label >= 0 && f.label < static_cast<int>(labels.size()) &&
                        f.confidence >= options.min_confidence;
-    const cv::Scalar colour = known ? class_colour(f.label) : class_colour(-1);
+    const cv::Scalar colour = label_colour(known ? labels[f.label] : std::string());
     cv::rectangle(out, cv::Rect(f.box), colour, std::max(2, static_cast<int>(scale * 3)));
     char text[128];
     if (known) {

@@ -8,6 +8,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
+#include "emoscope/resources.hpp"
+
 namespace emoscope {
 namespace fs = std::filesystem;
 namespace {
@@ -63,7 +65,7 @@ class HaarDetector final : public FaceDetector {
     }
     for (const cv::Rect& f : faces) {
       const cv::Rect2f box = scale_back(cv::Rect2f(f), s.scale, bgr.size());
-      if (confirmed(bgr, box)) out.push_back({box, 1.0f});
+      if (confirmed(bgr, box)) out.push_back({box, std::numeric_limits<float>::quiet_NaN()});
     }
     return out;
   }
@@ -275,6 +277,11 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
   const std::string kind = detector_kind_name(options.kind);
   std::string model = options.model_path;
   if (options.kind == DetectorKind::kHaar && model.empty()) model = default_haar_cascade_path();
+  if (options.kind == DetectorKind::kYuNet && model.empty()) {
+    Result<std::string> shipped = default_yunet_model_path();
+    if (!shipped) return shipped.error();
+    model = shipped.value();
+  }
   if (model.empty()) return model_error(kind + " detector needs a model file (--detector-model)");
   if (!fs::is_regular_file(model, ec)) return model_error(kind + " detector model '" + model + "': file not found");
 

@@ -1,7 +1,5 @@
 #include "emoscope/model_spec.hpp"
-#include "emoscope/classifier.hpp"
 
-#include <cstdlib>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -69,11 +67,6 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
     return spec_error(std::string("bad field: ") + e.what());
   }
   return spec;
-}
-
-std::string default_model_path() {
-  if (const char* env = std::getenv("EMOSCOPE_MODEL"); env && *env) return env;
-  return std::string(EMOSCOPE_SOURCE_DIR) + "/models/happy_sad.pt";
 }
 
 }  // namespace emoscope

@@ -26,6 +26,7 @@ struct Captured {
 struct Detected {
   Frame frame;
   std::vector<cv::Rect2f> boxes;
+  std::vector<float> scores;  // the detector's score per box (kept with carried boxes)
   StageTimes times;
 };
 
@@ -72,6 +73,7 @@ struct Pipeline::Impl {
   int frames_since_detection = 0;
   cv::Mat last_detection_thumb;
   std::vector<cv::Rect2f> last_boxes;
+  std::vector<float> last_scores;  // per last box: the follower keeps the boxes' order
   FaceFollower follower;
 
   void request_stop() {
@@ -133,7 +135,11 @@ struct Pipeline::Impl {
       const auto t = SteadyClock::now();
       if (should_detect(d.frame.image)) {
         last_boxes.clear();
-        for (const Detection& det : detector->detect(d.frame.image)) last_boxes.push_back(det.box);
+        last_scores.clear();
+        for (const Detection& det : detector->detect(d.frame.image)) {
+          last_boxes.push_back(det.box);
+          last_scores.push_back(det.score);
+        }
         d.times.detected = true;
         frames_since_detection = 0;
         if (options.detect_every > 1) follower.reset(d.frame.image, last_boxes);
@@ -143,6 +149,7 @@ struct Pipeline::Impl {
         last_boxes = follower.follow(d.frame.image);
       }
       d.boxes = last_boxes;
+      d.scores = last_scores;
       d.times.detect = ms_since(t);
       if (!detected->push(std::move(d))) break;
     }
@@ -165,7 +172,10 @@ struct Pipeline::Impl {
     if (!probs) return probs.error().message;
 
     result.faces = tracker.update(item.boxes, probs.value(), result.frame.pos_ms);
-    for (TrackedFace& f : result.faces) f.detected = result.times.detected;
+    for (std::size_t i = 0; i < result.faces.size(); ++i) {
+      result.faces[i].detected = result.times.detected;
+      if (i < item.scores.size()) result.faces[i].face_score = item.scores[i];
+    }
     result.times.total = ms_since(result.frame.captured);
     result.dropped_so_far = frames->dropped();
     if (on_result) on_result(std::move(result));

@@ -1,6 +1,7 @@
 #include "emoscope/recorder.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -76,7 +77,7 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
   if (!options.csv_path.empty()) {
     rec->files_->csv = std::fopen(options.csv_path.c_str(), "w");
     if (!rec->files_->csv) return not_writable(options.csv_path, std::strerror(errno));
-    std::string header = "time_ms,frame,face_id,x,y,w,h,label,confidence,detected";
+    std::string header = "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,face_score";
     for (const std::string& label : options.labels) header += "," + csv_escape("p_" + label);
     header += "\n";
     if (std::fputs(header.c_str(), rec->files_->csv) < 0 || std::fflush(rec->files_->csv) != 0)
@@ -121,7 +122,7 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
     char buf[96];
     const int k = static_cast<int>(options_.labels.size());
     if (result.faces.empty()) {
-      std::snprintf(buf, sizeof(buf), "%.1f,%llu,,,,,,,,", t, static_cast<unsigned long long>(result.frame.seq));
+      std::snprintf(buf, sizeof(buf), "%.1f,%llu,,,,,,,,,", t, static_cast<unsigned long long>(result.frame.seq));
       rows += buf;
       for (int i = 0; i < k; ++i) rows += ",";
       rows += "\n";
@@ -132,8 +133,12 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
                     f.box.height);
       rows += buf;
       rows += (f.label >= 0 && f.label < k) ? csv_escape(options_.labels[f.label]) : std::string();
-      std::snprintf(buf, sizeof(buf), ",%.4f,%d", f.confidence, f.detected ? 1 : 0);
+      std::snprintf(buf, sizeof(buf), ",%.4f,%d,", f.confidence, f.detected ? 1 : 0);
       rows += buf;
+      if (!std::isnan(f.face_score)) {
+        std::snprintf(buf, sizeof(buf), "%.4f", f.face_score);
+        rows += buf;
+      }
       for (int i = 0; i < k; ++i) {
         std::snprintf(buf, sizeof(buf), ",%.4f", i < static_cast<int>(f.smoothed.size()) ? f.smoothed[i] : 0.0f);
         rows += buf;

@@ -26,6 +26,14 @@ FER_SPLITS = {"train": "train", "val": "validation", "validation": "validation",
 FERPLUS_COLUMNS = {"ferplus_neutral": "neutral", "ferplus_happiness": "happy",
                    "ferplus_surprise": "surprise", "ferplus_sadness": "sad",
                    "ferplus_anger": "angry", "ferplus_disgust": "disgust", "ferplus_fear": "fear"}
+# all ten FER+ columns, in the file's order, with the names a FER+ label gets
+FERPLUS_ALL_COLUMNS = {**FERPLUS_COLUMNS, "ferplus_contempt": "contempt",
+                       "ferplus_unknown": "unknown", "ferplus_nf": "not_a_face"}
+FERPLUS_CLASSES = [FERPLUS_ALL_COLUMNS[c] for c in (
+    "ferplus_neutral", "ferplus_happiness", "ferplus_surprise", "ferplus_sadness", "ferplus_anger",
+    "ferplus_disgust", "ferplus_fear", "ferplus_contempt")]
+# a FER+ majority of these means the image carries no emotion label: it is left out
+FERPLUS_NO_LABEL = ("unknown", "not_a_face")
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".bmp", ".pgm", ".ppm", ".tif", ".tiff", ".webp"}
 
 
@@ -176,6 +184,82 @@ def ferplus_votes(root: Path) -> dict[str, dict[str, int]]:
     return out
 
 
+def ferplus_majority(votes: dict[str, int]) -> str | None:
+    """The FER+ label of one image from its ten crowd votes ({class: count}, as in
+    ``ferplus_all_votes``): the class with strictly the most votes. None when the image
+    has no votes, when the top count is tied, or when the majority is unknown or
+    not-a-face (such images have no emotion label)."""
+    if not votes or sum(votes.values()) <= 0:
+        return None
+    top = max(votes.values())
+    winners = [c for c, n in votes.items() if n == top]
+    if len(winners) != 1 or winners[0] in FERPLUS_NO_LABEL:
+        return None
+    return winners[0]
+
+
+def ferplus_all_votes(path: Path) -> dict[str, dict[str, int]]:
+    """{relative image path: {class: votes}} over all ten FER+ columns, for images that
+    have votes (175 FER2013 images have none)."""
+    out: dict[str, dict[str, int]] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            cells = {cls: row.get(col, "") for col, cls in FERPLUS_ALL_COLUMNS.items()}
+            if all(v == "" for v in cells.values()):
+                continue
+            out[row["path"]] = {cls: int(v or 0) for cls, v in cells.items()}
+    return out
+
+
+def load_ferplus(split: str, classes: list[str] | str, root: str | Path | None = None,
+                 dedup: bool = True, targets: str = "majority", vote_weight: float = 1.0) -> Dataset:
+    """FER2013 images of one split, labelled by their FER+ majority (``ferplus_majority``),
+    whatever FER2013 folder they sit in. Only images whose majority is one of ``classes``
+    are kept (source names: FER2013 class names plus ``contempt``; merging with ``=``
+    works as for folders). Images without votes, with tied votes, or with an unknown or
+    not-a-face majority are left out.
+
+    targets: ``majority`` (one-hot) or ``soft``: (1 - vote_weight) * one-hot(majority) +
+    vote_weight * the vote distribution over the kept classes (votes for other classes
+    are dropped before normalising)."""
+    root = Path(root) if root else fer_dir()
+    if split not in FER_SPLITS:
+        raise DataError(f"unknown split {split!r}; use train, val or test")
+    labels, mapping = parse_classes(classes)
+    unknown = [c for c in mapping if c not in FERPLUS_CLASSES]
+    if unknown:
+        raise DataError(f"unknown class(es) {unknown} for FER+; available: {FERPLUS_CLASSES}")
+    if targets not in ("majority", "soft"):
+        raise DataError(f"FER+ targets must be majority or soft, not {targets!r}")
+    votes_file = root / "ferplus_votes.csv"
+    if not votes_file.is_file():
+        raise DataError(f"FER+ votes file {votes_file} does not exist (set EMOSCOPE_SHARED_DIR)")
+    folder = FER_SPLITS[split]
+    exclude = fer_train_duplicates(root) if (dedup and split == "train") else set()
+    files, ys, dists = [], [], []
+    for rel, v in sorted(ferplus_all_votes(votes_file).items()):
+        if not rel.startswith(folder + "/") or rel in exclude:
+            continue
+        major = ferplus_majority(v)
+        if major not in mapping:
+            continue
+        dist = np.zeros(len(labels), np.float32)
+        for cls, n in v.items():
+            if cls in mapping:
+                dist[mapping[cls]] += n
+        files.append(root / rel)
+        ys.append(mapping[major])
+        dists.append(dist / dist.sum())
+    if not files:
+        raise DataError(f"no {split} image has a FER+ majority in {labels}")
+    y = np.array(ys, np.int64)
+    soft = np.eye(len(labels), dtype=np.float32)[y]
+    if targets == "soft":
+        soft = (1 - vote_weight) * soft + vote_weight * np.stack(dists)
+    return Dataset(_read_images(files, None, 1), y, labels,
+                   [str(f.relative_to(root)) for f in files], soft)
+
+
 def load_fer2013(split: str, classes: list[str] | str, root: str | Path | None = None,
                  dedup: bool = True, ferplus: str = "none", ferplus_weight: float = 0.5) -> Dataset:
     """FER2013 split (train | val | test). ``ferplus``: none | soft | majority.
@@ -225,14 +309,23 @@ def load_fer2013(split: str, classes: list[str] | str, root: str | Path | None =
     return ds
 
 
+def is_fer_data(data: str | None) -> bool:
+    """True for the built-in FER2013 sources (original or FER+ labels), False for a folder."""
+    return data in (None, "", "fer2013", "ferplus")
+
+
 def load_any(data: str | None, split: str, classes, size=None, channels: int = 1,
              ferplus: str = "none", ferplus_weight: float = 0.5, val_fraction: float = 0.1,
              seed: int = 0) -> Dataset:
-    """``data`` None or 'fer2013' -> FER2013; else a folder with train/ (val/ or
+    """``data`` None or 'fer2013' -> FER2013; 'ferplus' -> FER2013 images with FER+ majority
+    labels (``ferplus`` soft -> vote-distribution targets, see ``load_ferplus``); else a folder with train/ (val/ or
     validation/, test/) sub-folders, or directly class folders (then a seeded
     ``val_fraction`` of each class is held out as val)."""
     if data in (None, "", "fer2013"):
         return load_fer2013(split, classes, ferplus=ferplus, ferplus_weight=ferplus_weight)
+    if data == "ferplus":   # FER2013's 48x48 grey images, like data="fer2013"
+        return load_ferplus(split, classes, targets="soft" if ferplus == "soft" else "majority",
+                            vote_weight=ferplus_weight)
     root = Path(data)
     if not root.is_dir():
         raise DataError(f"data folder {root} does not exist")

@@ -186,3 +186,15 @@ def test_swa_run_schedule_export_and_resume(tiny_data, tmp_path):
     assert export.main([str(out / "best.pt"), str(pt), "--name", "swa"]) == 0
     _, meta = export.load_model(pt)
     assert ("stochastic weight averaging" in meta["architecture"]) == (ck["weights"] == "swa")
+
+
+def test_init_from_an_exported_model_takes_its_network_weights(trained_run, tmp_path):
+    """--init accepts a shipped .pt (TorchScript with flip-TTA / temperature wrappers)."""
+    pt = tmp_path / "tiny.pt"
+    assert export.main([str(trained_run / "best.pt"), str(pt), "--tta", "on"]) == 0
+    weights = train.load_init_weights(str(pt))
+    ck = torch.load(trained_run / "best.pt", map_location="cpu")["model"]
+    assert set(weights) == set(ck)
+    for k, v in ck.items():
+        assert torch.equal(weights[k], v), k
+    assert set(train.load_init_weights(str(trained_run / "best.pt"))) == set(ck)

@@ -36,6 +36,7 @@ def read_csv(path):
 
 @pytest.mark.parametrize("image", [ASTRONAUT, MESSI], ids=["astronaut", "messi"])
 def test_predict_finds_one_face_in_real_photos(cli, model, image):
+    """The default detector (YuNet, shipped) finds the face and scores it."""
     r = cli("predict", "--model", model, image)
     assert r.returncode == OK, r.stderr
     [line] = json_lines(r.stdout)
@@ -44,6 +45,7 @@ def test_predict_finds_one_face_in_real_photos(cli, model, image):
     assert len(line["faces"]) == 1
     face = line["faces"][0]
     assert len(face["box"]) == 4 and all(isinstance(v, int) for v in face["box"])
+    assert 0.6 <= face["face_score"] <= 1.0
     assert face["label"] in ("happy", "sad")
     assert set(face["probabilities"]) == {"happy", "sad"}
     assert abs(sum(face["probabilities"].values()) - 1.0) < 1e-4
@@ -93,12 +95,22 @@ def test_bad_models_exit_4_with_a_clear_message(cli, test_models, name, needle):
     assert r.stdout == ""
 
 
+def test_haar_stays_selectable_and_has_no_face_score(cli, model):
+    r = cli("predict", "--model", model, "--detector", "haar", ASTRONAUT)
+    assert r.returncode == OK, r.stderr
+    [face] = json_lines(r.stdout)[0]["faces"]
+    assert face["face_score"] is None
+    r = cli("predict", "--model", model, "--whole-image", ASTRONAUT)
+    assert r.returncode == OK, r.stderr
+    assert json_lines(r.stdout)[0]["faces"][0]["face_score"] is None
+
+
 def test_detector_errors(cli, model, tmp_path):
     r = cli("predict", "--model", model, "--detector", "mtcnn", ASTRONAUT)
     assert r.returncode == USAGE and "unknown detector" in r.stderr
     r = cli("predict", "--model", model, "--detector", "yunet", "--detector-model", tmp_path / "none.onnx", ASTRONAUT)
     assert r.returncode == MODEL and "file not found" in r.stderr
-    r = cli("predict", "--model", model, "--detector", "yunet", ASTRONAUT)
+    r = cli("predict", "--model", model, "--detector", "ssd", ASTRONAUT)  # no SSD model is shipped
     assert r.returncode == MODEL and "needs a model file" in r.stderr
 
 
@@ -108,7 +120,8 @@ def test_dnn_detectors_find_the_face(cli, model, shared):
                  ["--detector", "ssd", "--detector-model", d / "opencv_res10_ssd_tf_uint8" / "opencv_face_detector_uint8.pb"]):
         r = cli("predict", "--model", model, *args, ASTRONAUT)
         assert r.returncode == OK, r.stderr
-        assert len(json_lines(r.stdout)[0]["faces"]) == 1
+        [face] = json_lines(r.stdout)[0]["faces"]
+        assert 0.6 <= face["face_score"] <= 1.0
 
 
 def test_usage_errors_exit_2(cli):
@@ -149,6 +162,10 @@ def test_analyze_writes_every_frame(cli, model, shared, tmp_path, video):
         assert "truncated" in r.stderr and "88 of 221" in r.stderr
     rows = read_csv(table)
     assert sorted({int(row["frame"]) for row in rows}) == list(range(frames))
+    # The default detector (YuNet) scores every face: face_score in (0, 1].
+    scores = [float(row["face_score"]) for row in rows if row["face_id"]]
+    assert scores and all(0 < s <= 1 for s in scores)
+    assert all(row["face_score"] == "" for row in rows if not row["face_id"])
     # One row per face per frame, one row for a frame with no face.
     per_frame = {}
     for row in rows:
@@ -220,9 +237,14 @@ def test_kill_9_mid_analysis_keeps_everything_recorded(cli, model, shared, tmp_p
     proc = subprocess.Popen([cli.path, "analyze", shared / "videos" / "ageitgey_face_recognition_short_hamilton_clip.mp4",
                              "--model", model, "--out-video", out, "--csv", table, "--detect-every", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def frames_written():  # frames in the complete rows so far (a frame may have several rows)
+        text = table.read_text() if table.exists() else ""
+        rows = text[:text.rfind("\n")].split("\n")[1:]
+        return int(rows[-1].split(",")[1]) + 1 if rows else 0
+
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if table.exists() and table.read_text().count("\n") > 120:
+        if frames_written() > 64:
             break
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)

@@ -14,10 +14,12 @@
 #include <QImage>
 #include <QProgressBar>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTest>
 #include <QTimer>
 
 #include "emoscope/annotator.hpp"
+#include "emoscope/resources.hpp"
 #include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
@@ -34,9 +36,10 @@ using namespace emoscope::test;
 namespace {
 
 // Whether the annotated image carries the box colour on the face's left edge.
-bool box_drawn(const QImage& image, const emoscope::TrackedFace& f, float min_confidence) {
-  const bool known = f.label >= 0 && f.confidence >= min_confidence;
-  const cv::Scalar c = emoscope::class_colour(known ? f.label : -1);
+bool box_drawn(const QImage& image, const emoscope::TrackedFace& f, const std::vector<std::string>& labels,
+               float min_confidence) {
+  const bool known = f.label >= 0 && f.label < static_cast<int>(labels.size()) && f.confidence >= min_confidence;
+  const cv::Scalar c = emoscope::label_colour(known ? labels[f.label] : std::string());
   const int x = static_cast<int>(std::lround(f.box.x));
   const int y = static_cast<int>(std::lround(f.box.y + f.box.height / 2));
   for (int dx = -1; dx <= 1; ++dx) {
@@ -97,7 +100,7 @@ TEST_CASE("live view: overlays on faces, one card per face, status bar", "[gui][
   REQUIRE(wait_until([&] { return !w->lastUpdate().faces.empty() && w->framesShown() > 10; }, 15000));
   const auto& u = w->lastUpdate();
   CHECK(w->videoView()->frame().cacheKey() == u.image.cacheKey());
-  for (const auto& f : u.faces) CHECK(box_drawn(u.image, f, min_conf));
+  for (const auto& f : u.faces) CHECK(box_drawn(u.image, f, w->activeModelSpec().labels, min_conf));
   // The panel shows exactly the faces of the newest frame (this clip: one).
   REQUIRE(wait_until([&] { return w->lastUpdate().faces.size() == 1 && w->facePanel()->cardCount() == 1; }, 10000));
   auto* card = w->facePanel()->card(w->lastUpdate().faces[0].id);
@@ -383,16 +386,34 @@ TEST_CASE("Open image analyses one picture", "[gui][image]") {
   CHECK(errors.count() == 1);
 }
 
+TEST_CASE("YuNet is the default detector - with the shipped model", "[gui][detector]") {
+  auto w = make_window("");
+  CHECK(w->settings().detector == emoscope::DetectorKind::kYuNet);
+  const auto shipped = emoscope::default_yunet_model_path();
+  REQUIRE(shipped.ok());
+  CHECK(w->settings().detectorModel() == QString::fromStdString(shipped.value()));
+  CHECK(w->settings().yunet_model.isEmpty());  // nothing chosen: the shipped file, wherever the app is
+  // Haar stays selectable; the SSD ships no model, so it asks for one.
+  REQUIRE(w->setDetector(emoscope::DetectorKind::kHaar));
+  CHECK(w->settings().detector == emoscope::DetectorKind::kHaar);
+  CHECK_FALSE(w->setDetector(emoscope::DetectorKind::kSsd));
+  CHECK(w->statusBar()->currentMessage().contains("Choose the detector"));
+  REQUIRE(w->setDetector(emoscope::DetectorKind::kYuNet));
+  CHECK(w->settings().detector == emoscope::DetectorKind::kYuNet);
+}
+
 TEST_CASE("the DNN detectors can be chosen with their model file", "[gui][detector]") {
   REQUIRE_SHARED_DATA();
   const std::string yunet = shared_path("models/face_detectors/yunet_2022mar/face_detection_yunet_2022mar.onnx");
   auto w = make_window("");
   QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  REQUIRE(w->setDetector(emoscope::DetectorKind::kHaar));
   CHECK_FALSE(w->setDetector(emoscope::DetectorKind::kYuNet, "/nonexistent/model.onnx"));
   CHECK(errors.count() == 1);
-  CHECK(w->settings().detector == emoscope::DetectorKind::kHaar);
+  CHECK(w->settings().detector == emoscope::DetectorKind::kHaar);  // a failed choice keeps the previous one
   REQUIRE(w->setDetector(emoscope::DetectorKind::kYuNet, QString::fromStdString(yunet)));
   CHECK(w->settings().detector == emoscope::DetectorKind::kYuNet);
+  CHECK(w->settings().detectorModel() == QString::fromStdString(yunet));
   QSignalSpy done(w.get(), &MainWindow::analysisFinished);
   REQUIRE(w->openVideo(QString::fromStdString(fer_clip())));
   REQUIRE(wait_until([&] { return done.count() > 0; }, 60000));

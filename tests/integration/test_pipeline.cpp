@@ -104,6 +104,9 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
         CHECK(f.smoothed.size() == 2);
         CHECK(f.box.x >= 0);
         CHECK(f.box.br().x <= 596.5f);
+        // YuNet's (the default detector's) score, also on frames whose box was carried over.
+        CHECK(f.face_score > 0.0f);
+        CHECK(f.face_score <= 1.0f);
       }
     }
     // One woman is on screen the whole clip.

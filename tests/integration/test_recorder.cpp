@@ -28,6 +28,16 @@ long ffprobe_frames(const std::string& path) {
   return ok ? std::atol(buf) : -1;
 }
 
+// Fields of a CSV line without quoted commas.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> fields(1);
+  for (char c : line) {
+    if (c == ',') fields.emplace_back();
+    else fields.back() += c;
+  }
+  return fields;
+}
+
 std::vector<std::string> lines_of(const std::string& path) {
   std::ifstream in(path);
   std::vector<std::string> lines;
@@ -48,7 +58,8 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
   auto source = open_video_file(test::shared_path("videos/justinshenk_fer_test.mp4"));
   REQUIRE(source.ok());
   const SourceInfo info = (*source)->info();
-  auto detector = create_face_detector({});
+  auto detector = create_face_detector({});  // the default: YuNet, which scores each face
+  REQUIRE(detector.ok());
   auto classifier = load_classifier(test::test_model("tiny.pt"), {DeviceChoice::kCpu, 1, true});
   REQUIRE(classifier.ok());
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), {});
@@ -81,12 +92,25 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
   CHECK(ffprobe_frames(ro.video_path) == 115);
   const auto csv = lines_of(ro.csv_path);
   REQUIRE(csv.size() == static_cast<std::size_t>(expected_rows + 1));
-  CHECK(csv[0] == "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,p_happy,p_sad");
+  CHECK(csv[0] == "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,face_score,p_happy,p_sad");
   CHECK(face_rows > 100);
-  // Every frame index 0..114 appears.
+  // Every frame index 0..114 appears; every face row has YuNet's score in (0, 1].
   std::set<long> seen;
-  for (std::size_t i = 1; i < csv.size(); ++i) seen.insert(std::stol(csv[i].substr(csv[i].find(',') + 1)));
+  long scored = 0;
+  for (std::size_t i = 1; i < csv.size(); ++i) {
+    const std::vector<std::string> fields = split_csv(csv[i]);
+    REQUIRE(fields.size() == 13);
+    seen.insert(std::stol(fields[1]));
+    if (fields[2].empty()) continue;  // a frame without a face
+    INFO("row " << i << ": " << csv[i]);
+    REQUIRE_FALSE(fields[10].empty());
+    const double score = std::stod(fields[10]);
+    CHECK(score > 0.0);
+    CHECK(score <= 1.0);
+    ++scored;
+  }
   CHECK(seen.size() == 115);
+  CHECK(scored == face_rows);
 
   std::ifstream in(ro.summary_path);
   const auto summary = nlohmann::json::parse(in);
@@ -134,12 +158,18 @@ TEST_CASE("a frame without faces still gets a CSV row") {
   f.confidence = 0.75f;
   f.smoothed = {0.25f, 0.75f};
   r.frame.seq = 8;
+  r.faces = {f};  // no detector score (Haar): an empty face_score
+  REQUIRE_FALSE((*rec)->write(r, {}));
+  f.face_score = 0.875f;
+  f.detected = false;
+  r.frame.seq = 9;
   r.faces = {f};
   REQUIRE_FALSE((*rec)->write(r, {}));
   REQUIRE_FALSE((*rec)->finish());
   const auto csv = lines_of(ro.csv_path);
-  REQUIRE(csv.size() == 3);
-  CHECK(csv[0] == "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,p_happy,\"p_sad, really\"");
-  CHECK(csv[1] == "280.0,7,,,,,,,,,,");
-  CHECK(csv[2] == "280.0,8,3,1,2,30,40,\"sad, really\",0.7500,1,0.2500,0.7500");
+  REQUIRE(csv.size() == 4);
+  CHECK(csv[0] == "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,face_score,p_happy,\"p_sad, really\"");
+  CHECK(csv[1] == "280.0,7,,,,,,,,,,,");
+  CHECK(csv[2] == "280.0,8,3,1,2,30,40,\"sad, really\",0.7500,1,,0.2500,0.7500");
+  CHECK(csv[3] == "280.0,9,3,1,2,30,40,\"sad, really\",0.7500,0,0.8750,0.2500,0.7500");
 }

@@ -31,6 +31,17 @@ std::string temp_dir(const std::string& name) {
   return dir.string();
 }
 
+ScopedEnv::ScopedEnv(const char* name, const std::optional<std::string>& value) : name_(name) {
+  if (const char* old = std::getenv(name)) old_ = old;
+  if (value) ::setenv(name, value->c_str(), 1);
+  else ::unsetenv(name);
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (old_) ::setenv(name_, old_->c_str(), 1);
+  else ::unsetenv(name_);
+}
+
 bool running_in_ci() {
   const char* ci = std::getenv("CI");
   return ci && std::string(ci) == "true";

@@ -3,6 +3,7 @@
 // run under CI=true, so there a missing folder is a failure).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -16,6 +17,20 @@ std::string shared_path(const std::string& relative);
 std::string temp_dir(const std::string& name);    // fresh, empty folder
 std::string source_path(const std::string& relative);
 bool running_in_ci();
+
+// Sets (or, with nullopt, unsets) an environment variable for one scope, then
+// restores it. Not thread-safe, like setenv.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::optional<std::string>& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 
 }  // namespace emoscope::test
 

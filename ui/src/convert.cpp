@@ -23,8 +23,8 @@ QImage to_qimage(const cv::Mat& image) {
                 QImage::Format_BGR888, [](void* p) { delete static_cast<cv::Mat*>(p); }, keep);
 }
 
-QColor class_qcolor(int label_index) {
-  const cv::Scalar c = class_colour(label_index);
+QColor label_qcolor(const std::string& label) {
+  const cv::Scalar c = label_colour(label);
   return QColor(static_cast<int>(c[2]), static_cast<int>(c[1]), static_cast<int>(c[0]));
 }
 

@@ -53,7 +53,7 @@ FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* pare
     bar->setValue(0);
     bar->setFormat("%p%");
     bar->setMaximumHeight(16);
-    const QColor c = class_qcolor(static_cast<int>(i));
+    const QColor c = label_qcolor(labels[i]);
     bar->setStyleSheet(QString("QProgressBar { border: 1px solid #888; border-radius: 3px; text-align: center; }"
                                "QProgressBar::chunk { background-color: %1; }")
                            .arg(c.name()));
@@ -82,7 +82,7 @@ FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* pare
   for (std::size_t i = 0; i < labels.size(); ++i) {
     auto* s = new QLineSeries;
     s->setName(qstr(labels[i]));
-    QPen pen(class_qcolor(static_cast<int>(i)));
+    QPen pen(label_qcolor(labels[i]));
     pen.setWidthF(2.0);
     s->setPen(pen);
     parts_->chart->addSeries(s);
@@ -106,7 +106,8 @@ void FaceCard::setFace(const TrackedFace& face, float min_confidence) {
   const int colour = known ? face.label : -1;
   if (colour != parts_->colour) {  // style sheets are costly: only on change
     parts_->colour = colour;
-    parts_->title->setStyleSheet(QString("color: %1;").arg(class_qcolor(colour).darker(130).name()));
+    const QColor c = colour >= 0 ? label_qcolor(labels_[colour]) : palette().color(QPalette::Text);
+    parts_->title->setStyleSheet(QString("color: %1;").arg(colour >= 0 ? c.darker(130).name() : c.name()));
   }
   for (std::size_t i = 0; i < parts_->bars.size() && i < face.smoothed.size(); ++i) {
     const int v = static_cast<int>(std::lround(face.smoothed[i] * 100));

@@ -37,6 +37,7 @@
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/frame_source.hpp"
+#include "emoscope/resources.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/timeline.hpp"
@@ -67,21 +68,6 @@ QString end_text(const PipelineEnd& end) {
   return {};
 }
 
-#ifndef EMOSCOPE_MODELS_DIR
-#define EMOSCOPE_MODELS_DIR ""
-#endif
-#ifndef EMOSCOPE_SHARED_DIR
-#define EMOSCOPE_SHARED_DIR ""
-#endif
-
-QString default_detector_model(DetectorKind kind) {
-  const QString dir = QString(EMOSCOPE_SHARED_DIR) + "/models/face_detectors/";
-  const QString file = kind == DetectorKind::kYuNet ? dir + "yunet_2022mar/face_detection_yunet_2022mar.onnx"
-                       : kind == DetectorKind::kSsd ? dir + "opencv_res10_ssd_tf_uint8/opencv_face_detector_uint8.pb"
-                                                    : QString();
-  return !file.isEmpty() && QFileInfo::exists(file) ? QFileInfo(file).canonicalFilePath() : QString();
-}
-
 }  // namespace
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
@@ -89,17 +75,19 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   qRegisterMetaType<emoscope::ui::SessionUpdate>();
   qRegisterMetaType<emoscope::PipelineEnd>();
   setWindowTitle("Emoscope");
-  if (settings_.yunet_model.isEmpty()) settings_.yunet_model = default_detector_model(DetectorKind::kYuNet);
-  if (settings_.ssd_model.isEmpty()) settings_.ssd_model = default_detector_model(DetectorKind::kSsd);
+  // A chosen YuNet file that has gone away: back to the shipped one.
+  if (!settings_.yunet_model.isEmpty() && !QFileInfo::exists(settings_.yunet_model)) settings_.yunet_model.clear();
   buildUi();
 
   // The active model: the saved one, else the bundled default.
-  QString wanted = settings_.model_path.isEmpty() ? qstr(default_model_path()) : settings_.model_path;
+  const Result<std::string> shipped = default_model_path();
+  const QString fallback = shipped ? qstr(shipped.value()) : QString();
+  QString wanted = settings_.model_path.isEmpty() ? fallback : settings_.model_path;
   ClassifierOptions co;
   co.device = settings_.device;
-  auto loaded = load_classifier(sstr(wanted), co);
-  if (!loaded && wanted != qstr(default_model_path())) {
-    wanted = qstr(default_model_path());
+  Result<std::unique_ptr<Classifier>> loaded = wanted.isEmpty() ? shipped.error() : load_classifier(sstr(wanted), co);
+  if (!loaded && !fallback.isEmpty() && wanted != fallback) {
+    wanted = fallback;
     loaded = load_classifier(sstr(wanted), co);
   }
   if (loaded) {
@@ -306,8 +294,8 @@ QWidget* MainWindow::buildSettingsPanel() {
   auto* form = new QFormLayout(panel);
 
   detector_combo_ = new QComboBox(panel);
+  detector_combo_->addItem("YuNet (DNN, shipped)", static_cast<int>(DetectorKind::kYuNet));
   detector_combo_->addItem("Haar cascade", static_cast<int>(DetectorKind::kHaar));
-  detector_combo_->addItem("YuNet (DNN)", static_cast<int>(DetectorKind::kYuNet));
   detector_combo_->addItem("SSD ResNet-10 (DNN)", static_cast<int>(DetectorKind::kSsd));
   form->addRow(tr("Face detector"), detector_combo_);
   auto* detector_row = new QHBoxLayout;
@@ -322,7 +310,7 @@ QWidget* MainWindow::buildSettingsPanel() {
     setDetector(static_cast<DetectorKind>(detector_combo_->currentData().toInt()));
   });
   connect(detector_browse_, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Detector model"), detector_model_edit_->text(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Detector model"), settings_.detectorModel(),
                                                       tr("Detector models (*.onnx *.pb *.caffemodel);;All files (*)"));
     if (!path.isEmpty()) setDetector(settings_.detector, path);
   });
@@ -414,8 +402,11 @@ QWidget* MainWindow::buildSettingsPanel() {
 void MainWindow::syncSettingsPanel() {
   syncing_ = true;
   detector_combo_->setCurrentIndex(detector_combo_->findData(static_cast<int>(settings_.detector)));
+  const bool shipped_yunet = settings_.detector == DetectorKind::kYuNet && settings_.yunet_model.isEmpty();
   detector_model_edit_->setText(settings_.detector == DetectorKind::kHaar ? tr("(built-in cascade)")
-                                                                         : settings_.detectorModel());
+                                : shipped_yunet && !settings_.detectorModel().isEmpty() ? tr("(shipped YuNet)")
+                                                                                          : settings_.detectorModel());
+  detector_model_edit_->setToolTip(settings_.detectorModel());
   detector_browse_->setEnabled(settings_.detector != DetectorKind::kHaar);
   smoothing_slider_->setValue(static_cast<int>(settings_.smoothing_ms));
   smoothing_label_->setText(settings_.smoothing_ms <= 0 ? tr("off") : QString("%1 ms").arg(settings_.smoothing_ms));
@@ -429,10 +420,8 @@ void MainWindow::syncSettingsPanel() {
 }
 
 QString MainWindow::bundledModel(const QString& file) const {
-  QString dir = QString(EMOSCOPE_MODELS_DIR);
-  const QString next_to_app = QApplication::applicationDirPath() + "/../share/emoscope/models";
-  if (!QFileInfo::exists(dir + "/" + file) && QFileInfo::exists(next_to_app + "/" + file)) dir = next_to_app;
-  return QDir::cleanPath(dir + "/" + file);
+  const Result<std::string> root = data_dir();
+  return root ? QDir::cleanPath(qstr(root.value()) + "/models/" + file) : QString();  // "" = not installed
 }
 
 void MainWindow::populateModels() {

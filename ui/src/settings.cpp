@@ -4,6 +4,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include "emoscope/resources.hpp"
+
 namespace emoscope::ui {
 
 QString device_choice_name(DeviceChoice device) {
@@ -18,7 +20,7 @@ QString device_choice_name(DeviceChoice device) {
 AppSettings AppSettings::load() {
   QSettings s;
   AppSettings a;
-  auto kind = parse_detector_kind(s.value("detector/kind", "haar").toString().toStdString());
+  auto kind = parse_detector_kind(s.value("detector/kind", detector_kind_name(a.detector)).toString().toStdString());
   if (kind) a.detector = kind.value();
   a.yunet_model = s.value("detector/yunet_model").toString();
   a.ssd_model = s.value("detector/ssd_model").toString();
@@ -57,7 +59,11 @@ void AppSettings::save() const {
 
 QString AppSettings::detectorModel() const {
   switch (detector) {
-    case DetectorKind::kYuNet: return yunet_model;
+    case DetectorKind::kYuNet: {
+      if (!yunet_model.isEmpty()) return yunet_model;
+      const Result<std::string> shipped = default_yunet_model_path();
+      return shipped ? QString::fromStdString(shipped.value()) : QString();
+    }
     case DetectorKind::kSsd: return ssd_model;
     case DetectorKind::kHaar: return {};
   }

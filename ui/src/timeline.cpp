@@ -114,7 +114,7 @@ void TimelineView::paintEvent(QPaintEvent*) {
       if (x0 == last_x0) continue;  // one mark per pixel column
       last_x0 = x0;
       const int x1 = r.left() + static_cast<int>((m.frame + 1) * static_cast<double>(r.width()) / total);
-      QColor c = class_qcolor(m.label);
+      QColor c = label_qcolor(m.label >= 0 && m.label < static_cast<int>(labels_.size()) ? labels_[m.label] : "");
       c.setAlpha(static_cast<int>(80 + 175 * std::clamp(m.confidence, 0.0f, 1.0f)));
       p.fillRect(QRect(x0, band.top(), std::max(1, x1 - x0), band.height()), c);
     }
@@ -131,7 +131,7 @@ void TimelineView::paintEvent(QPaintEvent*) {
   int x = r.left();
   const int y = r.bottom() + 6;
   for (std::size_t i = 0; i < labels_.size(); ++i) {
-    p.fillRect(QRect(x, y + 2, 10, 10), class_qcolor(static_cast<int>(i)));
+    p.fillRect(QRect(x, y + 2, 10, 10), label_qcolor(labels_[i]));
     p.setPen(palette().color(QPalette::Text));
     const QString name = qstr(labels_[i]);
     p.drawText(x + 14, y + 11, name);

@@ -39,8 +39,6 @@ bool cuda_available();
 Result<std::unique_ptr<Classifier>> load_classifier(const std::string& model_path,
                                                     const ClassifierOptions& options = {});
 
-// The shipped model to use when none is given: $EMOSCOPE_MODEL, else
-// models/happy_sad.pt next to the install/source tree.
-std::string default_model_path();
+// The shipped default model: default_model_path() in emoscope/resources.hpp.
 
 }  // namespace emoscope

@@ -1,5 +1,7 @@
 // FaceDetector: finds face boxes in a BGR frame.
-// Implementations: Haar cascade (default), YuNet (ONNX), ResNet-10 SSD (TF).
+// Implementations: YuNet (ONNX; the default, with the model Emoscope ships,
+// found by default_yunet_model_path() in resources.hpp), Haar cascade
+// (opencv-data's), ResNet-10 SSD (TF; the user gives its model file).
 // Each detects on a copy downscaled to at most `detect_width` pixels wide and
 // maps the boxes back to frame pixels. The minimum face size is a fraction of
 // the frame's shorter side, so it means the same at any resolution.
@@ -7,6 +9,7 @@
 // create_face_detector; detect() never throws.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,22 +21,25 @@
 namespace emoscope {
 
 struct Detection {
-  cv::Rect2f box;      // frame pixels
-  float score = 1.0f;  // detector confidence 0..1 (Haar: 1)
+  cv::Rect2f box;  // frame pixels
+  // The detector's confidence in (0, 1] (YuNet, SSD); NaN for Haar, which
+  // gives none (written as null in JSON and an empty CSV field).
+  float score = std::numeric_limits<float>::quiet_NaN();
 };
 
 enum class DetectorKind { kHaar, kYuNet, kSsd };
 
 struct DetectorOptions {
-  DetectorKind kind = DetectorKind::kHaar;
-  std::string model_path;          // Haar: cascade XML (empty = opencv-data's); DNN: model file
+  DetectorKind kind = DetectorKind::kYuNet;
+  std::string model_path;          // empty = YuNet: the shipped .onnx; Haar: opencv-data's cascade XML;
+                                   // SSD: required (.pb)
   std::string config_path;         // SSD: .pbtxt (empty = model_path with .pbtxt)
   int detect_width = 320;          // downscale frames wider than this before detecting
   float min_face_fraction = 0.08f; // minimum face side / frame's shorter side
   float score_threshold = 0.6f;    // DNN detectors
-  int min_neighbors = 5;
+  int min_neighbors = 5;           // Haar: overlapping hits needed (higher = fewer false faces)
   double haar_scale_factor = 1.1;  // Haar: step between scanned scales
-  bool verify_faces = true;        // Haar: confirm each face with opencv-data's alt2 cascade           // Haar: overlapping hits needed (higher = fewer false faces)
+  bool verify_faces = true;        // Haar: confirm each face with opencv-data's alt2 cascade
 };
 
 class FaceDetector {

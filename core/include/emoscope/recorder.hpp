@@ -2,7 +2,10 @@
 //  - the annotated video (MJPG in Matroska: every finished frame stays playable
 //    if the process dies),
 //  - a per-frame, per-face CSV (a row per face, and one row for a frame with no
-//    face), flushed every frame,
+//    face), flushed every frame. Columns: time_ms, frame, face_id, x, y, w, h,
+//    label, confidence, detected (1 = the detector ran on this frame),
+//    face_score (the detector's score for the box, 4 decimals; empty for Haar),
+//    then p_<label> per model label (smoothed probabilities),
 //  - a JSON summary per face, written atomically at finish() and every few seconds.
 // Files are created user-only (0600). Not thread-safe: one writer thread.
 // Times are source milliseconds; box coordinates are frame pixels.

@@ -5,6 +5,7 @@
 // expire. Not thread-safe: one tracker per stream, fed in frame order.
 #pragma once
 
+#include <limits>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -27,6 +28,9 @@ struct TrackedFace {
   int label = -1;              // argmax of smoothed
   float confidence = 0.0f;     // smoothed[label]
   bool detected = true;        // false when the box was carried over (no detection run)
+  // The face detector's score for this box (Detection::score), carried over
+  // with the box between detections; NaN when the detector gives none (Haar).
+  float face_score = std::numeric_limits<float>::quiet_NaN();
 };
 
 float iou(const cv::Rect2f& a, const cv::Rect2f& b);

@@ -16,8 +16,8 @@ namespace emoscope::ui {
 // QImage keeps its own reference to the Mat, so the Mat may go out of scope.
 QImage to_qimage(const cv::Mat& bgr);
 
-// The annotator's colour for a class (core class_colour, BGR) as a QColor.
-QColor class_qcolor(int label_index);
+// The annotator's colour for a label (core label_colour, by meaning) as a QColor.
+QColor label_qcolor(const std::string& label);
 
 inline QString qstr(const std::string& s) { return QString::fromStdString(s); }
 inline std::string sstr(const QString& s) { return s.toStdString(); }

@@ -13,8 +13,8 @@
 namespace emoscope::ui {
 
 struct AppSettings {
-  DetectorKind detector = DetectorKind::kHaar;
-  QString yunet_model;          // model file for YuNet
+  DetectorKind detector = DetectorKind::kYuNet;
+  QString yunet_model;          // model file for YuNet; empty = the shipped one
   QString ssd_model;            // model file for the SSD (.pb; .pbtxt next to it)
   QString model_path;           // empty = core default_model_path()
   double smoothing_ms = 250.0;  // tracker EMA time constant
@@ -27,7 +27,9 @@ struct AppSettings {
 
   static AppSettings load();
   void save() const;
-  QString detectorModel() const;  // the model file of the chosen detector ("" for Haar)
+  // The model file of the chosen detector: YuNet's (the shipped one when
+  // yunet_model is empty; "" if that is not found either), the SSD's, "" for Haar.
+  QString detectorModel() const;
 };
 
 QString device_choice_name(DeviceChoice device);

@@ -1,6 +1,6 @@
 // TimelineView: a whole video's emotion timeline, one row per tracked face.
 // Each frame where a face was seen is drawn in its label's colour (core's
-// class_colour), more opaque the more confident. Clicking (or dragging) emits
+// label_colour), more opaque the more confident. Clicking (or dragging) emits
 // seekRequested(frame index). Data arrives in batches while an analysis runs.
 // UI thread only. Frames are 0-based source frame indices (Frame::seq).
 #pragma once

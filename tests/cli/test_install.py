@@ -1,0 +1,102 @@
+"""The installed layout: `cmake --install` into a temporary prefix, then
+<prefix>/bin/emoscope-cli run from another folder with no EMOSCOPE_* variables
+finds its model and YuNet in <prefix>/share/emoscope, never in the source tree."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ASTRONAUT, REPO, _shared_dir
+
+OK, MODEL = 0, 4
+DEFAULT_MODEL = "happy_sad.pt"  # kDefaultModelFile in core/include/emoscope/resources.hpp
+YUNET = "face_detection_yunet_2022mar.onnx"
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMOSCOPE_")}
+    env.update(extra)
+    return env
+
+
+def run(exe, *args, cwd, env):
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def prefix(tmp_path_factory):
+    build = Path(os.environ.get("EMOSCOPE_BUILD_DIR", REPO / "build" / "release"))
+    cmake = os.environ.get("CMAKE_COMMAND", "cmake")
+    p = tmp_path_factory.mktemp("prefix")
+    r = subprocess.run([cmake, "--install", str(build), "--prefix", str(p)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return p
+
+
+def test_the_binaries_hold_no_source_or_shared_path(cli):
+    data = Path(cli.path).read_bytes()
+    for path in {str(REPO), os.path.realpath(REPO), str(_shared_dir()), os.path.realpath(_shared_dir())}:
+        assert path.encode() not in data, f"{cli.path} contains {path}"
+    gui = Path(cli.path).parent / "emoscope"
+    if gui.exists():
+        assert str(REPO).encode() not in gui.read_bytes()
+
+
+def test_install_puts_binaries_models_and_yunet_under_the_prefix(prefix):
+    assert os.access(prefix / "bin" / "emoscope-cli", os.X_OK)
+    data = prefix / "share" / "emoscope"
+    assert (data / "models" / DEFAULT_MODEL).stat().st_size == (REPO / "models" / DEFAULT_MODEL).stat().st_size
+    assert (data / "detectors" / YUNET).stat().st_size == 345478
+    assert "Shiqi Yu" in (data / "detectors" / "LICENSE-yunet").read_text()
+
+
+def test_installed_cli_predicts_from_another_folder_without_variables(prefix, tmp_path):
+    r = run(prefix / "bin" / "emoscope-cli", "predict", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == OK, r.stderr
+    [face] = json.loads(r.stdout)["faces"]
+    assert set(face["probabilities"]) == {"happy", "sad"}
+    assert 0.6 <= face["face_score"] <= 1.0  # the shipped YuNet, the default detector
+
+
+def test_the_installed_cli_uses_the_prefix_data_not_the_source_tree(prefix, tmp_path, test_models):
+    """A copy of the install whose default model is another one (labels a, b, c)
+    and which lacks YuNet: the CLI follows that copy."""
+    copy = tmp_path / "copy"
+    shutil.copytree(prefix / "bin", copy / "bin")
+    shutil.copytree(prefix / "share" / "emoscope", copy / "share" / "emoscope")
+    shutil.copy(test_models / "tiny_rgb.pt", copy / "share" / "emoscope" / "models" / DEFAULT_MODEL)
+    exe = copy / "bin" / "emoscope-cli"
+    r = run(exe, "predict", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == OK, r.stderr
+    assert set(json.loads(r.stdout)["faces"][0]["probabilities"]) == {"a", "b", "c"}
+
+    (copy / "share" / "emoscope" / "detectors" / YUNET).unlink()
+    r = run(exe, "predict", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == MODEL
+    assert str(copy / "share" / "emoscope" / "detectors" / YUNET) in r.stderr
+    r = run(exe, "predict", "--detector", "haar", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == OK, r.stderr  # Haar needs no shipped file
+
+
+def test_a_lone_binary_says_where_it_looked_and_honours_the_overrides(prefix, tmp_path, model):
+    lone = tmp_path / "lone" / "bin"
+    lone.mkdir(parents=True)
+    exe = lone / "emoscope-cli"
+    shutil.copy(prefix / "bin" / "emoscope-cli", exe)
+    r = run(exe, "predict", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == MODEL
+    assert "cannot find Emoscope's data folder" in r.stderr and str(lone) in r.stderr
+    assert "EMOSCOPE_DATA_DIR" in r.stderr
+
+    data = prefix / "share" / "emoscope"
+    r = run(exe, "predict", ASTRONAUT, cwd=tmp_path, env=clean_env(EMOSCOPE_DATA_DIR=str(data)))
+    assert r.returncode == OK, r.stderr
+    assert json.loads(r.stdout)["faces"][0]["face_score"] > 0
+    # --model and $EMOSCOPE_MODEL need no data folder for the model; YuNet still does.
+    r = run(exe, "predict", "--model", model, "--detector", "haar", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == OK, r.stderr
+    r = run(exe, "predict", "--detector", "haar", ASTRONAUT, cwd=tmp_path, env=clean_env(EMOSCOPE_MODEL=str(model)))
+    assert r.returncode == OK, r.stderr
