@@ -341,7 +341,6 @@ struct FerplusLeftOut {
   long tie = 0;
   long no_emotion = 0;  // majority unknown or not_a_face
   long class_not_scored = 0;
-  long total() const { return not_in_votes_file + no_votes + tie + no_emotion + class_not_scored; }
   ojson to_json() const {
     return ojson{{"not_in_votes_file", not_in_votes_file}, {"no_votes", no_votes}, {"tie", tie},
                  {"unknown_or_not_a_face", no_emotion}, {"class_not_scored", class_not_scored}};
