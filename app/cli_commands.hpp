@@ -34,11 +34,21 @@ struct AnalyzeOptions {
   bool hud = false;
 };
 
+// eval: accuracy over the images in DIR's class sub-folders. Each image's
+// truth is its folder's name (labels "folders"), or its FER+ majority label
+// from the votes file (labels "ferplus"; see ferplus.hpp), matched by the
+// image's path relative to the votes file's folder. Only `classes` are scored
+// (all model labels when empty; else a subset of them, in that order): the
+// prediction is the argmax over their probabilities, and images whose truth is
+// another class are left out.
 struct EvalOptions {
   std::string dir;
   bool whole_image = false;
   bool json = false;
   int batch = 64;
+  std::string labels = "folders";    // folders | ferplus
+  std::string votes;                 // FER+ votes CSV; empty = DIR/../ferplus_votes.csv
+  std::vector<std::string> classes;  // empty = all the model's labels
 };
 
 struct BenchOptions {

@@ -80,10 +80,21 @@ int main(int argc, char** argv) {
   auto* e = app.add_subcommand("eval", "Accuracy on a folder with one sub-folder per class");
   add_model_options(e, common);
   add_detector_options(e, common);
-  e->add_option("dir", eval.dir, "folder of class folders named after the model's labels")->required();
+  e->add_option("dir", eval.dir, "folder of class folders (named after the model's labels unless --labels ferplus)")
+      ->required();
   e->add_flag("--whole-image", eval.whole_image, "images are pre-cropped faces (FER2013 style)");
   e->add_flag("--json", eval.json, "print JSON instead of text");
   e->add_option("--batch", eval.batch, "images per inference batch")->check(CLI::Range(1, 512));
+  e->add_option("--labels", eval.labels,
+                "truth per image: folders (the sub-folder's name) or ferplus (FER+ majority from --votes; "
+                "images in every sub-folder)")
+      ->check(CLI::IsMember({"folders", "ferplus"}));
+  e->add_option("--votes", eval.votes,
+                "FER+ votes CSV for --labels ferplus (default: DIR/../ferplus_votes.csv); "
+                "its paths are relative to its folder");
+  e->add_option("--classes", eval.classes,
+                "score only these model labels, comma-separated (prediction = argmax over them)")
+      ->delimiter(',');
 
   BenchOptions bench;
   auto* b = app.add_subcommand("bench", "Speed per stage as JSON (FPS, p50/p95 ms)");

@@ -1,8 +1,47 @@
 #include "metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace emoscope::cli {
+
+namespace {
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+}  // namespace
+
+Result<std::vector<int>> scored_class_indices(const std::vector<std::string>& model_labels,
+                                              const std::vector<std::string>& wanted) {
+  std::vector<int> indices;
+  if (wanted.empty()) {
+    for (std::size_t i = 0; i < model_labels.size(); ++i) indices.push_back(static_cast<int>(i));
+    return indices;
+  }
+  for (const std::string& name : wanted) {
+    const auto it = std::find(model_labels.begin(), model_labels.end(), name);
+    if (name.empty() || it == model_labels.end()) {
+      return Error{ErrorCode::kUsage, "--classes: '" + name + "' is not one of the model's labels (" +
+                                          join(model_labels) + ")"};
+    }
+    const int index = static_cast<int>(it - model_labels.begin());
+    if (std::find(indices.begin(), indices.end(), index) != indices.end()) {
+      return Error{ErrorCode::kUsage, "--classes: '" + name + "' is given twice"};
+    }
+    indices.push_back(index);
+  }
+  return indices;
+}
+
+int argmax_over(const std::vector<float>& probs, const std::vector<int>& scored) {
+  int best = 0;
+  for (std::size_t k = 1; k < scored.size(); ++k) {
+    if (probs.at(scored[k]) > probs.at(scored[best])) best = static_cast<int>(k);
+  }
+  return best;
+}
 
 ConfusionMatrix::ConfusionMatrix(std::vector<std::string> labels)
     : labels_(std::move(labels)), counts_(labels_.size(), std::vector<long>(labels_.size(), 0)) {}

@@ -294,6 +294,208 @@ def test_eval_without_class_folders_exits_3(cli, model, tmp_path):
     assert cli("eval", tmp_path / "missing", "--model", model).returncode == UNREADABLE
 
 
+# ---- eval --labels ferplus / --classes ----------------------------------------
+# brightness.pt (tests/tools/make_test_models.py) has known answers: happy for
+# bright faces, sad for dark ones, neutral for mid-grey; with --classes happy,sad
+# grey above 127.5 is happy, below it sad.
+
+FERPLUS_HEADER = ("path,split,fer2013_label,fer2013_row,ferplus_neutral,ferplus_happiness,ferplus_surprise,"
+                  "ferplus_sadness,ferplus_anger,ferplus_disgust,ferplus_fear,ferplus_contempt,ferplus_unknown,"
+                  "ferplus_nf")
+FERPLUS_CLASSES = ["neutral", "happy", "surprise", "sad", "angry", "disgust", "fear", "contempt", "unknown",
+                   "not_a_face"]
+
+# file under fer2013/test: (grey level, FER+ votes by class or None for empty cells, or "absent": no row)
+FAKE_FER = {
+    "happy/a.jpg": (230, {"happy": 8, "neutral": 2}),      # happy, predicted happy
+    "happy/e.jpg": (230, {"happy": 5, "surprise": 5}),     # tie
+    "happy/j.jpg": (230, "absent"),                        # not in the votes file
+    "sad/b.jpg": (25, {"neutral": 6, "sad": 4}),           # neutral, predicted sad
+    "sad/d.jpg": (25, {"sad": 9, "unknown": 1}),           # sad, predicted sad
+    "sad/k.jpg": (112, {"sad": 7}),                        # sad, predicted neutral; sad among happy/sad
+    "sad/l.jpg": (144, {"sad": 6, "happy": 1}),            # sad, predicted neutral; happy among happy/sad
+    "angry/c.jpg": (128, {"neutral": 7, "angry": 3}),      # neutral in an angry folder, predicted neutral
+    "angry/h.jpg": (128, {"not_a_face": 10}),              # not a face
+    "angry/i.jpg": (25, {"angry": 8}),                     # angry: not a model class
+    "neutral/f.jpg": (128, None),                          # no votes
+    "neutral/g.jpg": (128, {"unknown": 6, "neutral": 4}),  # unknown
+    "neutral/m.jpg": (128, {"contempt": 5, "neutral": 3}),  # contempt: not a model class
+}
+
+
+def make_fake_fer(root: Path) -> Path:
+    """fer2013/test/<class>/<file>.jpg (constant grey faces) and fer2013/ferplus_votes.csv."""
+    fer = root / "fer2013"
+    rows = [FERPLUS_HEADER,
+            "train/happy/z.jpg,train,happy,1,0,10,0,0,0,0,0,0,0,0",      # another split: never walked
+            "test/happy/gone.jpg,test,happy,2,0,10,0,0,0,0,0,0,0,0"]     # a row without a file
+    for i, (rel, (grey, votes)) in enumerate(sorted(FAKE_FER.items())):
+        path = fer / "test" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert cv2.imwrite(str(path), np.full((48, 48), grey, np.uint8))
+        if votes == "absent":
+            continue
+        cells = [""] * 10 if votes is None else [str(votes.get(c, 0)) for c in FERPLUS_CLASSES]
+        rows.append(",".join([f"test/{rel}", "test", rel.split("/")[0], str(100 + i), *cells]))
+    (fer / "ferplus_votes.csv").write_text("\r\n".join(rows) + "\r\n")
+    return fer
+
+
+@pytest.fixture
+def brightness(test_models) -> Path:
+    path = test_models / "brightness.pt"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: build the emoscope_test_models target")
+    return path
+
+
+def test_eval_ferplus_scores_majority_labels_and_counts_what_it_leaves_out(cli, brightness, tmp_path):
+    fer = make_fake_fer(tmp_path)
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus", "--json")
+    assert r.returncode == OK, r.stderr
+    j = json.loads(r.stdout)
+    assert j["labels_source"] == "ferplus"
+    assert j["votes_file"] == str((fer / "ferplus_votes.csv").resolve())
+    assert j["left_out"] == {"not_in_votes_file": 1, "no_votes": 1, "tie": 1, "unknown_or_not_a_face": 2,
+                             "class_not_scored": 2}
+    assert "no entry for 1 image(s), e.g. 'test/happy/j.jpg'" in r.stderr
+    assert j["model_labels"] == j["labels"] == ["happy", "neutral", "sad"]
+    assert j["unknown_folders"] == []
+    assert j["images"] == 6
+    assert j["confusion_matrix"] == [[1, 0, 0],   # a
+                                     [0, 1, 1],   # c; b
+                                     [0, 2, 1]]   # k, l; d
+    assert j["accuracy"] == 3 / 6
+    assert j["balanced_accuracy"] == pytest.approx((1 + 1 / 2 + 1 / 3) / 3, abs=1e-12)
+    assert j["per_class"]["sad"]["support"] == 3
+
+    # the same with the votes file named explicitly, as text
+    text = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus",
+               "--votes", fer / "ferplus_votes.csv")
+    assert text.returncode == OK, text.stderr
+    assert "FER+ majority" in text.stdout
+    assert ("no votes 1, tie 1, unknown/not-a-face 2, class not scored 2, not in votes file 1"
+            in text.stdout)
+    assert "accuracy          0.5000" in text.stdout
+
+
+def test_eval_classes_scores_the_argmax_over_a_subset(cli, brightness, tmp_path):
+    fer = make_fake_fer(tmp_path)
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus",
+            "--classes", "happy,sad", "--json")
+    assert r.returncode == OK, r.stderr
+    j = json.loads(r.stdout)
+    assert j["labels"] == ["happy", "sad"] and j["model_labels"] == ["happy", "neutral", "sad"]
+    assert j["left_out"]["class_not_scored"] == 4  # angry, contempt, and the two neutral majorities
+    assert j["images"] == 4
+    assert j["confusion_matrix"] == [[1, 0],   # a
+                                     [1, 2]]   # l; d, k (neutral is not a choice)
+    assert j["accuracy"] == 3 / 4
+
+    # the matrix follows the order given
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus",
+            "--classes", "sad,happy", "--json")
+    j = json.loads(r.stdout)
+    assert j["labels"] == ["sad", "happy"] and j["confusion_matrix"] == [[2, 1], [0, 1]]
+
+    # folder labels: only the happy and sad folders are scored
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--classes", "happy,sad", "--json")
+    assert r.returncode == OK, r.stderr
+    j = json.loads(r.stdout)
+    assert j["labels_source"] == "folders" and "left_out" not in j and "votes_file" not in j
+    assert j["unknown_folders"] == ["angry", "neutral"]
+    assert "folder 'neutral' is not a scored class (happy, sad); skipped" in r.stderr
+    assert j["confusion_matrix"] == [[3, 0],   # a, e, j
+                                     [1, 3]]   # l; b, d, k
+    assert j["accuracy"] == 6 / 7
+
+    # all the model's labels without --classes
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--json")
+    j = json.loads(r.stdout)
+    assert j["labels"] == ["happy", "neutral", "sad"] and j["unknown_folders"] == ["angry"]
+    assert j["confusion_matrix"] == [[3, 0, 0], [0, 3, 0], [0, 2, 2]]
+    assert j["accuracy"] == 8 / 10
+
+
+def test_eval_label_and_class_errors(cli, brightness, tmp_path):
+    fer = make_fake_fer(tmp_path)
+    test = fer / "test"
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--classes", "happy,angry")
+    assert r.returncode == USAGE
+    assert "'angry' is not one of the model's labels (happy, neutral, sad)" in r.stderr
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--classes", "sad,sad")
+    assert r.returncode == USAGE and "given twice" in r.stderr
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--votes", fer / "ferplus_votes.csv")
+    assert r.returncode == USAGE and "--votes needs --labels ferplus" in r.stderr
+    assert cli("eval", test, "--model", brightness, "--labels", "fer2013").returncode == USAGE
+
+    # missing, malformed and mismatched votes files: unreadable input
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--labels", "ferplus",
+            "--votes", tmp_path / "none.csv")
+    assert r.returncode == UNREADABLE and "none.csv: no such file" in r.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text(FERPLUS_HEADER.replace(",ferplus_fear", "") + "\ntest/happy/a.jpg,test,happy,1,0,9,0,0,0,0,0,0,0\n")
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--labels", "ferplus", "--votes", bad)
+    assert r.returncode == UNREADABLE and "header lacks column(s) ferplus_fear" in r.stderr
+    bad.write_text(FERPLUS_HEADER + "\ntest/happy/a.jpg,test,happy,1,0,9,0,0,0,0,0,0,0,x\n")
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--labels", "ferplus", "--votes", bad)
+    assert r.returncode == UNREADABLE and "line 2: ferplus_nf is 'x'" in r.stderr
+    (fer / "ferplus_votes.csv").unlink()
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--labels", "ferplus")
+    assert r.returncode == UNREADABLE and "ferplus_votes.csv: no such file" in r.stderr
+    # a votes file whose paths match no image
+    (tmp_path / "elsewhere").mkdir()
+    other = tmp_path / "elsewhere" / "ferplus_votes.csv"
+    other.write_text(FERPLUS_HEADER + "\ntest/happy/a.jpg,test,happy,1,0,9,0,0,0,0,0,0,0,0\n")
+    r = cli("eval", test, "--model", brightness, "--whole-image", "--labels", "ferplus", "--votes", other)
+    assert r.returncode == UNREADABLE
+    assert "no image has a FER+ majority" in r.stderr and "not in votes file 13" in r.stderr
+
+
+def ferplus_reference(votes_csv: Path, split: str):
+    """{path under the split folder: majority class or the reason it has none}, written
+    from the rule's description (independently of the C++ reader)."""
+    out = {}
+    with open(votes_csv, newline="") as f:
+        for row in csv.DictReader(f):
+            if not row["path"].startswith(split + "/"):
+                continue
+            cells = [row[c] for c in FERPLUS_HEADER.split(",")[4:]]
+            votes = [int(c or 0) for c in cells]
+            if all(c == "" for c in cells) or sum(votes) <= 0:
+                label = "no_votes"
+            else:
+                winners = [FERPLUS_CLASSES[i] for i, n in enumerate(votes) if n == max(votes)]
+                label = ("tie" if len(winners) > 1 else
+                         "unknown_or_not_a_face" if winners[0] in ("unknown", "not_a_face") else winners[0])
+            out[row["path"][len(split) + 1:]] = label
+    return out
+
+
+def test_eval_ferplus_on_the_fer2013_test_split(cli, brightness, shared):
+    fer = shared / "datasets" / "fer2013"
+    reference = ferplus_reference(fer / "ferplus_votes.csv", "test")
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus", "--json")
+    assert r.returncode == OK, r.stderr
+    j = json.loads(r.stdout)
+    labels = ["happy", "neutral", "sad"]
+    counts = {k: sum(1 for v in reference.values() if v == k)
+              for k in ("no_votes", "tie", "unknown_or_not_a_face")}
+    scored = {p: v for p, v in reference.items() if v in labels}
+    assert j["left_out"] == {"not_in_votes_file": 0, **counts,
+                             "class_not_scored": len(reference) - len(scored) - sum(counts.values())}
+    assert j["images"] == len(scored) and j["unreadable_images"] == 0
+    assert {c: j["per_class"][c]["support"] for c in labels} == {
+        c: sum(1 for v in scored.values() if v == c) for c in labels}
+    # every prediction as `predict` makes it, scored against the majority labels
+    preds = cli("predict", "--model", brightness, "--whole-image", *[fer / "test" / p for p in sorted(scored)])
+    assert preds.returncode == OK, preds.stderr
+    cm = [[0] * 3 for _ in labels]
+    for line, path in zip(json_lines(preds.stdout), sorted(scored)):
+        cm[labels.index(scored[path])][labels.index(line["faces"][0]["label"])] += 1
+    assert j["confusion_matrix"] == cm
+
+
 def test_bench_prints_stage_figures(cli, model, shared):
     r = cli("bench", "--model", model, "--source", shared / "videos" / "justinshenk_fer_test.mp4", "--frames", "50")
     assert r.returncode == OK, r.stderr

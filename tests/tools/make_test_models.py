@@ -4,6 +4,7 @@
 Writes into OUT_DIR:
   tiny.pt            valid model (2 labels, grey 48x48) with emoscope.json
   tiny_rgb.pt        valid model (3 labels, RGB 32x32)
+  brightness.pt      happy/neutral/sad by a face's mean brightness (known answers, for eval)
   no_metadata.pt     TorchScript without emoscope.json
   label_mismatch.pt  metadata names 3 labels, the model outputs 2
   bad_metadata.pt    emoscope.json that is not valid JSON
@@ -29,6 +30,17 @@ class Tiny(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(torch.flatten(self.features(x), 1))
+
+
+class Brightness(nn.Module):
+    """Logits (z, 0.5, -z) for happy, neutral, sad, z = the mean normalised pixel
+    ((v / 255 - 0.5) / 0.25 for grey level v): bright faces are happy, dark ones
+    sad, mid-grey (z within +-0.5, about grey 96..159) neutral. Without neutral,
+    grey above 127.5 is happy, below it sad."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = x.mean(dim=(1, 2, 3))
+        return torch.stack([z, torch.full_like(z, 0.5), -z], 1)
 
 
 def spec(labels, channels, size):
@@ -58,6 +70,7 @@ def main(out_dir: str) -> None:
     grey = Tiny(1, 2)
     save(grey, out / "tiny.pt", spec(["happy", "sad"], 1, 48))
     save(Tiny(3, 3), out / "tiny_rgb.pt", spec(["a", "b", "c"], 3, 32))
+    save(Brightness(), out / "brightness.pt", spec(["happy", "neutral", "sad"], 1, 48))
     save(grey, out / "no_metadata.pt", None)
     save(grey, out / "label_mismatch.pt", spec(["happy", "sad", "angry"], 1, 48))
     save(grey, out / "bad_metadata.pt", "{not json")
