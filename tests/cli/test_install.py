@@ -12,7 +12,7 @@ import pytest
 from conftest import ASTRONAUT, REPO, _shared_dir
 
 OK, MODEL = 0, 4
-DEFAULT_MODEL = "happy_sad.pt"  # kDefaultModelFile in core/include/emoscope/resources.hpp
+DEFAULT_MODEL = "happy_neutral_sad.pt"  # kDefaultModelFile in core/include/emoscope/resources.hpp
 YUNET = "face_detection_yunet_2022mar.onnx"
 
 
@@ -57,7 +57,7 @@ def test_installed_cli_predicts_from_another_folder_without_variables(prefix, tm
     r = run(prefix / "bin" / "emoscope-cli", "predict", ASTRONAUT, cwd=tmp_path, env=clean_env())
     assert r.returncode == OK, r.stderr
     [face] = json.loads(r.stdout)["faces"]
-    assert set(face["probabilities"]) == {"happy", "sad"}
+    assert set(face["probabilities"]) == {"happy", "neutral", "sad"}   # the shipped default model
     assert 0.6 <= face["face_score"] <= 1.0  # the shipped YuNet, the default detector
 
 

@@ -1,6 +1,7 @@
 // The classifier with real TorchScript models: the shipped ones (checked
 // against reference tensors and probabilities computed by the Python training
 // code) and tiny ones built by tests/tools/make_test_models.py.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -9,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "emoscope/classifier.hpp"
+#include "emoscope/resources.hpp"
 #include "test_support.hpp"
 
 using namespace emoscope;
@@ -119,4 +121,17 @@ TEST_CASE("C++ preprocessing and inference match the Python reference (shipped m
     ++checked;
   }
   CHECK(checked >= 1);
+}
+
+TEST_CASE("the default model is the shipped happy / neutral / sad model") {
+  if (std::getenv("EMOSCOPE_MODEL") != nullptr) {
+    WARN("SKIPPED: EMOSCOPE_MODEL is set, so the default model is overridden");
+    return;
+  }
+  const auto path = default_model_path();
+  REQUIRE(path.ok());
+  CHECK(fs::path(path.value()).filename() == "happy_neutral_sad.pt");
+  auto c = load_classifier(path.value(), {DeviceChoice::kCpu, 1, true});
+  REQUIRE(c.ok());
+  CHECK((*c)->spec().labels == std::vector<std::string>{"happy", "neutral", "sad"});
 }

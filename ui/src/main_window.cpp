@@ -430,7 +430,9 @@ void MainWindow::populateModels() {
   struct Bundled {
     QString name, file;
   };
-  const Bundled bundled[] = {{tr("Happy / sad"), "happy_sad.pt"}, {tr("Seven emotions"), "seven_emotions.pt"}};
+  const Bundled bundled[] = {{tr("Happy / neutral / sad"), "happy_neutral_sad.pt"},
+                             {tr("Happy / sad (forced choice)"), "happy_sad.pt"},
+                             {tr("Seven emotions"), "seven_emotions.pt"}};
   auto* model = qobject_cast<QStandardItemModel*>(model_combo_->model());
   int current = -1;
   for (const Bundled& b : bundled) {

@@ -24,7 +24,7 @@
 namespace emoscope {
 
 // The one place that names the shipped default emotion model (in models/).
-inline constexpr char kDefaultModelFile[] = "happy_sad.pt";
+inline constexpr char kDefaultModelFile[] = "happy_neutral_sad.pt";
 // The shipped YuNet face detector (in detectors/), OpenCV model zoo, MIT.
 inline constexpr char kYuNetModelFile[] = "face_detection_yunet_2022mar.onnx";
 
