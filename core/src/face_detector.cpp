@@ -126,10 +126,18 @@ class YuNetDetector final : public FaceDetector {
       return out;
     }
     const float min_side = static_cast<float>(min_side_pixels(s.image, options_.min_face_fraction));
+    const auto k = static_cast<float>(s.scale);
+    const cv::Rect2f frame(0, 0, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
     for (int i = 0; i < faces.rows; ++i) {
       const float* row = faces.ptr<float>(i);
       if (row[14] < options_.score_threshold || row[2] < min_side) continue;
-      out.push_back({scale_back(cv::Rect2f(row[0], row[1], row[2], row[3]), s.scale, bgr.size()), row[14]});
+      Detection d;
+      d.raw_box = cv::Rect2f(row[0] * k, row[1] * k, row[2] * k, row[3] * k);
+      for (int j = 0; j < 5; ++j) d.landmarks.emplace_back(row[4 + 2 * j] * k, row[5 + 2 * j] * k);
+      d.box = yunet_framing_box(d.raw_box, d.landmarks) & frame;
+      d.score = row[14];
+      if (d.box.width <= 0 || d.box.height <= 0) continue;
+      out.push_back(std::move(d));
     }
     return out;
   }
@@ -189,6 +197,30 @@ std::string find_ssd_config(const std::string& model) {
 }
 
 }  // namespace
+
+cv::Rect2f yunet_framing_box(const cv::Rect2f& raw, const std::vector<cv::Point2f>& landmarks) {
+  // Constants from models/measure_framing.py (FRAMING, LANDMARK_CLAMP there).
+  constexpr double kBoxK = 0.956;       // FER2013 image side / raw box height
+  constexpr double kLandmarkK = 2.815;  // FER2013 image side / landmark scale
+  constexpr double kCentreA = 0.271;    // centre = E + a (M - E)
+  constexpr double kClampLow = 0.75, kClampHigh = 4.0 / 3.0;
+  constexpr double kModelMargin = 0.025;  // the shipped models' crop.margin
+  const double box_side = kBoxK * raw.height;
+  double cx = raw.x + raw.width / 2.0;
+  double cy = raw.y + raw.height / 2.0;
+  double side = box_side;
+  if (landmarks.size() == 5) {
+    const cv::Point2d re(landmarks[0]), le(landmarks[1]), rm(landmarks[3]), lm(landmarks[4]);
+    const cv::Point2d e = (re + le) * 0.5, m = (rm + lm) * 0.5;
+    const double scale = (cv::norm(m - e) + cv::norm(le - re)) / 2.0;
+    cx = e.x + kCentreA * (m.x - e.x);
+    cy = e.y + kCentreA * (m.y - e.y);
+    side = std::clamp(kLandmarkK * scale, box_side * kClampLow, box_side * kClampHigh);
+  }
+  const double s = side / (1.0 + 2.0 * kModelMargin);
+  return {static_cast<float>(cx - s / 2.0), static_cast<float>(cy - s / 2.0), static_cast<float>(s),
+          static_cast<float>(s)};
+}
 
 FaceFollower::FaceFollower() = default;
 

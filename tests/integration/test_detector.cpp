@@ -46,6 +46,72 @@ TEST_CASE("the default detector is YuNet with the shipped model - it finds the f
   CHECK(messi[0].score <= 1.0f);
 }
 
+TEST_CASE("YuNet boxes follow the FER2013 framing convention - square, about Haar's box on the same face") {
+  auto yunet = create_face_detector({});
+  auto haar = create_face_detector(haar_options());
+  REQUIRE(yunet.ok());
+  REQUIRE(haar.ok());
+  struct Expected {
+    const char* path;
+    float side;       // the normalised box side (models/measure_framing.py's rule on this photo)
+    float haar_ratio; // YuNet box side / Haar box width on the same face
+  };
+  // astronaut: raw YuNet 98x121, normalised 117x117, Haar 98x98 (crops 20 % wider than
+  // Haar's, as FER2013-framed: Haar crops this face tight, cutting the chin); messi:
+  // raw 36x39, normalised 34x34, Haar 43x43 (a three-quarter view, landmarks closer).
+  for (const Expected& e : {Expected{kAstronaut, 117.4f, 1.20f}, Expected{kMessi, 34.1f, 0.80f}}) {
+    INFO(e.path);
+    const cv::Mat image = load(e.path);
+    const auto y = (*yunet)->detect(image);
+    const auto h = (*haar)->detect(image);
+    REQUIRE(y.size() == 1);
+    REQUIRE(h.size() == 1);
+    const Detection& d = y[0];
+    // Raw box and landmarks kept: the raw box is taller than wide, the normalised one square.
+    CHECK(d.raw_box.height > d.raw_box.width);
+    REQUIRE(d.landmarks.size() == 5);
+    CHECK(d.landmarks[0].x < d.landmarks[1].x);  // the person's right eye is on the image's left
+    CHECK(d.landmarks[3].y > d.landmarks[0].y);  // mouth below the eyes
+    CHECK(d.box.width == Approx(d.box.height).epsilon(1e-4));
+    CHECK(d.box.width == Approx(e.side).epsilon(0.03));
+    CHECK(d.box.width / h[0].box.width == Approx(e.haar_ratio).epsilon(0.05));
+    // The same face: centres within a tenth of the face apart (box centres differ by ~3 %).
+    const cv::Point2f cy(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2);
+    const cv::Point2f ch(h[0].box.x + h[0].box.width / 2, h[0].box.y + h[0].box.height / 2);
+    CHECK(cv::norm(cy - ch) < 0.1 * h[0].box.width);
+    CHECK(d.box == yunet_framing_box(d.raw_box, d.landmarks));  // inside the frame: not clipped
+  }
+}
+
+TEST_CASE("yunet_framing_box - landmark rule, held near the box, box rule without landmarks") {
+  const cv::Rect2f raw(100, 100, 80, 100);
+  // Frontal face: eyes 40 apart at y 130, mouth 40 below. scale 40, FER2013 side 2.815 * 40 =
+  // 112.6, box side 112.6 / 1.05; centre E + 0.271 (M - E) = (140, 140.84).
+  const std::vector<cv::Point2f> frontal{{120, 130}, {160, 130}, {140, 150}, {125, 170}, {155, 170}};
+  const cv::Rect2f b = yunet_framing_box(raw, frontal);
+  CHECK(b.width == Approx(112.6 / 1.05).epsilon(1e-5));
+  CHECK(b.height == Approx(b.width));
+  CHECK(b.x + b.width / 2 == Approx(140.0).epsilon(1e-5));
+  CHECK(b.y + b.height / 2 == Approx(140.84).epsilon(1e-5));
+  // Rotation moves the landmarks, not the scale: the same side.
+  std::vector<cv::Point2f> turned;
+  const double a = 20 * CV_PI / 180;
+  for (const cv::Point2f& p : frontal) {
+    const cv::Point2f v = p - cv::Point2f(140, 140);
+    turned.emplace_back(140 + static_cast<float>(v.x * std::cos(a) - v.y * std::sin(a)),
+                        140 + static_cast<float>(v.x * std::sin(a) + v.y * std::cos(a)));
+  }
+  CHECK(yunet_framing_box(raw, turned).width == Approx(b.width).epsilon(1e-4));
+  // Collapsed landmarks (scale 4): held at 0.75 x the box rule's side (0.956 * 100).
+  const std::vector<cv::Point2f> collapsed{{138, 138}, {142, 138}, {140, 140}, {138, 142}, {142, 142}};
+  CHECK(yunet_framing_box(raw, collapsed).width == Approx(0.75 * 95.6 / 1.05).epsilon(1e-5));
+  // No landmarks: the box rule around the box centre.
+  const cv::Rect2f plain = yunet_framing_box(raw, {});
+  CHECK(plain.width == Approx(95.6 / 1.05).epsilon(1e-5));
+  CHECK(plain.x + plain.width / 2 == Approx(140.0));
+  CHECK(plain.y + plain.height / 2 == Approx(150.0));
+}
+
 TEST_CASE("Haar finds exactly the one face in real photos - and gives no score") {
   auto d = create_face_detector(haar_options());
   REQUIRE(d.ok());

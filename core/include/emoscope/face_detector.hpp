@@ -21,11 +21,37 @@
 namespace emoscope {
 
 struct Detection {
-  cv::Rect2f box;  // frame pixels
+  // Frame pixels, clipped to the frame, in the "FER2013 framing" convention:
+  // the face box that the emotion models' crop (crop.margin 0.025, square;
+  // MODEL_SPEC.md) turns into a face framed like a FER2013 training image.
+  // Haar's cascade boxes define it (the shipped margin was chosen on them;
+  // median Haar box = 0.97 of the FER2013 image side). YuNet's raw boxes are
+  // taller than wide and framed differently, so YuNetDetector converts them
+  // with yunet_framing_box() (rule and constants measured by
+  // models/measure_framing.py). The SSD's boxes are passed through as it gives
+  // them (not measured).
+  cv::Rect2f box;
   // The detector's confidence in (0, 1] (YuNet, SSD); NaN for Haar, which
   // gives none (written as null in JSON and an empty CSV field).
   float score = std::numeric_limits<float>::quiet_NaN();
+  // YuNet only (empty for the others), frame pixels, unclipped: the raw
+  // detector box and its five landmarks in YuNet's order: right eye, left eye,
+  // nose tip, right mouth corner, left mouth corner (the person's right and
+  // left: the right eye is on the image's left in a frontal face).
+  cv::Rect2f raw_box;
+  std::vector<cv::Point2f> landmarks;
 };
+
+// YuNet's raw box and landmarks (frame pixels) -> the square face box in the
+// FER2013 framing convention (see Detection::box; unclipped). Landmark rule
+// fitted on 973 FER2013 train faces (models/measure_framing.py):
+//   E = mid-eyes, M = mid-mouth, scale = (|M - E| + |left eye - right eye|) / 2
+//   FER2013 image: centre E + 0.271 (M - E), side 2.815 * scale, held within
+//                  0.75..4/3 of 0.956 * the raw box height (the box-height rule,
+//                  used when landmarks disagree wildly with the box)
+//   box = that square shrunk by 1 + 2 * 0.025 (the models' crop margin).
+// Without five landmarks, the box-height rule alone around the box centre.
+cv::Rect2f yunet_framing_box(const cv::Rect2f& raw, const std::vector<cv::Point2f>& landmarks);
 
 enum class DetectorKind { kHaar, kYuNet, kSsd };
 
