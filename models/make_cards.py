@@ -211,7 +211,7 @@ def run_chain(init: str) -> list[str]:
     import torch
     lines = []
     seen = set()
-    while init and init not in seen:
+    while init and init not in seen and "runs/" in init:   # an exported model ends the chain
         seen.add(init)
         ck_path = HERE.parent / init
         hist = ck_path.parent / "history.json"
@@ -314,9 +314,12 @@ def card(pt: Path) -> str:
     if tr.get("swa_epochs"):
         L.append(f"- Shipped weights: the average of {tr['swa_epochs']} epoch-end snapshots (SWA).")
     if "--init" in cmd and notes.get("init"):
-        L.append(f"- Initialised (`--init`) from `{_flag(cmd, '--init')}`: {notes['init']}; all layers but the "
-                 "last when the number of classes differs, then trained on the FER+ labels above; total compute = "
-                 "that model's training + this run.")
+        chain = run_chain(_flag(cmd, "--init"))
+        L.append(f"- Initialised (`--init`) from `{_flag(cmd, '--init')}`"
+                 + (" (earlier runs, oldest first: " + "; ".join(chain) + ")" if chain else "")
+                 + f"; the first run started from {notes['init']}; all layers but the last when the number of "
+                 "classes differs, then trained on the FER+ labels above; total compute = that model's training "
+                 "+ these runs.")
     elif "--init" in cmd:
         L.append(init_note(cmd, len(meta["labels"])))
     L += ["",
