@@ -171,17 +171,11 @@ def fer_train_duplicates(root: Path, also_near_blank: bool = True) -> set[str]:
 
 
 def ferplus_votes(root: Path) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    with open(root / "ferplus_votes.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            votes = {}
-            for col, cls in FERPLUS_COLUMNS.items():
-                v = row.get(col, "")
-                if v != "":
-                    votes[cls] = int(v)
-            if votes:
-                out[row["path"]] = votes
-    return out
+    """{relative image path: {FER2013 class: votes}}: the seven FER2013-class columns of
+    ``ferplus_all_votes`` (contempt, unknown and not-a-face have no FER2013 class)."""
+    fer = set(FERPLUS_COLUMNS.values())
+    return {p: {c: n for c, n in v.items() if c in fer}
+            for p, v in ferplus_all_votes(root / "ferplus_votes.csv").items()}
 
 
 def ferplus_majority(votes: dict[str, int]) -> str | None:
