@@ -20,6 +20,7 @@
 #include "emoscope/annotator.hpp"
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
+#include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/pipeline.hpp"
 #include "emoscope/preprocess.hpp"
@@ -119,11 +120,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   for (const std::string& in : inputs) {
     std::error_code ec;
     if (fs::is_directory(in, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::recursive_directory_iterator(in, ec)) {
-        if (e.is_regular_file() && is_image_path(e.path().string())) found.push_back(e.path().string());
-      }
-      std::sort(found.begin(), found.end());
+      const std::vector<std::string> found = find_images(in, /*recursive=*/true);
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.push_back(in);
@@ -134,24 +131,16 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 
 // Reads an image; an empty Mat plus a message when it cannot be decoded.
 cv::Mat read_image(const std::string& path, std::string& error) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    error = "no such file";
-    return {};
-  }
-  if (fs::file_size(path, ec) == 0) {
-    error = "empty file (0 bytes)";
-    return {};
-  }
-  cv::Mat image;
-  try {
-    image = cv::imread(path, cv::IMREAD_COLOR);
-  } catch (const cv::Exception& e) {
-    error = std::string("cannot decode: ") + e.what();
-    return {};
-  }
-  if (image.empty()) error = "not an image OpenCV can decode (corrupt, truncated or another format)";
-  return image;
+  Result<cv::Mat> image = read_image_file(path);
+  if (image) return std::move(image).value();
+  error = image.error().message;
+  if (error.rfind(path + ": ", 0) == 0) error = error.substr(path.size() + 2);  // the caller names the file
+  return {};
+}
+
+// JSON text that never throws: invalid UTF-8 (e.g. in a file name) becomes U+FFFD.
+std::string json_text(const ojson& j, int indent = -1) {
+  return j.dump(indent, ' ', false, ojson::error_handler_t::replace);
 }
 
 // Opens the recorder for a stream, or returns an error.
@@ -226,7 +215,12 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
   FaceDetector* detector = models->detector.get();
   const ModelSpec& spec = classifier.spec();
   int code = kOk;
-  for (const std::string& path : expand_inputs(options.inputs)) {
+  const std::vector<std::string> inputs = expand_inputs(options.inputs);
+  if (inputs.empty()) {
+    return fail({ErrorCode::kInputUnreadable,
+                 fmt::format("no images found in {}", fmt::join(options.inputs, ", "))});
+  }
+  for (const std::string& path : inputs) {
     ojson line;
     line["image"] = path;
     line["faces"] = ojson::array();
@@ -265,7 +259,7 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
       spdlog::warn("{}: {}", path, error);
       code = exit_code(ErrorCode::kInputUnreadable);
     }
-    std::cout << line.dump() << "\n" << std::flush;
+    std::cout << json_text(line) << "\n" << std::flush;
     if (g_interrupted) return kInterrupted;
   }
   return code;
@@ -354,15 +348,10 @@ struct FerplusLeftOut {
 // The images in DIR's class sub-folders (one level), sorted, for each folder name.
 std::vector<std::pair<std::string, std::vector<fs::path>>> class_folders(const std::string& dir) {
   std::vector<std::pair<std::string, std::vector<fs::path>>> folders;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!entry.is_directory()) continue;
+  for (const std::string& sub : find_subfolders(dir)) {
     std::vector<fs::path> images;
-    for (const auto& f : fs::directory_iterator(entry.path(), ec)) {
-      if (f.is_regular_file() && is_image_path(f.path().string())) images.push_back(f.path());
-    }
-    std::sort(images.begin(), images.end());
-    folders.emplace_back(entry.path().filename().string(), std::move(images));
+    for (const std::string& f : find_images(sub, /*recursive=*/false)) images.emplace_back(f);
+    folders.emplace_back(fs::path(sub).filename().string(), std::move(images));
   }
   std::sort(folders.begin(), folders.end());
   return folders;
@@ -531,7 +520,7 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   report["unknown_folders"] = unknown;
   report.update(matrix.to_json());
   if (options.json) {
-    std::cout << report.dump(2) << "\n";
+    std::cout << json_text(report, 2) << "\n";
   } else {
     std::cout << "model             " << spec.name << " " << spec.version << "\n";
     if (ferplus) {
@@ -613,7 +602,7 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
                  {"detect_when_run", stage(detect_run)}, {"preprocess", stage(preprocess)},
                  {"infer", stage(infer)},         {"annotate", stage(annotate_ms)},
                  {"end_to_end", stage(end_to_end)}};
-  std::cout << j.dump(2) << "\n";
+  std::cout << json_text(j, 2) << "\n";
   if (end.reason == EndReason::kStopped) return kOk;  // stopped at --frames
   return end_code(end);
 }
@@ -631,7 +620,13 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
   std::unique_ptr<Recorder> recorder;
   if (!options.record_dir.empty()) {
     std::error_code ec;
-    fs::create_directories(options.record_dir, ec);
+    if (!fs::exists(options.record_dir, ec)) {
+      if (!fs::create_directories(options.record_dir, ec) || ec)
+        return fail({ErrorCode::kOutputNotWritable, "cannot create '" + options.record_dir + "': " + ec.message()});
+      fs::permissions(options.record_dir, fs::perms::owner_all, ec);  // a session is private: 0700
+    } else if (!fs::is_directory(options.record_dir, ec)) {
+      return fail({ErrorCode::kOutputNotWritable, options.record_dir + ": exists and is not a folder"});
+    }
     const std::string base = options.record_dir + "/session";
     auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, options.source);
     if (!r) return fail(r.error());

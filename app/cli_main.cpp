@@ -1,5 +1,12 @@
 // emoscope-cli: headless face-emotion analysis. See README.md, "Command line".
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <iostream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -9,9 +16,38 @@
 
 #include "cli_commands.hpp"
 #include "emoscope/error.hpp"
+#include "emoscope/file_checks.hpp"
+#include "emoscope/frame_source.hpp"
 #include "emoscope/resources.hpp"
 
 namespace {
+
+// CLI11's Range lets NaN through (every comparison with NaN is false).
+const CLI::Validator kFinite(
+    [](std::string& text) -> std::string {
+      try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used != text.size()) return "'" + text + "' is not a number";
+        return std::isfinite(v) ? std::string() : "'" + text + "' is not a finite number";
+      } catch (const std::exception&) {
+        return "'" + text + "' is not a number";
+      }
+    },
+    "FINITE");
+
+// The log file is created user-only (0600) and must be a regular file: never a
+// symlink, FIFO or device. spdlog then appends to it.
+std::string prepare_log_file(const std::string& path) {
+  if (auto error = emoscope::check_output_path(path)) return error->message;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot write '" + path + "': " + std::strerror(errno);
+  struct stat st {};
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (regular) ::fchmod(fd, 0600);
+  ::close(fd);
+  return regular ? std::string() : "cannot write '" + path + "': not a regular file";
+}
 
 void add_model_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
   cmd->add_option("--model", c.model,
@@ -30,6 +66,7 @@ void add_detector_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
   cmd->add_option("--detect-width", c.detect_width, "detect on frames downscaled to this width (px)")
       ->check(CLI::Range(64, 4096));
   cmd->add_option("--min-face", c.min_face, "minimum face size as a fraction of the frame's shorter side")
+      ->check(kFinite)
       ->check(CLI::Range(0.01, 1.0));
 }
 
@@ -38,8 +75,10 @@ void add_stream_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
                   "run the detector at least every N frames; boxes are carried between (motion forces a detection)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--smoothing", c.smoothing_ms, "per-face probability smoothing time constant, ms (0 = off)")
+      ->check(kFinite)
       ->check(CLI::Range(0.0, 10000.0));
   cmd->add_option("--track-gap", c.track_gap_ms, "a face unseen this long (ms) gets a new ID when it returns")
+      ->check(kFinite)
       ->check(CLI::Range(0.0, 600000.0));
 }
 
@@ -54,7 +93,12 @@ int main(int argc, char** argv) {
   std::string log_file;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-  app.add_option("--log-file", log_file, "also write the log to this file");
+  app.add_option("--log-file", log_file, "also write the log to this file (appended, created 0600)");
+  double max_megapixels = static_cast<double>(emoscope::kDefaultMaxImagePixels) / 1e6;
+  app.add_option("--max-pixels", max_megapixels,
+                 "refuse images and video frames larger than this many megapixels (default 100)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.001, 10000.0));
 
   CommonOptions common;
   PredictOptions predict;
@@ -112,7 +156,9 @@ int main(int argc, char** argv) {
   add_stream_options(l, common);
   l->add_option("--source", live.source, "camera, camera:N, /dev/videoN or a video file");
   l->add_option("--record", live.record_dir, "record annotated video, CSV and summary into this folder");
-  l->add_option("--seconds", live.seconds, "stop after this many seconds (0 = until Ctrl+C)");
+  l->add_option("--seconds", live.seconds, "stop after this many seconds (0 = until Ctrl+C)")
+      ->check(kFinite)
+      ->check(CLI::NonNegativeNumber);
 
   try {
     app.parse(argc, argv);
@@ -121,6 +167,13 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : emoscope::exit_code(emoscope::ErrorCode::kUsage);
   }
 
+  emoscope::set_max_image_pixels(static_cast<std::uint64_t>(max_megapixels * 1e6));
+  if (!log_file.empty()) {
+    if (const std::string error = prepare_log_file(log_file); !error.empty()) {
+      std::cerr << "error: " << error << "\n";
+      return emoscope::exit_code(emoscope::ErrorCode::kOutputNotWritable);
+    }
+  }
   try {
     auto console = spdlog::stderr_color_mt("emoscope");
     if (!log_file.empty()) {

@@ -40,12 +40,40 @@ def build_meta(cfg: dict, args, arch: str) -> dict:
     }
 
 
+def archive_digest(path: str | Path) -> str:
+    """MODEL_SPEC.md, "Integrity": SHA-256 over the TorchScript archive's records in name
+    order (name without the archive's top folder, a NUL, the size as 8 bytes little-endian,
+    the bytes), leaving out extra/ (which holds the digest) and .data/. The app recomputes it
+    at load (core/src/torch_classifier.cpp) and refuses a file whose weights changed."""
+    import hashlib
+    import zipfile
+    h = hashlib.sha256()
+    with zipfile.ZipFile(path) as z:
+        records = {}
+        for info in z.infolist():
+            name = info.filename.split("/", 1)[1] if "/" in info.filename else info.filename
+            if not name.startswith(("extra/", ".data/")):
+                records[name] = info
+        for name in sorted(records, key=lambda n: n.encode()):
+            data = z.read(records[name])
+            h.update(name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
 def save_model(module, path: str | Path, meta: dict) -> None:
+    """Writes the model with its metadata and the SHA-256 of its weights (meta gains
+    "weights_sha256"), through a temporary file; the digest is checked on the result."""
     import torch
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = str(path) + ".tmp"
+    meta.pop("weights_sha256", None)
     torch.jit.save(module, tmp, _extra_files={"emoscope.json": json.dumps(meta, indent=1)})
+    meta["weights_sha256"] = archive_digest(tmp)
+    torch.jit.save(module, tmp, _extra_files={"emoscope.json": json.dumps(meta, indent=1)})
+    if archive_digest(tmp) != meta["weights_sha256"]:
+        os.remove(tmp)
+        raise RuntimeError("TorchScript serialisation is not deterministic: cannot seal the weights")
     os.replace(tmp, path)
 
 
@@ -72,8 +100,9 @@ def main(argv=None) -> int:
     p.add_argument("--margin", type=float, default=None, help="crop margin (default: from training)")
     p.add_argument("--tta", choices=["auto", "on", "off"], default="auto")
     p.add_argument("--no-metrics", action="store_true", help="skip val/test metrics")
-    p.add_argument("--calibrate", choices=["on", "off"], default="on",
-                   help="fit a temperature on validation and bake it into forward (accuracy unchanged)")
+    p.add_argument("--calibrate", choices=["nll", "ece", "on", "off"], default="nll",
+                   help="fit a temperature on validation minimising NLL or ECE and bake it into forward "
+                        "(accuracy unchanged; 'on' = nll; models/recalibrate.py refits an exported file)")
     p.add_argument("--trained-on", default=None, help="free text for metadata (default: derived)")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args(argv)
@@ -120,13 +149,15 @@ def main(argv=None) -> int:
         choice = "on" if (not val_acc or val_acc["on"] >= val_acc["off"]) else "off"
     inner = FlipTTA(net) if choice == "on" else net
     temperature = 1.0
-    if args.calibrate == "on" and val_logits:
-        temperature = fit_temperature(val_logits[choice], torch.from_numpy(sets["val"].labels))
-        print(f"temperature fitted on validation: {temperature:.3f}")
+    objective = "nll" if args.calibrate == "on" else args.calibrate
+    if objective != "off" and val_logits:
+        temperature = fit_temperature(val_logits[choice], torch.from_numpy(sets["val"].labels), objective)
+        print(f"temperature fitted on validation ({objective}): {temperature:.3f}")
     module = torch.jit.script(TemperatureScaled(inner, temperature)) if temperature != 1.0 else candidates[choice]
     meta["architecture"] = cfg["architecture"] + ("; forward averages the logits of the face and its "
                                                   "horizontal mirror (flip TTA)" if choice == "on" else "") + \
-        (f"; logits divided by temperature {temperature:.3f} (fitted on validation)" if temperature != 1.0 else "")
+        (f"; logits divided by temperature {temperature:.3f} (fitted on validation, minimising "
+         f"{objective.upper()})" if temperature != 1.0 else "")
     n_train = cfg.get("train_count")
     if args.trained_on:
         meta["trained_on"] = args.trained_on
@@ -168,6 +199,8 @@ def main(argv=None) -> int:
     meta["metrics"]["labels"] = data if data == "ferplus" else ("fer2013" if is_fer else "folders")
     meta["metrics"]["flip_tta"] = choice == "on"
     meta["metrics"]["temperature"] = float(temperature)
+    if temperature != 1.0:
+        meta["metrics"]["calibration_objective"] = objective
 
     save_model(module, args.output, meta)
     # reload check: same metadata, same outputs

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
+  # model integrity (SHA-256)
+  libssl-dev
   # core
   libtorch-dev libopencv-dev opencv-data libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev

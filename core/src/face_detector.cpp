@@ -8,6 +8,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include "emoscope/file_checks.hpp"
 #include "emoscope/resources.hpp"
 
 namespace emoscope {
@@ -24,8 +27,9 @@ Scaled downscale(const cv::Mat& bgr, int max_width) {
   Scaled s;
   if (max_width > 0 && bgr.cols > max_width) {
     s.scale = static_cast<double>(bgr.cols) / max_width;
-    cv::resize(bgr, s.image, cv::Size(max_width, static_cast<int>(std::lround(bgr.rows / s.scale))), 0, 0,
-               cv::INTER_AREA);
+    // At least one row: a 20000x3 panorama must not round to zero height.
+    const int rows = std::max(1, static_cast<int>(std::lround(bgr.rows / s.scale)));
+    cv::resize(bgr, s.image, cv::Size(max_width, rows), 0, 0, cv::INTER_AREA);
   } else {
     s.image = bgr;
   }
@@ -36,6 +40,14 @@ cv::Rect2f scale_back(const cv::Rect2f& r, double scale, const cv::Size& frame) 
   cv::Rect2f out(static_cast<float>(r.x * scale), static_cast<float>(r.y * scale),
                  static_cast<float>(r.width * scale), static_cast<float>(r.height * scale));
   return out & cv::Rect2f(0, 0, static_cast<float>(frame.width), static_cast<float>(frame.height));
+}
+
+// A detector that fails at run time (after its load-time probe passed) reports
+// it once per detector instead of once per frame; the frame then has no faces.
+void warn_detect_failed(bool& warned, const char* name, const cv::Exception& e) {
+  if (warned) return;
+  warned = true;
+  spdlog::warn("{} detector failed on a frame ({}); such frames get no faces", name, e.what());
 }
 
 int min_side_pixels(const cv::Mat& image, float fraction) {
@@ -60,7 +72,8 @@ class HaarDetector final : public FaceDetector {
     try {
       cascade_.detectMultiScale(grey, faces, options_.haar_scale_factor, options_.min_neighbors,
                                 cv::CASCADE_SCALE_IMAGE, cv::Size(min_side, min_side));
-    } catch (const cv::Exception&) {
+    } catch (const cv::Exception& e) {
+      warn_detect_failed(warned_, name(), e);
       return out;
     }
     for (const cv::Rect& f : faces) {
@@ -90,8 +103,9 @@ class HaarDetector final : public FaceDetector {
     std::vector<cv::Rect> hits;
     try {
       verifier_.detectMultiScale(grey, hits, 1.1, 3, 0, cv::Size(40, 40));
-    } catch (const cv::Exception&) {
-      return true;
+    } catch (const cv::Exception& e) {
+      warn_detect_failed(warned_, name(), e);
+      return false;  // unverified is not confirmed
     }
     return !hits.empty();
   }
@@ -103,6 +117,7 @@ class HaarDetector final : public FaceDetector {
   cv::CascadeClassifier cascade_;
   cv::CascadeClassifier verifier_;  // empty: no verification
   DetectorOptions options_;
+  bool warned_ = false;
 };
 
 class YuNetDetector final : public FaceDetector {
@@ -122,9 +137,11 @@ class YuNetDetector final : public FaceDetector {
         net_->setInputSize(input_size_);
       }
       net_->detect(s.image, faces);
-    } catch (const cv::Exception&) {
+    } catch (const cv::Exception& e) {
+      warn_detect_failed(warned_, name(), e);
       return out;
     }
+    if (!faces.empty() && (faces.type() != CV_32F || faces.cols < 15)) return out;
     const float min_side = static_cast<float>(min_side_pixels(s.image, options_.min_face_fraction));
     const auto k = static_cast<float>(s.scale);
     const cv::Rect2f frame(0, 0, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
@@ -146,6 +163,7 @@ class YuNetDetector final : public FaceDetector {
   cv::Ptr<cv::FaceDetectorYN> net_;
   DetectorOptions options_;
   cv::Size input_size_;
+  bool warned_ = false;
 };
 
 class SsdDetector final : public FaceDetector {
@@ -161,9 +179,11 @@ class SsdDetector final : public FaceDetector {
       cv::Mat blob = cv::dnn::blobFromImage(bgr, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123), false, false);
       net_.setInput(blob);
       result = net_.forward();
-    } catch (const cv::Exception&) {
+    } catch (const cv::Exception& e) {
+      warn_detect_failed(warned_, name(), e);
       return out;
     }
+    if (result.dims != 4 || result.size[3] != 7) return out;  // not SSD's [1, 1, N, 7]
     const cv::Mat rows(result.size[2], result.size[3], CV_32F, result.ptr<float>());
     const float min_side = static_cast<float>(min_side_pixels(bgr, options_.min_face_fraction));
     for (int i = 0; i < rows.rows; ++i) {
@@ -180,6 +200,7 @@ class SsdDetector final : public FaceDetector {
  private:
   cv::dnn::Net net_;
   DetectorOptions options_;
+  bool warned_ = false;
 };
 
 Error model_error(const std::string& what) { return {ErrorCode::kModel, what}; }
@@ -315,14 +336,18 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
     model = shipped.value();
   }
   if (model.empty()) return model_error(kind + " detector needs a model file (--detector-model)");
-  if (!fs::is_regular_file(model, ec)) return model_error(kind + " detector model '" + model + "': file not found");
+  if (Status s = check_input_file(model, ErrorCode::kModel)) return model_error(kind + " detector model: " + s->message);
 
   try {
     switch (options.kind) {
       case DetectorKind::kHaar: {
         cv::CascadeClassifier cascade;
-        if (!cascade.load(model) || cascade.empty())
-          return model_error("haar cascade '" + model + "': not a valid cascade XML");
+        bool loaded = false;
+        try {
+          loaded = cascade.load(model) && !cascade.empty();
+        } catch (const cv::Exception&) {
+        }
+        if (!loaded) return model_error("haar cascade '" + model + "': not a valid cascade XML");
         cv::CascadeClassifier verifier;
         if (options.verify_faces) {
           const fs::path alt2 = fs::path(model).parent_path() / "haarcascade_frontalface_alt2.xml";
@@ -334,6 +359,12 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
       case DetectorKind::kYuNet: {
         cv::Ptr<cv::FaceDetectorYN> net = cv::FaceDetectorYN::create(model, "", {320, 320}, options.score_threshold, 0.3f, 5000);
         if (!net) return model_error("yunet model '" + model + "': cannot be loaded");
+        // Probe: a network that loads but is not YuNet fails here, not silently on every frame.
+        cv::Mat probe_faces;
+        net->setInputSize({160, 120});
+        net->detect(cv::Mat::zeros(120, 160, CV_8UC3), probe_faces);
+        if (!probe_faces.empty() && (probe_faces.type() != CV_32F || probe_faces.cols < 15))
+          return model_error("yunet model '" + model + "': output is not YuNet's (N x 15 floats)");
         return std::unique_ptr<FaceDetector>(std::make_unique<YuNetDetector>(std::move(net), options));
       }
       case DetectorKind::kSsd: {
@@ -343,6 +374,11 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
           return model_error("ssd detector config '" + config + "': file not found (--detector-config)");
         cv::dnn::Net net = cv::dnn::readNetFromTensorflow(model, config);
         if (net.empty()) return model_error("ssd model '" + model + "': cannot be loaded");
+        net.setInput(cv::dnn::blobFromImage(cv::Mat::zeros(300, 300, CV_8UC3), 1.0, cv::Size(300, 300),
+                                            cv::Scalar(104, 177, 123), false, false));
+        const cv::Mat probe = net.forward();
+        if (probe.dims != 4 || probe.size[3] != 7)
+          return model_error("ssd model '" + model + "': output is not an SSD detection list ([1, 1, N, 7])");
         return std::unique_ptr<FaceDetector>(std::make_unique<SsdDetector>(std::move(net), options));
       }
     }

@@ -1,9 +1,17 @@
 #include "emoscope/frame_source.hpp"
 
+#include "emoscope/file_checks.hpp"
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -114,19 +122,14 @@ class ImageSource : public FrameSource {
     ReadResult r;
     while (next_ < paths_.size()) {
       const std::string& path = paths_[next_++];
-      cv::Mat image;
-      try {
-        image = cv::imread(path, cv::IMREAD_COLOR);
-      } catch (const cv::Exception& e) {
-        spdlog::warn("{}: {}", path, e.what());
-      }
-      if (image.empty()) {
-        spdlog::warn("{}: not a readable image, skipped", path);
+      Result<cv::Mat> image = read_image_file(path);
+      if (!image) {
+        spdlog::warn("{}; skipped", image.error().message);
         ++skipped_;
         continue;
       }
       r.status = ReadStatus::kFrame;
-      r.frame = stamper_.stamp(std::move(image), 0.0, path);
+      r.frame = stamper_.stamp(std::move(image).value(), 0.0, path);
       return r;
     }
     r.status = ReadStatus::kEndOfStream;
@@ -144,7 +147,97 @@ class ImageSource : public FrameSource {
 
 Error unreadable(const std::string& what) { return {ErrorCode::kInputUnreadable, what}; }
 
+std::atomic<std::uint64_t> g_max_pixels{kDefaultMaxImagePixels};
+
+// Width and height from the header of the formats a decompression bomb is
+// usually made of (PNG, JPEG, BMP, PNM), so the cap holds before any pixel is
+// decoded; {0, 0} when unknown (OpenCV's own 1-gigapixel limit still applies).
+cv::Size header_size(const std::vector<unsigned char>& b) {
+  const auto be16 = [&](std::size_t i) { return (b[i] << 8) | b[i + 1]; };
+  const auto be32 = [&](std::size_t i) { return static_cast<int>((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]); };
+  const auto le32 = [&](std::size_t i) { return static_cast<int>(b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)); };
+  if (b.size() >= 24 && b[0] == 0x89 && b[1] == 'P' && b[12] == 'I' && b[13] == 'H') return {be32(16), be32(20)};
+  if (b.size() >= 26 && b[0] == 'B' && b[1] == 'M') return {std::abs(le32(18)), std::abs(le32(22))};
+  if (b.size() >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
+    std::size_t i = 2;
+    while (i + 9 < b.size()) {
+      if (b[i] != 0xFF) { ++i; continue; }
+      const int marker = b[i + 1];
+      const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof) return {be16(i + 7), be16(i + 5)};
+      if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0xFF) { i += 2; continue; }
+      i += 2 + static_cast<std::size_t>(be16(i + 2));
+    }
+  }
+  if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7' && std::isspace(b[2])) {
+    const std::string head(b.begin(), b.begin() + static_cast<long>(std::min<std::size_t>(b.size(), 256)));
+    long long w = 0, h = 0;
+    std::size_t pos = 2;
+    for (long long* v : {&w, &h}) {
+      while (pos < head.size() && (std::isspace(static_cast<unsigned char>(head[pos])) || head[pos] == '#')) {
+        if (head[pos] == '#') pos = head.find('\n', pos);
+        if (pos == std::string::npos) return {};
+        ++pos;
+      }
+      while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) && *v < (1LL << 31))
+        *v = *v * 10 + (head[pos++] - '0');
+    }
+    return {static_cast<int>(std::min(w, 1LL << 30)), static_cast<int>(std::min(h, 1LL << 30))};
+  }
+  return {};
+}
+
+std::string megapixels(std::uint64_t pixels) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.0f MP", static_cast<double>(pixels) / 1e6);
+  return buf;
+}
+
+// libjpeg and libpng fill a truncated file's missing part with grey and only
+// warn; a file must end with its format's end marker (trailing bytes allowed).
+std::string truncation_problem(const std::vector<unsigned char>& bytes) {
+  const auto tail_has = [&](std::initializer_list<unsigned char> marker, std::size_t tail) {
+    const std::size_t from = bytes.size() > tail ? bytes.size() - tail : 0;
+    return std::search(bytes.begin() + static_cast<long>(from), bytes.end(), marker.begin(), marker.end()) !=
+           bytes.end();
+  };
+  if (bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) {
+    if (!tail_has({0xFF, 0xD9}, 4096)) return "truncated JPEG (no end-of-image marker)";
+  } else if (bytes.size() >= 8 && bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+    if (!tail_has({'I', 'E', 'N', 'D'}, 4096)) return "truncated PNG (no IEND chunk)";
+  }
+  return {};
+}
+
 }  // namespace
+
+void set_max_image_pixels(std::uint64_t pixels) { g_max_pixels = pixels > 0 ? pixels : kDefaultMaxImagePixels; }
+
+std::uint64_t max_image_pixels() { return g_max_pixels; }
+
+Result<cv::Mat> read_image_file(const std::string& path) {
+  if (Status s = check_input_file(path, ErrorCode::kInputUnreadable)) return *s;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return unreadable(path + ": cannot be opened for reading");
+  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) return unreadable(path + ": empty file (0 bytes)");
+  if (std::string why = truncation_problem(bytes); !why.empty()) return unreadable(path + ": " + why);
+  const cv::Size declared = header_size(bytes);
+  if (static_cast<std::uint64_t>(std::max(0, declared.width)) * static_cast<std::uint64_t>(std::max(0, declared.height)) >
+      g_max_pixels) {
+    return unreadable(path + ": image of " + std::to_string(declared.width) + "x" + std::to_string(declared.height) +
+                      " is larger than the pixel cap of " + megapixels(g_max_pixels) + " (--max-pixels)");
+  }
+  cv::Mat image;
+  try {
+    image = cv::imdecode(bytes, cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {
+    const std::string what = e.what();
+    return unreadable(path + ": cannot decode (" + what.substr(0, what.find('\n')) + ")");
+  }
+  if (image.empty()) return unreadable(path + ": not an image OpenCV can decode (corrupt or another format)");
+  return image;
+}
 
 bool is_image_path(const std::string& path) {
   static const char* kExts[] = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"};
@@ -180,8 +273,7 @@ Result<std::unique_ptr<FrameSource>> open_camera(const std::string& index_or_pat
 
 Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path, bool live_pacing) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return unreadable(path + ": no such file");
-  if (fs::is_directory(path, ec)) return unreadable(path + ": is a folder, not a video");
+  if (Status s = check_input_file(path, ErrorCode::kInputUnreadable)) return *s;
   if (fs::file_size(path, ec) == 0) return unreadable(path + ": empty file (0 bytes)");
   cv::VideoCapture cap;
   try {
@@ -199,6 +291,12 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path, bo
   if (info.frame_count <= 0) info.frame_count = -1;
   info.size = {static_cast<int>(cap.get(cv::CAP_PROP_FRAME_WIDTH)),
                static_cast<int>(cap.get(cv::CAP_PROP_FRAME_HEIGHT))};
+  if (static_cast<std::uint64_t>(std::max(0, info.size.width)) * static_cast<std::uint64_t>(std::max(0, info.size.height)) >
+      g_max_pixels) {
+    return unreadable(path + ": frames of " + std::to_string(info.size.width) + "x" +
+                      std::to_string(info.size.height) + " are larger than the pixel cap of " +
+                      megapixels(g_max_pixels) + " (--max-pixels)");
+  }
   return std::unique_ptr<FrameSource>(std::make_unique<CaptureSource>(std::move(cap), info, live_pacing));
 }
 
@@ -207,12 +305,10 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path) {
   if (!fs::exists(path, ec)) return unreadable(path + ": no such file or folder");
   std::vector<std::string> paths;
   if (fs::is_directory(path, ec)) {
-    for (const auto& entry : fs::directory_iterator(path, ec)) {
-      if (entry.is_regular_file() && is_image_path(entry.path().string())) paths.push_back(entry.path().string());
-    }
-    std::sort(paths.begin(), paths.end());
+    paths = find_images(path, /*recursive=*/false);
     if (paths.empty()) return unreadable(path + ": folder holds no images");
   } else {
+    if (Status s = check_input_file(path, ErrorCode::kInputUnreadable)) return *s;
     paths.push_back(path);
   }
   SourceInfo info;
@@ -220,13 +316,8 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path) {
   info.name = path;
   info.frame_count = static_cast<long>(paths.size());
   for (const std::string& p : paths) {  // frame size: the first image that decodes
-    cv::Mat first;
-    try {
-      first = cv::imread(p, cv::IMREAD_COLOR);
-    } catch (const cv::Exception&) {
-    }
-    if (!first.empty()) {
-      info.size = first.size();
+    if (Result<cv::Mat> first = read_image_file(p)) {
+      info.size = first->size();
       break;
     }
   }

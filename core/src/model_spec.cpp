@@ -63,6 +63,12 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
                                                         ? j.at("trained_on").get<std::string>()
                                                         : j.at("trained_on").dump();
     if (j.contains("metrics")) spec.metrics_json = j.at("metrics").dump();
+    if (j.contains("weights_sha256")) {
+      spec.weights_sha256 = j.at("weights_sha256").get<std::string>();
+      const bool hex = spec.weights_sha256.size() == 64 &&
+                       spec.weights_sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
+      if (!hex) return spec_error("\"weights_sha256\" must be 64 lower-case hex digits");
+    }
   } catch (const json::exception& e) {
     return spec_error(std::string("bad field: ") + e.what());
   }

@@ -67,6 +67,10 @@ struct Pipeline::Impl {
   std::uint64_t frames_read = 0;
 
   std::thread capture_thread, detect_thread, classify_thread;
+  // stop(), wait() and the destructor may run on several threads at once: one
+  // of them joins, under this lock, and the others find nothing left to join.
+  std::mutex join_mutex;
+  bool started = false;  // guarded by mutex
 
   // Detect-thread state: detection runs every detect_every frames, or sooner
   // when the picture changes; boxes are carried over in between.
@@ -237,6 +241,12 @@ Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDete
 Pipeline::~Pipeline() { stop(); }
 
 void Pipeline::start(ResultSink on_result, EndSink on_end) {
+  std::lock_guard<std::mutex> join_lock(impl_->join_mutex);
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (impl_->started) return;
+    impl_->started = true;
+  }
   impl_->on_result = std::move(on_result);
   impl_->on_end = std::move(on_end);
   impl_->capture_thread = std::thread([this] { impl_->capture_loop(); });
@@ -250,6 +260,7 @@ void Pipeline::stop() {
 }
 
 void Pipeline::join() {
+  std::lock_guard<std::mutex> join_lock(impl_->join_mutex);
   for (std::thread* t : {&impl_->capture_thread, &impl_->detect_thread, &impl_->classify_thread}) {
     if (t->joinable()) t->join();
   }
@@ -258,9 +269,10 @@ void Pipeline::join() {
 PipelineEnd Pipeline::wait() {
   {
     std::unique_lock<std::mutex> lock(impl_->mutex);
-    impl_->changed.wait(lock, [&] { return impl_->finished || !impl_->classify_thread.joinable(); });
+    impl_->changed.wait(lock, [&] { return impl_->finished || !impl_->started; });
   }
   join();
+  std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->end;
 }
 

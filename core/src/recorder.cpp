@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -14,6 +15,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <spdlog/spdlog.h>
+
+#include "emoscope/file_checks.hpp"
 
 namespace emoscope {
 namespace fs = std::filesystem;
@@ -27,17 +30,27 @@ Error not_writable(const std::string& path, const std::string& why) {
 // Seconds between summary rewrites while recording, so a crash loses little.
 constexpr double kSummaryEveryMs = 5000.0;
 
+// The video stops, cleanly closed, when the disk has less than this left:
+// FFmpeg's writer reports no write errors, and a frame cut off by a full disk
+// would leave a file that ends in garbage. An MJPEG frame is well under 4 MB.
+constexpr std::uint64_t kVideoReserveBytes = 16u << 20;
+
 }  // namespace
 
 Status create_private_file(const std::string& path) {
-  const fs::path parent = fs::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !fs::is_directory(parent, ec)) return not_writable(path, "folder does not exist");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (Status s = check_output_path(path)) return s;
+  // O_NOFOLLOW and O_NONBLOCK: a symlink or FIFO put there since the check is
+  // refused instead of followed or blocked on; O_TRUNC only once it is known regular.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
   if (fd < 0) return not_writable(path, std::strerror(errno));
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, 0600);  // an existing file keeps its old mode otherwise
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return not_writable(path, "not a regular file");
+  }
+  const bool ok = ::ftruncate(fd, 0) == 0 && ::fchmod(fd, 0600) == 0;  // an existing file keeps its old mode otherwise
   ::close(fd);
+  if (!ok) return not_writable(path, std::strerror(errno));
   return std::nullopt;
 }
 
@@ -108,6 +121,11 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   last_ms_ = t;
 
   if (files_->video.isOpened() && !annotated.empty()) {
+    if (free_bytes(options_.video_path) < kVideoReserveBytes) {
+      files_->video.release();  // closed while it is still whole
+      return not_writable(options_.video_path, "disk full: the video was closed after " + std::to_string(frames_) +
+                                                   " frames, all of them playable");
+    }
     cv::Mat frame = annotated;
     if (frame.size() != options_.frame_size) cv::resize(annotated, frame, options_.frame_size);
     try {
@@ -200,7 +218,7 @@ std::string Recorder::summary_json() const {
     face["dominant_label"] = dominant;
     j["faces"].push_back(face);
   }
-  return j.dump(2);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Status Recorder::write_summary() {
@@ -215,6 +233,10 @@ Status Recorder::write_summary() {
   if (!ok || !closed) {
     std::remove(tmp.c_str());
     return not_writable(options_.summary_path, "write failed (disk full?)");
+  }
+  if (Status s = check_output_path(options_.summary_path)) {  // replaced by a special file meanwhile?
+    std::remove(tmp.c_str());
+    return s;
   }
   if (std::rename(tmp.c_str(), options_.summary_path.c_str()) != 0)
     return not_writable(options_.summary_path, std::strerror(errno));

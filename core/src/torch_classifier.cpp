@@ -12,8 +12,11 @@
 #include <torch/cuda.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
+#include <caffe2/serialize/inline_container.h>
+#include <openssl/evp.h>
 
 #include "emoscope/classifier.hpp"
+#include "emoscope/file_checks.hpp"
 
 namespace emoscope {
 namespace {
@@ -26,6 +29,37 @@ Error model_error(const std::string& path, const std::string& what) {
 std::string first_line(const std::string& text) {
   const auto nl = text.find('\n');
   return nl == std::string::npos ? text : text.substr(0, nl);
+}
+
+// MODEL_SPEC.md, "Integrity": SHA-256 over the archive's records in name order,
+// each as its name, a NUL, its size (8 bytes, little-endian) and its bytes;
+// extra/ (which holds the digest itself) and .data/ are left out. The zip's own
+// CRCs are not checked by LibTorch, so flipped weight bytes load and run without this.
+std::string archive_digest(const std::string& path) {
+  caffe2::serialize::PyTorchStreamReader reader(path);
+  std::vector<std::string> names = reader.getAllRecords();
+  std::sort(names.begin(), names.end());
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("no SHA-256");
+  for (const std::string& name : names) {
+    if (name.rfind("extra/", 0) == 0 || name.rfind(".data/", 0) == 0) continue;
+    auto [data, size] = reader.getRecord(name);
+    unsigned char size_le[8];
+    for (int i = 0; i < 8; ++i) size_le[i] = static_cast<unsigned char>((static_cast<std::uint64_t>(size) >> (8 * i)) & 0xFF);
+    EVP_DigestUpdate(ctx.get(), name.c_str(), name.size() + 1);  // with its NUL
+    EVP_DigestUpdate(ctx.get(), size_le, sizeof(size_le));
+    EVP_DigestUpdate(ctx.get(), data.get(), size);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
 }
 
 class TorchClassifier final : public Classifier {
@@ -96,6 +130,7 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
   std::error_code ec;
   if (!fs::exists(path, ec)) return model_error(path, "file not found");
   if (fs::is_directory(path, ec)) return model_error(path, "is a folder, not a model file");
+  if (Status s = check_input_file(path, ErrorCode::kModel)) return model_error(path, "not a regular file (FIFO or device?)");
 
   const bool has_cuda = cuda_available();
   if (options.device == DeviceChoice::kCuda && !has_cuda) {
@@ -104,9 +139,12 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
   const torch::Device device = (options.device == DeviceChoice::kCpu || !has_cuda)
                                    ? torch::Device(torch::kCPU)
                                    : torch::Device(torch::kCUDA, 0);
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = options.threads > 0 ? options.threads : std::max(1, cores / 2);
+  if (threads > cores) {  // more would only add contention (and thousands of threads)
+    spdlog::warn("{} inference threads asked for; using {}, the number of cores", threads, cores);
+    threads = cores;
+  }
   at::set_num_threads(threads);
   // OpenBLAS sizes its own pool from OPENBLAS_NUM_THREADS when the library
   // loads, before main(); match it to ours so the two do not oversubscribe.
@@ -129,6 +167,19 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
   }
   Result<ModelSpec> spec = parse_model_spec(extra["emoscope.json"]);
   if (!spec) return model_error(path, spec.error().message);
+  if (spec->weights_sha256.empty()) {
+    spdlog::warn("model '{}' has no weights_sha256 (exported before it existed): its integrity is not checked", path);
+  } else {
+    std::string actual;
+    try {
+      actual = archive_digest(path);
+    } catch (const std::exception& e) {
+      return model_error(path, std::string("model file is corrupt (") + first_line(e.what()) + ")");
+    }
+    if (actual != spec->weights_sha256) {
+      return model_error(path, "model file is corrupt: its weights do not match the SHA-256 in its metadata");
+    }
+  }
 
   try {
     module.eval();
@@ -151,6 +202,9 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
                                    std::to_string(spec->labels.size()) + " labels in its metadata");
     }
   } catch (const c10::Error& e) {
+    return model_error(path, "does not accept the input its metadata describes (" +
+                                 first_line(e.what()) + ")");
+  } catch (const std::exception& e) {  // TorchScript interpreter errors are not all c10::Error
     return model_error(path, "does not accept the input its metadata describes (" +
                                  first_line(e.what()) + ")");
   }

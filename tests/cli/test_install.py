@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASTRONAUT, REPO, _shared_dir
+from conftest import ASTRONAUT, REPO, shared_dir
 
 OK, MODEL = 0, 4
 DEFAULT_MODEL = "happy_neutral_sad.pt"  # kDefaultModelFile in core/include/emoscope/resources.hpp
@@ -38,7 +38,7 @@ def prefix(tmp_path_factory):
 
 def test_the_binaries_hold_no_source_or_shared_path(cli):
     data = Path(cli.path).read_bytes()
-    for path in {str(REPO), os.path.realpath(REPO), str(_shared_dir()), os.path.realpath(_shared_dir())}:
+    for path in {str(REPO), os.path.realpath(REPO), str(shared_dir()), os.path.realpath(shared_dir())}:
         assert path.encode() not in data, f"{cli.path} contains {path}"
     gui = Path(cli.path).parent / "emoscope"
     if gui.exists():

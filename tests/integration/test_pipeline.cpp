@@ -227,3 +227,44 @@ TEST_CASE("the truncated video ends with a read error after all decodable frames
   CHECK(n == 88);
   CHECK_THAT(end.message, Catch::Contains("88 of 221"));
 }
+
+namespace {
+
+// No faces, instantly: the stress test below is about threads, not detection.
+class NoFaceDetector final : public FaceDetector {
+ public:
+  const char* name() const override { return "none"; }
+  std::vector<Detection> detect(const cv::Mat&) override { return {}; }
+};
+
+}  // namespace
+
+TEST_CASE("stop() - wait() and the destructor from several threads at once - 1000 runs without a hang") {
+  REQUIRE_SHARED_DATA();
+  const std::string video = test::shared_path("videos/justinshenk_fer_test.mp4");
+  int clean = 0;
+  for (int run = 0; run < 1000; ++run) {
+    auto source = open_source(video);
+    REQUIRE(source.ok());
+    PipelineOptions o;
+    o.mode = run % 2 ? PipelineMode::kLive : PipelineMode::kFile;
+    auto p = std::make_unique<Pipeline>(std::move(source).value(), std::make_unique<NoFaceDetector>(),
+                                        std::make_unique<StubClassifier>(std::chrono::milliseconds(0)), o);
+    if (run % 5 != 4) p->start([](FrameResult&&) {});  // every fifth run is never started
+    const auto start = SteadyClock::now();
+    std::atomic<int> ended{0};
+    std::thread stopper([&] { p->stop(); ++ended; });
+    std::thread waiter([&] { p->wait(); ++ended; });
+    std::thread second_stopper([&] {
+      std::this_thread::sleep_for(std::chrono::microseconds(run % 7 * 100));
+      p->stop();
+      ++ended;
+    });
+    stopper.join();
+    waiter.join();
+    second_stopper.join();
+    p.reset();  // the destructor stops and joins again: nothing left to join
+    if (ended == 3 && SteadyClock::now() - start < std::chrono::seconds(5)) ++clean;
+  }
+  CHECK(clean == 1000);
+}

@@ -8,6 +8,7 @@ Writes into OUT_DIR:
   no_metadata.pt     TorchScript without emoscope.json
   label_mismatch.pt  metadata names 3 labels, the model outputs 2
   bad_metadata.pt    emoscope.json that is not valid JSON
+  channel_mismatch.pt metadata says 3 channels, the network takes 1
   not_torchscript.pt a text file with a .pt name
 The weights are seeded, so outputs are deterministic.
 """
@@ -74,6 +75,7 @@ def main(out_dir: str) -> None:
     save(grey, out / "no_metadata.pt", None)
     save(grey, out / "label_mismatch.pt", spec(["happy", "sad", "angry"], 1, 48))
     save(grey, out / "bad_metadata.pt", "{not json")
+    save(grey, out / "channel_mismatch.pt", spec(["happy", "sad"], 3, 48))
     (out / "not_torchscript.pt").write_text("this is not a model\n")
 
 

@@ -982,7 +982,9 @@ bool MainWindow::seekToFrame(long frame) {
   cv::Mat image;
   if (analysis_images_) {
     const std::string path = QFileInfo(analysis_source_).isDir() ? std::string() : sstr(analysis_source_);
-    if (!path.empty()) image = cv::imread(path, cv::IMREAD_COLOR);
+    if (!path.empty()) {
+      if (emoscope::Result<cv::Mat> read = emoscope::read_image_file(path)) image = std::move(read).value();
+    }
   } else {
     if (!seek_capture_) {
       seek_capture_ = std::make_unique<cv::VideoCapture>(sstr(analysis_source_), cv::CAP_FFMPEG);

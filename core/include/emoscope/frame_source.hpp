@@ -4,6 +4,7 @@
 // each read distinguishes a frame, end of stream, a read error and a lost camera.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -56,5 +57,18 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path);
 Result<std::unique_ptr<FrameSource>> open_source(const std::string& spec, bool live_pacing = false);
 
 bool is_image_path(const std::string& path);
+
+// Decodes one image file as 8-bit BGR. Error kInputUnreadable with a reason for
+// a missing or special file, an empty, corrupt or truncated file (a JPEG without
+// its end marker, a PNG without IEND) and an image above the pixel cap.
+Result<cv::Mat> read_image_file(const std::string& path);
+
+// The most pixels (width x height) an image or video frame may have; larger ones
+// are refused before decoding, so a small file cannot claim gigabytes.
+// Default kDefaultMaxImagePixels. Set it once, before the first image is read:
+// OpenCV reads its own limit once per process.
+constexpr std::uint64_t kDefaultMaxImagePixels = 100'000'000;
+void set_max_image_pixels(std::uint64_t pixels);
+std::uint64_t max_image_pixels();
 
 }  // namespace emoscope

@@ -23,6 +23,9 @@ struct ModelSpec {
   bool crop_square = true;
   std::string trained_on;
   std::string metrics_json;  // the "metrics" object, re-serialised
+  // SHA-256 (64 lower-case hex digits) of the archive's records other than
+  // extra/ and .data/ (MODEL_SPEC.md, "Integrity"); empty in older models.
+  std::string weights_sha256;
   std::string raw_json;      // the whole emoscope.json
 };
 

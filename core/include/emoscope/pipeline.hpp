@@ -13,7 +13,8 @@
 //    slows processing in turn.
 // Results carry the frame they belong to (same seq), so overlays never drift.
 // The sink and end callbacks run on the classification thread; they must not call
-// stop(). stop() may be called from any other thread at any moment.
+// stop(). stop(), wait() and the destructor may be called from any other thread
+// at any moment, also at the same time (one joins, the others wait for it).
 #pragma once
 
 #include <atomic>

@@ -1,0 +1,55 @@
+"""Fixtures for the emoscope-cli end-to-end and bad-input tests (pytest)."""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]  # tests/support/ -> the repository
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("EMOSCOPE_SHARED_DIR")
+                or os.environ.get("EMOSCOPE_DEFAULT_SHARED_DIR")
+                or REPO.parent / "shared")
+
+
+@pytest.fixture(scope="session")
+def cli():
+    path = os.environ.get("EMOSCOPE_CLI", str(REPO / "build/release/app/emoscope-cli"))
+    if not Path(path).exists():
+        pytest.fail(f"emoscope-cli not built at {path}")
+
+    def run(*args, timeout=300, **kwargs):
+        return subprocess.run([path, *map(str, args)], capture_output=True, text=True, timeout=timeout, **kwargs)
+
+    run.path = path
+    return run
+
+
+@pytest.fixture(scope="session")
+def test_models() -> Path:
+    return Path(os.environ.get("EMOSCOPE_TEST_MODEL_DIR", REPO / "build/release/tests/test-models"))
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    """The shipped happy/sad model."""
+    path = REPO / "models" / "happy_sad.pt"
+    if not path.exists():
+        pytest.fail("models/happy_sad.pt is missing")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    d = shared_dir()
+    if not (d / "videos").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the shared data is missing at {d}")
+        pytest.skip(f"shared data not found at {d} (set EMOSCOPE_SHARED_DIR)")
+    return d
+
+
+ASTRONAUT = Path("/usr/lib/python3/dist-packages/skimage/data/astronaut.png")
+MESSI = Path("/usr/share/doc/opencv-doc/examples/data/messi5.jpg")
