@@ -17,6 +17,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # tests
   catch2 ffmpeg xvfb xauth fonts-dejavu-core python3-pytest
+  # fuzzing (libFuzzer) and the bad-input suite (util-linux: unshare, setpriv)
+  clang libclang-rt-14-dev util-linux
   # training
   python3 python3-torch python3-torchvision python3-numpy python3-opencv python3-pil python3-matplotlib
   # sample photos used by the acceptance checks (astronaut.png, messi5.jpg)

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <filesystem>
@@ -149,40 +150,89 @@ Error unreadable(const std::string& what) { return {ErrorCode::kInputUnreadable,
 
 std::atomic<std::uint64_t> g_max_pixels{kDefaultMaxImagePixels};
 
-// Width and height from the header of the formats a decompression bomb is
-// usually made of (PNG, JPEG, BMP, PNM), so the cap holds before any pixel is
-// decoded; {0, 0} when unknown (OpenCV's own 1-gigapixel limit still applies).
-cv::Size header_size(const std::vector<unsigned char>& b) {
-  const auto be16 = [&](std::size_t i) { return (b[i] << 8) | b[i + 1]; };
-  const auto be32 = [&](std::size_t i) { return static_cast<int>((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]); };
-  const auto le32 = [&](std::size_t i) { return static_cast<int>(b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)); };
-  if (b.size() >= 24 && b[0] == 0x89 && b[1] == 'P' && b[12] == 'I' && b[13] == 'H') return {be32(16), be32(20)};
-  if (b.size() >= 26 && b[0] == 'B' && b[1] == 'M') return {std::abs(le32(18)), std::abs(le32(22))};
-  if (b.size() >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
-    std::size_t i = 2;
-    while (i + 9 < b.size()) {
-      if (b[i] != 0xFF) { ++i; continue; }
+// The image formats Emoscope decodes, and the size each one's header declares,
+// read before any pixel is decoded so the pixel cap holds for every file (a
+// 1 KB file can claim gigapixels). Other formats OpenCV knows (Sun raster,
+// Radiance HDR, JPEG 2000, PAM, ...) are refused rather than decoded unchecked.
+struct Declared {
+  const char* format = nullptr;  // null: not a format we decode
+  std::int64_t width = 0, height = 0;  // 0 when the header is too short to say
+};
+
+Declared declared_size(const std::vector<unsigned char>& b) {
+  const std::size_t n = b.size();
+  const auto at = [&](std::size_t i) -> std::int64_t { return i < n ? b[i] : 0; };
+  const auto be16 = [&](std::size_t i) { return (at(i) << 8) | at(i + 1); };
+  const auto le16 = [&](std::size_t i) { return at(i) | (at(i + 1) << 8); };
+  const auto be32 = [&](std::size_t i) { return (be16(i) << 16) | be16(i + 2); };
+  const auto le32 = [&](std::size_t i) { return le16(i) | (le16(i + 2) << 16); };
+  const auto starts = [&](const char* magic, std::size_t offset = 0) {
+    const std::size_t len = std::strlen(magic);
+    return n >= offset + len && std::memcmp(b.data() + offset, magic, len) == 0;
+  };
+  if (starts("\x89PNG\r\n\x1a\n")) return {"PNG", be32(16), be32(20)};
+  if (starts("BM")) {
+    const std::int64_t h = le32(22);
+    return {"BMP", le32(18), h >= (1LL << 31) ? (1LL << 32) - h : h};  // negative height: top-down rows
+  }
+  if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) {
+    for (std::size_t i = 2; i + 9 < n;) {
+      if (b[i] != 0xFF) {
+        ++i;
+        continue;
+      }
       const int marker = b[i + 1];
-      const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-      if (sof) return {be16(i + 7), be16(i + 5)};
-      if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0xFF) { i += 2; continue; }
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
+        return {"JPEG", be16(i + 7), be16(i + 5)};  // SOFn: P, Y (height), X (width)
+      if (marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+        i += marker == 0xFF ? 1 : 2;
+        continue;
+      }
       i += 2 + static_cast<std::size_t>(be16(i + 2));
     }
+    return {"JPEG", 0, 0};
   }
-  if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7' && std::isspace(b[2])) {
-    const std::string head(b.begin(), b.begin() + static_cast<long>(std::min<std::size_t>(b.size(), 256)));
-    long long w = 0, h = 0;
-    std::size_t pos = 2;
-    for (long long* v : {&w, &h}) {
-      while (pos < head.size() && (std::isspace(static_cast<unsigned char>(head[pos])) || head[pos] == '#')) {
-        if (head[pos] == '#') pos = head.find('\n', pos);
-        if (pos == std::string::npos) return {};
-        ++pos;
-      }
-      while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) && *v < (1LL << 31))
-        *v = *v * 10 + (head[pos++] - '0');
+  if (starts("II*") || starts("MM")) {  // TIFF: the first image file directory
+    const bool le = b[0] == 'I';
+    if (!le && !starts("MM\0*")) return {};
+    const auto u16 = [&](std::size_t i) { return le ? le16(i) : be16(i); };
+    const auto u32 = [&](std::size_t i) { return le ? le32(i) : be32(i); };
+    const std::size_t ifd = static_cast<std::size_t>(u32(4));
+    Declared d{"TIFF", 0, 0};
+    const std::int64_t entries = u16(ifd);
+    for (std::int64_t e = 0; e < entries && e < 4096; ++e) {
+      const std::size_t entry = ifd + 2 + static_cast<std::size_t>(e) * 12;
+      if (entry + 12 > n) break;
+      const std::int64_t tag = u16(entry), type = u16(entry + 2);
+      const std::int64_t value = type == 3 ? u16(entry + 8) : u32(entry + 8);
+      if (tag == 256) d.width = value;
+      if (tag == 257) d.height = value;
     }
-    return {static_cast<int>(std::min(w, 1LL << 30)), static_cast<int>(std::min(h, 1LL << 30))};
+    return d;
+  }
+  if (starts("RIFF") && starts("WEBP", 8)) {
+    if (starts("VP8 ", 12)) return {"WebP", le16(26) & 0x3FFF, le16(28) & 0x3FFF};
+    if (starts("VP8L", 12)) {
+      const std::int64_t bits = le32(21);
+      return {"WebP", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
+    }
+    if (starts("VP8X", 12)) return {"WebP", (le32(24) & 0xFFFFFF) + 1, (le32(27) & 0xFFFFFF) + 1};
+    return {"WebP", 0, 0};
+  }
+  if (n >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' && std::isspace(b[2])) {  // PBM/PGM/PPM
+    std::int64_t dims[2] = {0, 0};
+    std::size_t i = 2;
+    for (std::int64_t& v : dims) {
+      while (i < n && (std::isspace(b[i]) || b[i] == '#')) {
+        if (b[i] == '#') {
+          while (i < n && b[i] != '\n') ++i;
+        } else {
+          ++i;
+        }
+      }
+      while (i < n && std::isdigit(b[i]) && v < (1LL << 32)) v = v * 10 + (b[i++] - '0');
+    }
+    return {"PNM", dims[0], dims[1]};
   }
   return {};
 }
@@ -220,11 +270,17 @@ Result<cv::Mat> read_image_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return unreadable(path + ": cannot be opened for reading");
   const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return decode_image_bytes(bytes, path);
+}
+
+Result<cv::Mat> decode_image_bytes(const std::vector<unsigned char>& bytes, const std::string& path) {
   if (bytes.empty()) return unreadable(path + ": empty file (0 bytes)");
   if (std::string why = truncation_problem(bytes); !why.empty()) return unreadable(path + ": " + why);
-  const cv::Size declared = header_size(bytes);
-  if (static_cast<std::uint64_t>(std::max(0, declared.width)) * static_cast<std::uint64_t>(std::max(0, declared.height)) >
-      g_max_pixels) {
+  const Declared declared = declared_size(bytes);
+  if (!declared.format) return unreadable(path + ": not an image format Emoscope reads (JPEG, PNG, BMP, TIFF, WebP, PNM)");
+  if (declared.width <= 0 || declared.height <= 0)
+    return unreadable(path + ": " + declared.format + " header does not give the image size (corrupt or truncated)");
+  if (static_cast<std::uint64_t>(declared.width) * static_cast<std::uint64_t>(declared.height) > g_max_pixels) {
     return unreadable(path + ": image of " + std::to_string(declared.width) + "x" + std::to_string(declared.height) +
                       " is larger than the pixel cap of " + megapixels(g_max_pixels) + " (--max-pixels)");
   }
@@ -316,11 +372,15 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path) {
   info.name = path;
   info.frame_count = static_cast<long>(paths.size());
   for (const std::string& p : paths) {  // frame size: the first image that decodes
-    if (Result<cv::Mat> first = read_image_file(p)) {
+    Result<cv::Mat> first = read_image_file(p);
+    if (first) {
       info.size = first->size();
       break;
     }
+    if (paths.size() == 1) return first.error();  // one image that cannot be read: say why now
   }
+  if (info.size.area() == 0) return unreadable(path + ": none of its " + std::to_string(paths.size()) +
+                                               " image(s) can be read");
   return std::unique_ptr<FrameSource>(std::make_unique<ImageSource>(std::move(paths), info));
 }
 

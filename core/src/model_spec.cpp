@@ -1,5 +1,7 @@
 #include "emoscope/model_spec.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +11,35 @@ namespace {
 
 Error spec_error(const std::string& what) {
   return {ErrorCode::kModel, "model metadata (emoscope.json): " + what};
+}
+
+// Thrown for a field that is a number of the wrong kind or size; caught below.
+// nlohmann's get<int>() / get<float>() convert out-of-range values with
+// undefined behaviour (found by fuzz_model_spec: "width": 4.7e19).
+struct FieldError {
+  std::string message;
+};
+
+int small_int(const nlohmann::json& j, const char* name) {
+  if (!j.is_number_integer()) throw FieldError{std::string(name) + " must be an integer"};
+  if (j.is_number_unsigned() ? j.get<std::uint64_t>() > 1'000'000u
+                             : (j.get<std::int64_t>() > 1'000'000 || j.get<std::int64_t>() < -1'000'000))
+    throw FieldError{std::string(name) + " is out of range"};
+  return static_cast<int>(j.get<std::int64_t>());
+}
+
+float finite_float(const nlohmann::json& j, const char* name) {
+  if (!j.is_number()) throw FieldError{std::string(name) + " must be a number"};
+  const double v = j.get<double>();
+  if (!(std::abs(v) <= 1e30)) throw FieldError{std::string(name) + " is out of range"};
+  return static_cast<float>(v);
+}
+
+std::vector<float> float_list(const nlohmann::json& j, const char* name) {
+  if (!j.is_array() || j.size() > 16) throw FieldError{std::string(name) + " must be a short array of numbers"};
+  std::vector<float> out;
+  for (const auto& v : j) out.push_back(finite_float(v, name));
+  return out;
 }
 
 }  // namespace
@@ -38,11 +69,11 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
     if (unique.size() != spec.labels.size()) return spec_error("\"labels\" has duplicates");
 
     const json& input = j.at("input");
-    spec.channels = input.at("channels").get<int>();
-    spec.height = input.at("height").get<int>();
-    spec.width = input.at("width").get<int>();
-    spec.mean = input.at("mean").get<std::vector<float>>();
-    spec.std = input.at("std").get<std::vector<float>>();
+    spec.channels = small_int(input.at("channels"), "input.channels");
+    spec.height = small_int(input.at("height"), "input.height");
+    spec.width = small_int(input.at("width"), "input.width");
+    spec.mean = float_list(input.at("mean"), "input.mean");
+    spec.std = float_list(input.at("std"), "input.std");
     if (spec.channels != 1 && spec.channels != 3)
       return spec_error("input.channels must be 1 or 3, got " + std::to_string(spec.channels));
     if (spec.height < 8 || spec.height > 512 || spec.width < 8 || spec.width > 512)
@@ -54,7 +85,7 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
       if (!(s > 0.0f)) return spec_error("input.std values must be > 0");
 
     const json& crop = j.at("crop");
-    spec.crop_margin = crop.at("margin").get<float>();
+    spec.crop_margin = finite_float(crop.at("margin"), "crop.margin");
     spec.crop_square = crop.at("square").get<bool>();
     if (spec.crop_margin < 0.0f || spec.crop_margin > 1.0f)
       return spec_error("crop.margin must be within 0..1");
@@ -71,6 +102,8 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
     }
   } catch (const json::exception& e) {
     return spec_error(std::string("bad field: ") + e.what());
+  } catch (const FieldError& e) {
+    return spec_error(e.message);
   }
   return spec;
 }

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <numeric>
 
+#include <sys/stat.h>
+
 #include <QAction>
 #include <QElapsedTimer>
 #include <QDir>
@@ -442,4 +444,71 @@ TEST_CASE("keyboard shortcuts: Space, R and S", "[gui][keys]") {
   QTest::keyClick(w.get(), Qt::Key_Space);
   CHECK(w->mode() == MainWindow::Mode::kIdle);
   CHECK(fs::exists(w->recordingBase().toStdString() + ".json"));
+}
+
+TEST_CASE("bad files and models are reported - the window keeps working", "[gui][badinput]") {
+  const std::string dir = temp_dir("gui-badinput");
+  const std::string jpeg = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";  // opencv-doc
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::FILE* f = std::fopen((dir + "/" + name).c_str(), "wb");
+    REQUIRE(f);
+    std::fwrite(bytes.data(), 1, bytes.size(), f);
+    std::fclose(f);
+    return dir + "/" + name;
+  };
+  auto read = [](const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    std::string bytes;
+    if (!f) return bytes;
+    char buf[65536];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;) bytes.append(buf, n);
+    std::fclose(f);
+    return bytes;
+  };
+  const std::string good = read(jpeg);
+  REQUIRE_FALSE(good.empty());
+  const std::string fifo = dir + "/fifo.jpg";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string sealed = read(std::string(EMOSCOPE_SOURCE_DIR) + "/models/happy_sad.pt");
+  for (std::size_t i = 0; i < 64; ++i) sealed[sealed.size() / 2 + i] = static_cast<char>(~sealed[sealed.size() / 2 + i]);
+  const std::vector<std::string> images = {
+      write("empty.jpg", ""), write("truncated.jpg", good.substr(0, good.size() / 2)),
+      write("random.png", std::string(3000, '\x5a')), fifo, dir + "/missing.jpg",
+      write("bomb.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x75\x30\0\0\x75\x30\x08\0\0\0\0", 33) +
+                            std::string("\0\0\0\0IEND\xae\x42\x60\x82", 12))};
+  auto w = make_window("");
+  const std::string model_before = w->activeModelSpec().name;
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  int expected = 0;
+  for (const std::string& image : images) {
+    INFO(image);
+    QElapsedTimer t;
+    t.start();
+    CHECK_FALSE(w->openImage(QString::fromStdString(image)));
+    CHECK(t.elapsed() < 5000);  // a FIFO must not block the UI thread
+    CHECK(errors.count() == ++expected);
+  }
+  for (const std::string& video : {dir + "/empty.jpg", fifo, dir + "/random.png"}) {
+    INFO(video);
+    CHECK_FALSE(w->openVideo(QString::fromStdString(video)));
+    CHECK(errors.count() == ++expected);
+  }
+  const std::vector<std::string> models = {write("flipped.pt", sealed), fifo, test_model("channel_mismatch.pt"),
+                                           write("text.pt", "not a model")};
+  for (const std::string& model : models) {
+    INFO(model);
+    CHECK_FALSE(w->loadModel(QString::fromStdString(model)));
+    CHECK(errors.count() == ++expected);
+    CHECK(w->activeModelSpec().name == model_before);
+  }
+  CHECK(errors.at(0).at(1).toString().contains("empty"));
+  CHECK(errors.at(1).at(1).toString().contains("truncated JPEG"));
+  CHECK(errors.at(3).at(1).toString().contains("FIFO"));
+  CHECK(errors.at(5).at(1).toString().contains("pixel cap"));
+  CHECK(errors.at(static_cast<int>(images.size()) + 3).at(1).toString().contains("corrupt"));
+  // Still works: a good image is analysed.
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  REQUIRE(w->openImage(QString::fromStdString(jpeg)));
+  REQUIRE(wait_until([&] { return done.count() > 0; }, 30000));
+  CHECK(w->lastUpdate().faces.size() == 1);
 }

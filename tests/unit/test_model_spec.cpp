@@ -58,3 +58,30 @@ TEST_CASE("invalid specs are refused with a message naming the problem") {
   CHECK_FALSE(parse_model_spec("{oops").ok());
   CHECK_FALSE(parse_model_spec("[1,2]").ok());
 }
+
+TEST_CASE("numbers of the wrong kind or size are refused, not converted (fuzz_model_spec finds)") {
+  auto refuse_text = [](const std::string& text, const std::string& needle) {
+    auto spec = parse_model_spec(text);
+    REQUIRE_FALSE(spec.ok());
+    CHECK_THAT(spec.error().message, Catch::Contains(needle));
+  };
+  // The crash input fuzz_model_spec found: a width past int64 (UB in get<int>()).
+  refuse_text(R"({"name": "m", "version": "1", "labels": ["a"], "input": {"channels": 2, "height": 48,
+      "width": 47173733806442603406}, "crop": {"margin": 2.025, "square": true}})",
+              "input.width");
+  auto j = valid();
+  j["input"]["height"] = 48.5;
+  refuse_text(j.dump(), "input.height must be an integer");
+  j = valid();
+  j["input"]["channels"] = 18446744073709551615ULL;
+  refuse_text(j.dump(), "input.channels is out of range");
+  j = valid();
+  j["crop"]["margin"] = 1e300;  // past float: UB in get<float>()
+  refuse_text(j.dump(), "crop.margin is out of range");
+  j = valid();
+  j["input"]["mean"] = {"0.5"};
+  refuse_text(j.dump(), "input.mean");
+  j = valid();
+  j["weights_sha256"] = "ABC";
+  refuse_text(j.dump(), "weights_sha256");
+}

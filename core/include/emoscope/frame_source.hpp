@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "emoscope/error.hpp"
 #include "emoscope/frame.hpp"
@@ -62,6 +63,8 @@ bool is_image_path(const std::string& path);
 // a missing or special file, an empty, corrupt or truncated file (a JPEG without
 // its end marker, a PNG without IEND) and an image above the pixel cap.
 Result<cv::Mat> read_image_file(const std::string& path);
+// The decoding half of read_image_file, on a file's bytes; `path` names it in errors.
+Result<cv::Mat> decode_image_bytes(const std::vector<unsigned char>& bytes, const std::string& path);
 
 // The most pixels (width x height) an image or video frame may have; larger ones
 // are refused before decoding, so a small file cannot claim gigabytes.
