@@ -455,3 +455,18 @@ def test_unreadable_subfolder_as_a_normal_user(cli):
     assert r.returncode == OK, r.stderr[-2000:]
     names = [Path(json.loads(line)["image"]).name for line in r.stdout.splitlines()]
     assert "a.jpg" in names and "hidden.jpg" not in names
+
+
+# ---- detector models of the wrong kind (the real files from ../shared) ---------------------
+
+def test_ssd_model_given_as_yunet_is_a_model_error(cli, shared):
+    """Once "no faces" and rc 0; now the load-time probe fails: rc 4."""
+    ssd = shared / "models" / "face_detectors" / "opencv_res10_ssd_tf_uint8" / "opencv_face_detector_uint8.pb"
+    r = _run(cli, ["predict", "--detector", "yunet", "--detector-model", ssd, MESSI])
+    _assert_clean(r, "ssd as yunet")
+    assert r.returncode == MODEL and "yunet detector model" in r.stderr, r.stderr[-2000:]
+    yunet = shared / "models" / "face_detectors" / "yunet_2022mar" / "face_detection_yunet_2022mar.onnx"
+    r = _run(cli, ["predict", "--detector", "ssd", "--detector-model", yunet, "--detector-config",
+                   ssd.with_name("opencv_face_detector.pbtxt"), MESSI])
+    _assert_clean(r, "yunet as ssd")
+    assert r.returncode == MODEL and "ssd" in r.stderr, r.stderr[-2000:]
