@@ -19,6 +19,7 @@
 #include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/resources.hpp"
+#include "emoscope/version.hpp"
 
 namespace {
 
@@ -87,6 +88,7 @@ void add_stream_options(CLI::App* cmd, emoscope::cli::CommonOptions& c) {
 int main(int argc, char** argv) {
   using namespace emoscope::cli;
   CLI::App app{"Emoscope: facial emotions in images, videos and live cameras"};
+  app.set_version_flag("--version", std::string("emoscope-cli ") + emoscope::version());
   app.require_subcommand(1);
   app.fallthrough();  // --log-level/--log-file work before or after the subcommand
   std::string log_level = "warn";

@@ -1,8 +1,10 @@
-// emoscope: the Qt 6 desktop app (see ui/). Checks for a display before
-// creating QApplication so that a headless start fails with a clear message
-// instead of Qt's platform-plugin abort.
+// emoscope: the Qt 6 desktop app (see ui/). Parses its command line with
+// QCommandLineParser (--help, --version, Qt's own options such as -platform, and
+// files to open) and checks for a display before creating QApplication, so that a
+// headless start fails with a clear message instead of Qt's platform-plugin abort.
 //
-//   emoscope                          the app
+//   emoscope [FILE]                   the app; FILE: a video is analysed, an image
+//                                     or a folder of images is shown with its results
 //   emoscope --screenshots DIR [--video FILE]
 //                                     renders live.png, recording.png and
 //                                     analysis.png into DIR (offscreen when there
@@ -16,10 +18,14 @@
 #include <string>
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTimer>
 
+#include "emoscope/frame_source.hpp"
 #include "emoscope/ui/main_window.hpp"
 #include "emoscope/ui/tour.hpp"
+#include "emoscope/version.hpp"
 
 namespace {
 
@@ -31,45 +37,60 @@ bool env_set(const char* name) {
   return v && *v;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: emoscope [--screenshots DIR [--video FILE]]\n"
-               "  Qt 6 desktop app: live facial emotions from a camera, recording,\n"
-               "  and whole-video analysis. Settings persist between runs.\n"
-               "  --screenshots DIR  render the documentation screenshots into DIR and exit\n"
-               "  --video FILE       the video used as the camera for --screenshots\n");
+struct Options {
+  QCommandLineOption screenshots{"screenshots", "Render the documentation screenshots into DIR and exit.", "DIR"};
+  QCommandLineOption video{"video", "The video used as the camera for --screenshots.", "FILE"};
+};
+
+void describe(QCommandLineParser& parser, Options& o) {
+  parser.setApplicationDescription(
+      "Emoscope: live facial emotions from a camera, recording, and whole-video analysis.\n"
+      "Settings persist between runs. Qt's own options (-platform, -style, ...) are accepted too.");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addOption(o.screenshots);
+  parser.addOption(o.video);
+  parser.addPositionalArgument("file", "A video to analyse, or an image or folder of images to show.", "[FILE]");
+}
+
+bool asks_for(int argc, char** argv, std::initializer_list<const char*> names) {
+  for (int i = 1; i < argc; ++i)
+    for (const char* n : names)
+      if (std::strcmp(argv[i], n) == 0) return true;
+  return false;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --help and --version need no display: answer them from a core application.
+  if (asks_for(argc, argv, {"-h", "--help", "--help-all", "-v", "--version"})) {
+    QCoreApplication info(argc, argv);
+    QCoreApplication::setApplicationName("emoscope");
+    QCoreApplication::setApplicationVersion(emoscope::version());
+    QCommandLineParser parser;
+    Options o;
+    describe(parser, o);
+    parser.process(info);  // prints and exits
+    return 0;
+  }
   std::string screenshots, video;
   if (const char* fake = std::getenv("EMOSCOPE_FAKE_CAMERA")) video = fake;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      usage(stdout);
-      return 0;
-    } else if (arg == "--screenshots" && i + 1 < argc) {
-      screenshots = argv[++i];
-    } else if (arg == "--video" && i + 1 < argc) {
-      video = argv[++i];
-    } else {
-      std::fprintf(stderr, "emoscope: unknown argument '%s'\n", arg.c_str());
-      usage(stderr);
-      return 2;
-    }
+  for (int i = 1; i + 1 < argc; ++i) {  // before QApplication: it decides the platform
+    if (std::strcmp(argv[i], "--screenshots") == 0) screenshots = argv[i + 1];
+    if (std::strcmp(argv[i], "--video") == 0) video = argv[i + 1];
   }
+  const bool platform_given = asks_for(argc, argv, {"-platform", "--platform"});
   if (!screenshots.empty()) {
     if (video.empty()) {
       std::fprintf(stderr, "emoscope: --screenshots needs --video FILE (or $EMOSCOPE_FAKE_CAMERA)\n");
       return 2;
     }
     // No screen needed: render offscreen unless a display (e.g. xvfb-run) is there.
-    if (!env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+    if (!platform_given && !env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
       setenv("QT_QPA_PLATFORM", "offscreen", 1);
   }
-  if (!env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY")) {
+  if (!platform_given && !env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY")) {
     std::fprintf(stderr,
                  "emoscope: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
                  "  Start it from a desktop session, or in a virtual X server: xvfb-run -a emoscope\n"
@@ -77,10 +98,22 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  QApplication app(argc, argv);
+  QApplication app(argc, argv);  // takes Qt's own options out of the arguments
   QApplication::setOrganizationName("Emoscope");
   QApplication::setApplicationName("Emoscope");
-  QApplication::setApplicationVersion("0.1.0");
+  QApplication::setApplicationVersion(emoscope::version());
+  QCommandLineParser parser;
+  Options cli_options;
+  describe(parser, cli_options);
+  if (!parser.parse(QApplication::arguments())) {
+    std::fprintf(stderr, "emoscope: %s\n", qPrintable(parser.errorText()));
+    return 2;
+  }
+  const QStringList files = parser.positionalArguments();
+  if (files.size() > 1) {
+    std::fprintf(stderr, "emoscope: one file at a time (got %lld)\n", static_cast<long long>(files.size()));
+    return 2;
+  }
 
   emoscope::ui::MainWindowOptions options;
   if (!screenshots.empty()) {
@@ -96,6 +129,14 @@ int main(int argc, char** argv) {
                                              QString::fromStdString(video));
   }
   window.show();
+  if (!files.isEmpty()) {  // a video is analysed; an image or a folder shows its results
+    const QString file = files.front();
+    const bool images = QFileInfo(file).isDir() || emoscope::is_image_path(file.toStdString());
+    QTimer::singleShot(0, &window, [&window, file, images] {
+      if (images) window.openImage(file);
+      else window.openVideo(file);
+    });
+  }
   // Ctrl+C / SIGTERM quit cleanly: the window's destructor finalises a recording.
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
