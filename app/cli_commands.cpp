@@ -146,8 +146,9 @@ std::string json_text(const ojson& j, int indent = -1) {
 // Opens the recorder for a stream, or returns an error.
 Result<std::unique_ptr<Recorder>> open_recorder(const std::string& video, const std::string& csv,
                                                 const std::string& summary, const Pipeline& pipeline,
-                                                const std::string& source_name) {
+                                                const std::string& source_name, bool replace_existing) {
   RecorderOptions r;
+  r.replace_existing = replace_existing;
   r.video_path = video;
   r.csv_path = csv;
   r.summary_path = summary;
@@ -277,7 +278,8 @@ int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
   PipelineOptions po = pipeline_options(common, PipelineMode::kFile);
   po.every = options.every;
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), po);
-  auto recorder = open_recorder(options.out_video, options.csv, options.summary, pipeline, options.video);
+  auto recorder =
+      open_recorder(options.out_video, options.csv, options.summary, pipeline, options.video, options.force);
   if (!recorder) return fail(recorder.error());
 
   const std::vector<std::string> labels = pipeline.model_spec().labels;
@@ -627,8 +629,15 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
     } else if (!fs::is_directory(options.record_dir, ec)) {
       return fail({ErrorCode::kOutputNotWritable, options.record_dir + ": exists and is not a folder"});
     }
-    const std::string base = options.record_dir + "/session";
-    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, options.source);
+    // Each recording keeps its own files: session, session-2, session-3, ...
+    const auto taken = [](const std::string& b) {
+      std::error_code e;
+      return fs::exists(b + ".mkv", e) || fs::exists(b + ".csv", e) || fs::exists(b + ".json", e);
+    };
+    std::string base = options.record_dir + "/session";
+    for (int n = 2; taken(base); ++n) base = options.record_dir + "/session-" + std::to_string(n);
+    std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base.c_str());
+    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, options.source, false);
     if (!r) return fail(r.error());
     recorder = std::move(r).value();
   }

@@ -32,6 +32,7 @@ struct AnalyzeOptions {
   std::string out_video, csv, summary;
   int every = 1;
   bool hud = false;
+  bool force = false;  // replace existing output files
 };
 
 // eval: accuracy over the images in DIR's class sub-folders. Each image's

@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
   a->add_option("--summary", analyze.summary, "per-face JSON summary");
   a->add_option("--every", analyze.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
   a->add_flag("--hud", analyze.hud, "draw FPS/latency/device on the annotated video");
+  a->add_flag("--force", analyze.force, "replace output files that exist (refused otherwise)");
 
   EvalOptions eval;
   auto* e = app.add_subcommand("eval", "Accuracy on a folder with one sub-folder per class");
@@ -157,7 +158,8 @@ int main(int argc, char** argv) {
   add_detector_options(l, common);
   add_stream_options(l, common);
   l->add_option("--source", live.source, "camera, camera:N, /dev/videoN or a video file");
-  l->add_option("--record", live.record_dir, "record annotated video, CSV and summary into this folder");
+  l->add_option("--record", live.record_dir,
+                "record annotated video, CSV and summary into this folder (session.*, then session-2.*, ...)");
   l->add_option("--seconds", live.seconds, "stop after this many seconds (0 = until Ctrl+C)")
       ->check(kFinite)
       ->check(CLI::NonNegativeNumber);

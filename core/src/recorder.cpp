@@ -85,6 +85,13 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
   std::unique_ptr<Recorder> rec(new Recorder(options));
   for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
     if (path->empty()) continue;
+    if (Status s = check_output_path(*path)) return *s;  // devices, FIFOs, symlinks: never
+    std::error_code ec;
+    if (!options.replace_existing && fs::exists(fs::symlink_status(*path, ec)))
+      return not_writable(*path, "it exists; give a new name, or --force to replace it");
+  }
+  for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
+    if (path->empty()) continue;
     if (Status s = create_private_file(*path)) return *s;
   }
   if (!options.csv_path.empty()) {

@@ -504,3 +504,28 @@ def test_bench_prints_stage_figures(cli, model, shared):
     assert j["fps"] > 0
     for stage in ("decode", "detect", "preprocess", "infer", "annotate", "end_to_end"):
         assert j["stages"][stage]["p95_ms"] >= j["stages"][stage]["p50_ms"] >= 0
+
+
+# ---- never overwrite ---------------------------------------------------------
+
+def test_analyze_refuses_to_replace_outputs_without_force(cli, model, shared, tmp_path):
+    video = shared / "videos" / "justinshenk_fer_test.mp4"
+    table = tmp_path / "x.csv"
+    table.write_text("my earlier results\n")
+    r = cli("analyze", video, "--model", model, "--csv", table)
+    assert r.returncode == OUTPUT and "--force" in r.stderr, r.stderr
+    assert table.read_text() == "my earlier results\n"
+    r = cli("analyze", video, "--model", model, "--csv", table, "--force")
+    assert r.returncode == OK, r.stderr
+    assert table.read_text().startswith("time_ms,")
+
+
+def test_two_recordings_into_one_folder_keep_both(cli, model, shared, tmp_path):
+    video = shared / "videos" / "justinshenk_fer_test.mp4"
+    rec = tmp_path / "rec"
+    for _ in range(2):
+        r = cli("live", "--source", video, "--model", model, "--record", rec, "--seconds", "2")
+        assert r.returncode == OK, r.stderr
+    assert sorted(p.name for p in rec.iterdir()) == ["session-2.csv", "session-2.json", "session-2.mkv",
+                                                    "session.csv", "session.json", "session.mkv"]
+    assert len(read_csv(rec / "session.csv")) > 0 and len(read_csv(rec / "session-2.csv")) > 0

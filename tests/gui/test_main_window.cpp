@@ -216,6 +216,14 @@ TEST_CASE("analysing a file reaches 100%, fills the timeline, seeks and exports"
   CHECK(csv.distinct_frames == 115);
   CHECK(csv.rows >= 115);
   CHECK(json_frames(base + ".json") == 115);
+  // A second export into the same folder does not replace the first without asking.
+  QSignalSpy export_errors(w.get(), &MainWindow::errorReported);
+  const auto csv_size = fs::file_size(base + ".csv");
+  CHECK_FALSE(w->exportAnalysis(QString::fromStdString(out)));
+  REQUIRE(export_errors.count() == 1);
+  CHECK(export_errors.at(0).at(1).toString().contains("already has"));
+  CHECK(fs::file_size(base + ".csv") == csv_size);
+  CHECK(w->exportAnalysis(QString::fromStdString(out), /*replace=*/true));
 }
 
 TEST_CASE("an analysis can be paused and cancelled", "[gui][analysis]") {

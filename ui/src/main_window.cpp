@@ -950,7 +950,7 @@ bool MainWindow::saveSnapshot(const QString& path) {
   return true;
 }
 
-bool MainWindow::exportAnalysis(const QString& dir) {
+bool MainWindow::exportAnalysis(const QString& dir, bool replace) {
   if (!analysis_dir_ || mode_ == Mode::kAnalysis) {
     reportError(tr("Export"), tr("There is no finished analysis to export."));
     return false;
@@ -960,6 +960,18 @@ bool MainWindow::exportAnalysis(const QString& dir) {
     return false;
   }
   const QString stem = QFileInfo(analysis_source_).completeBaseName() + "-emoscope";
+  QStringList existing;
+  for (const char* ext : {".mkv", ".csv", ".json"})
+    if (QFileInfo::exists(dir + "/" + stem + ext)) existing << stem + ext;
+  if (!existing.isEmpty() && !replace) {
+    const QString question = tr("%1 already has %2. Replace?").arg(dir, existing.join(", "));
+    const bool agreed = options_.interactive_dialogs &&
+                        QMessageBox::question(this, tr("Export"), question) == QMessageBox::Yes;
+    if (!agreed) {
+      reportError(tr("Export"), tr("Not exported: %1 already has %2.").arg(dir, existing.join(", ")));
+      return false;
+    }
+  }
   for (const char* ext : {".mkv", ".csv", ".json"}) {
     const QString from = analysis_dir_->path() + "/analysis" + ext;
     const QString to = dir + "/" + stem + ext;

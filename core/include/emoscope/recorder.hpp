@@ -32,6 +32,7 @@ struct RecorderOptions {
   std::vector<std::string> labels;
   std::string model_name;
   std::string source_name;
+  bool replace_existing = false;  // false: an existing output file is an error, never truncated
 };
 
 // RFC 4180 field quoting.

@@ -72,7 +72,9 @@ class MainWindow : public QMainWindow {
   bool loadModel(const QString& path);  // on failure: error reported, old model stays
   bool setDevice(DeviceChoice device);  // reloads the model on that device
   bool saveSnapshot(const QString& path = {});  // S: the annotated frame as PNG
-  bool exportAnalysis(const QString& dir);      // CSV, JSON and annotated video
+  // CSV, JSON and annotated video. Existing files are replaced only with `replace`,
+  // or when the user agrees in a dialog (interactive_dialogs); otherwise an error.
+  bool exportAnalysis(const QString& dir, bool replace = false);
   void cancelAnalysis();
   bool seekToFrame(long frame);         // analysis: show that frame with its overlay
   void setRecordDir(const QString& dir);
