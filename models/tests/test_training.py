@@ -198,3 +198,48 @@ def test_init_from_an_exported_model_takes_its_network_weights(trained_run, tmp_
     for k, v in ck.items():
         assert torch.equal(weights[k], v), k
     assert set(train.load_init_weights(str(trained_run / "best.pt"))) == set(ck)
+
+
+def test_export_seals_the_weights_and_a_flipped_byte_breaks_the_seal(trained_run, tmp_path):
+    pt = tmp_path / "sealed.pt"
+    assert export.main([str(trained_run / "best.pt"), str(pt), "--name", "sealed", "--no-metrics"]) == 0
+    _, meta = export.load_model(pt)
+    assert len(meta["weights_sha256"]) == 64
+    assert export.archive_digest(pt) == meta["weights_sha256"]
+    import zipfile
+    with zipfile.ZipFile(pt) as z:   # flip a byte inside the largest weight record, stored uncompressed
+        info = max((i for i in z.infolist() if "/data/" in i.filename), key=lambda i: i.file_size)
+    data = bytearray(pt.read_bytes())
+    with open(pt, "rb") as f:
+        f.seek(info.header_offset + 26)
+        skip = int.from_bytes(f.read(2), "little") + int.from_bytes(f.read(2), "little")
+    data[info.header_offset + 30 + skip + info.file_size // 2] ^= 0x01
+    flipped = tmp_path / "flipped.pt"
+    flipped.write_bytes(bytes(data))
+    try:   # Python's zipfile checks the CRC (LibTorch does not: the app relies on the digest)
+        digest = export.archive_digest(flipped)
+    except zipfile.BadZipFile:
+        digest = None
+    assert digest != meta["weights_sha256"]
+
+
+def test_temperature_fitted_for_ece_has_lower_ece_than_for_nll():
+    from emoscope_model.metrics import ece_bins
+    from emoscope_model.net import fit_temperature
+    g = torch.Generator().manual_seed(0)
+    labels = torch.randint(0, 3, (3000,), generator=g)
+    # over-confident logits with label noise: NLL and ECE prefer different temperatures
+    logits = torch.randn(3000, 3, generator=g) * 2
+    logits[torch.arange(3000), labels] += 3
+    noisy = labels.clone()
+    flip = torch.rand(3000, generator=g) < 0.2
+    noisy[flip] = torch.randint(0, 3, (int(flip.sum()),), generator=g)
+
+    def ece(t):
+        p = torch.softmax(logits / t, 1)
+        conf, pred = p.max(1)
+        return ece_bins(conf.double().numpy(), (pred == noisy).double().numpy())[0]
+    t_nll, t_ece = fit_temperature(logits, noisy, "nll"), fit_temperature(logits, noisy, "ece")
+    assert ece(t_ece) < ece(t_nll) and ece(t_ece) < 0.03
+    with pytest.raises(ValueError):
+        fit_temperature(logits, noisy, "brier")
