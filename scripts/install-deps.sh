@@ -17,6 +17,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # tests
   catch2 ffmpeg xvfb xauth fonts-dejavu-core python3-pytest
+  # packaging: man pages, desktop entry and AppStream checks
+  help2man desktop-file-utils appstream
   # fuzzing (libFuzzer) and the bad-input suite (util-linux: unshare, setpriv)
   clang libclang-rt-14-dev util-linux
   # training

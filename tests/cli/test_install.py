@@ -100,3 +100,47 @@ def test_a_lone_binary_says_where_it_looked_and_honours_the_overrides(prefix, tm
     assert r.returncode == OK, r.stderr
     r = run(exe, "predict", "--detector", "haar", ASTRONAUT, cwd=tmp_path, env=clean_env(EMOSCOPE_MODEL=str(model)))
     assert r.returncode == OK, r.stderr
+
+
+APP_ID = "io.github.emoscope.Emoscope"
+
+
+def test_install_has_a_menu_entry_icons_metainfo_and_man_pages(prefix):
+    share = prefix / "share"
+    desktop = share / "applications" / f"{APP_ID}.desktop"
+    metainfo = share / "metainfo" / f"{APP_ID}.metainfo.xml"
+    assert "Exec=emoscope %f" in desktop.read_text()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").read_text().startswith("<svg")
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        png = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        import cv2
+        assert cv2.imread(str(png), cv2.IMREAD_UNCHANGED).shape[:2] == (size, size), png
+    for exe in ("emoscope-cli", "emoscope"):
+        page = share / "man" / "man1" / f"{exe}.1"
+        text = page.read_text()
+        assert f".TH {exe.upper()}" in text and r"\-\-version" in text, page
+    for tool, args in (("desktop-file-validate", [desktop]), ("appstreamcli", ["validate", "--no-net", metainfo])):
+        if shutil.which(tool) is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{tool} missing under CI (scripts/install-deps.sh installs it)")
+            pytest.skip(f"{tool} not installed")
+        r = subprocess.run([tool, *map(str, args)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_cpack_builds_a_deb_with_library_dependencies(tmp_path):
+    build = Path(os.environ.get("EMOSCOPE_BUILD_DIR", REPO / "build" / "release"))
+    cpack = Path(os.environ.get("CMAKE_COMMAND", "cmake")).with_name("cpack")
+    r = subprocess.run([str(cpack), "--config", str(build / "CPackConfig.cmake"), "-B", str(tmp_path)],
+                       capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    [deb] = list(tmp_path.glob("emoscope_*.deb"))
+    fields = subprocess.run(["dpkg-deb", "-f", str(deb), "Package", "Version", "Depends"],
+                            capture_output=True, text=True).stdout
+    assert "Package: emoscope" in fields and "Version: 0." in fields
+    for lib in ("libtorch", "libopencv", "libqt6", "libspdlog"):
+        assert lib in fields, fields
+    files = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True).stdout
+    for path in ("./usr/bin/emoscope-cli", "./usr/bin/emoscope", f"./usr/share/applications/{APP_ID}.desktop",
+                 "./usr/share/emoscope/models/happy_neutral_sad.pt", "./usr/share/man/man1/emoscope-cli.1"):
+        assert path in files, path
