@@ -19,10 +19,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QTimer>
 
-#include "emoscope/frame_source.hpp"
 #include "emoscope/ui/main_window.hpp"
 #include "emoscope/ui/tour.hpp"
 #include "emoscope/version.hpp"
@@ -131,11 +129,7 @@ int main(int argc, char** argv) {
   window.show();
   if (!files.isEmpty()) {  // a video is analysed; an image or a folder shows its results
     const QString file = files.front();
-    const bool images = QFileInfo(file).isDir() || emoscope::is_image_path(file.toStdString());
-    QTimer::singleShot(0, &window, [&window, file, images] {
-      if (images) window.openImage(file);
-      else window.openVideo(file);
-    });
+    QTimer::singleShot(0, &window, [&window, file] { window.openFile(file); });
   }
   // Ctrl+C / SIGTERM quit cleanly: the window's destructor finalises a recording.
   std::signal(SIGINT, on_signal);

@@ -19,6 +19,13 @@
 #include <QStatusBar>
 #include <QTest>
 #include <QTimer>
+#include <QSettings>
+#include <QMimeData>
+#include <QToolBar>
+#include <QUrl>
+#include <QScreen>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/resources.hpp"
@@ -519,4 +526,52 @@ TEST_CASE("bad files and models are reported - the window keeps working", "[gui]
   REQUIRE(w->openImage(QString::fromStdString(jpeg)));
   REQUIRE(wait_until([&] { return done.count() > 0; }, 30000));
   CHECK(w->lastUpdate().faces.size() == 1);
+}
+
+TEST_CASE("the window fits the screen - F11 presentation - a dropped file is opened", "[gui][window]") {
+  auto w = make_window("");
+  w->show();
+  // Never larger than the screen allows (down to the window's minimum size), and that
+  // minimum fits a 1366x768 laptop with room for a title bar and a panel.
+  const QRect available = w->screen()->availableGeometry();
+  const QSize least = w->minimumSizeHint();
+  INFO("available " << available.width() << "x" << available.height() << ", minimum " << least.width() << "x"
+                    << least.height() << ", window " << w->width() << "x" << w->height());
+  CHECK(least.width() <= 1366);
+  CHECK(least.height() <= 768 - 80);
+  w->setGeometry(-500, -300, 3000, 2000);
+  w->fitToScreen();
+  CHECK(w->width() <= std::max(available.width(), least.width()));
+  CHECK(w->height() <= std::max(available.height(), least.height()));
+  CHECK(w->frameGeometry().left() >= available.left());
+  CHECK(w->frameGeometry().top() >= available.top());
+  // Its size and place are remembered.
+  w->close();
+  CHECK_FALSE(QSettings().value("window/geometry").toByteArray().isEmpty());
+  w->show();
+  w->activateWindow();
+  REQUIRE(QTest::qWaitForWindowActive(w.get()));
+
+  auto* toolbar = w->findChild<QToolBar*>("sourceToolbar");
+  REQUIRE(toolbar);
+  QTest::keyClick(w.get(), Qt::Key_F11);
+  CHECK(w->presentation());
+  CHECK(w->isFullScreen());
+  CHECK_FALSE(toolbar->isVisible());
+  CHECK_FALSE(w->statusBar()->isVisible());
+  QTest::keyClick(w.get(), Qt::Key_F11);
+  CHECK_FALSE(w->presentation());
+  CHECK(toolbar->isVisible());
+
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(fer_clip()))});
+  QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(w.get(), &enter);
+  CHECK(enter.isAccepted());
+  QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  QCoreApplication::sendEvent(w.get(), &drop);
+  CHECK(w->mode() == MainWindow::Mode::kAnalysis);
+  REQUIRE(wait_until([&] { return done.count() > 0; }, 60000));
+  CHECK(done.at(0).at(0).toBool());
 }

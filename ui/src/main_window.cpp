@@ -4,6 +4,12 @@
 #include <cmath>
 
 #include <QAction>
+#include <QUrl>
+#include <QSettings>
+#include <QScreen>
+#include <QMimeData>
+#include <QDropEvent>
+#include <QDragEnterEvent>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -103,7 +109,64 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   syncSettingsPanel();
   refreshCameras();
   updateActions();
-  resize(1280, 800);
+  setAcceptDrops(true);
+  restoreWindowGeometry();
+}
+
+// The last size and place, or 1280x800; either way inside the screen's available
+// area, so a 1366x768 laptop still shows the status bar.
+void MainWindow::restoreWindowGeometry() {
+  const QByteArray saved = QSettings().value("window/geometry").toByteArray();
+  if (saved.isEmpty() || !restoreGeometry(saved)) resize(1280, 800);
+  fitToScreen();
+}
+
+void MainWindow::fitToScreen() {
+  const QScreen* s = screen();
+  if (!s) return;
+  const QRect available = s->availableGeometry();
+  const QMargins frame(geometry().left() - frameGeometry().left(), geometry().top() - frameGeometry().top(),
+                       frameGeometry().right() - geometry().right(), frameGeometry().bottom() - geometry().bottom());
+  const QSize room = available.size().shrunkBy(frame);
+  if (width() > room.width() || height() > room.height()) resize(size().boundedTo(room));
+  QRect placed = frameGeometry();
+  if (!available.contains(placed)) {
+    placed.moveTopLeft(QPoint(std::clamp(placed.left(), available.left(), std::max(available.left(), available.right() - placed.width())),
+                              std::clamp(placed.top(), available.top(), std::max(available.top(), available.bottom() - placed.height()))));
+    move(placed.topLeft());
+  }
+}
+
+void MainWindow::setPresentation(bool on) {
+  if (on == presentation_) return;
+  presentation_ = on;
+  menuBar()->setVisible(!on);
+  statusBar()->setVisible(!on);
+  for (QToolBar* bar : findChildren<QToolBar*>()) bar->setVisible(!on);
+  if (on) {
+    showFullScreen();
+  } else {
+    showNormal();
+  }
+  if (presentation_action_->isChecked() != on) presentation_action_->setChecked(on);
+}
+
+bool MainWindow::openFile(const QString& path) {
+  const QFileInfo info(path);
+  return startAnalysis(path, info.isDir() || is_image_path(sstr(path)));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  const QList<QUrl> urls = event->mimeData()->urls();
+  if (!urls.isEmpty() && urls.front().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const QList<QUrl> urls = event->mimeData()->urls();
+  if (urls.isEmpty() || !urls.front().isLocalFile()) return;
+  event->acceptProposedAction();
+  if (urls.size() > 1) statusBar()->showMessage(tr("Opened the first of %1 files.").arg(urls.size()), 8000);
+  openFile(urls.front().toLocalFile());
 }
 
 MainWindow::~MainWindow() {
@@ -170,6 +233,12 @@ void MainWindow::buildUi() {
   auto* quit = new QAction(tr("Quit"), this);
   quit->setShortcut(QKeySequence::Quit);
   connect(quit, &QAction::triggered, this, &QWidget::close);
+  presentation_action_ = new QAction(tr("Presentation (full screen)"), this);
+  presentation_action_->setShortcut(Qt::Key_F11);
+  presentation_action_->setCheckable(true);
+  presentation_action_->setShortcutContext(Qt::ApplicationShortcut);
+  connect(presentation_action_, &QAction::toggled, this, [this](bool on) { setPresentation(on); });
+  addAction(presentation_action_);  // F11 also works while the menu bar is hidden
   auto* about = new QAction(tr("About Emoscope"), this);
   connect(about, &QAction::triggered, this, &MainWindow::showAbout);
   auto* refresh = new QAction(tr("Refresh"), this);
@@ -190,6 +259,8 @@ void MainWindow::buildUi() {
   session->addAction(start_action_);
   session->addAction(pause_action_);
   session->addAction(record_action_);
+  QMenu* view_menu = menuBar()->addMenu(tr("&View"));
+  view_menu->addAction(presentation_action_);
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(about);
 
@@ -1059,6 +1130,8 @@ QString MainWindow::statusText() const {
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (session_) endSession();  // finalises a recording
   settings_.save();
+  if (presentation_) setPresentation(false);  // remember the normal window, not the full screen
+  QSettings().setValue("window/geometry", saveGeometry());
   event->accept();
 }
 

@@ -21,6 +21,9 @@
 #include <QMainWindow>
 #include <QString>
 
+class QDragEnterEvent;
+class QDropEvent;
+
 #include "emoscope/classifier.hpp"
 #include "emoscope/model_spec.hpp"
 #include "emoscope/ui/cameras.hpp"
@@ -114,8 +117,19 @@ class MainWindow : public QMainWindow {
   void analysisFinished(bool completed);
   void recordingFinished(const QString& base);
 
+ public:
+  // F11: the video and the face cards fill the screen (menus, toolbar and status bar hidden).
+  void setPresentation(bool on);
+  bool presentation() const { return presentation_; }
+  // Shrinks and moves the window into its screen's available area (not below its minimum size).
+  void fitToScreen();
+  // Opens a dropped or command-line file: a video is analysed, an image or folder shown.
+  bool openFile(const QString& path);
+
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
   void buildUi();
@@ -194,6 +208,9 @@ class MainWindow : public QMainWindow {
   QLabel* dropped_label_ = nullptr;
   QLabel* device_label_ = nullptr;
   QLabel* record_label_ = nullptr;
+  QAction* presentation_action_ = nullptr;
+  bool presentation_ = false;
+  void restoreWindowGeometry();
   QAction* start_action_ = nullptr;
   QAction* pause_action_ = nullptr;
   QAction* record_action_ = nullptr;
