@@ -384,6 +384,36 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path) {
   return std::unique_ptr<FrameSource>(std::make_unique<ImageSource>(std::move(paths), info));
 }
 
+namespace {
+
+class MirroredSource final : public FrameSource {
+ public:
+  MirroredSource(std::unique_ptr<FrameSource> inner, std::shared_ptr<const std::atomic<bool>> mirror)
+      : inner_(std::move(inner)), mirror_(std::move(mirror)) {}
+  const SourceInfo& info() const override { return inner_->info(); }
+  bool is_live() const override { return inner_->is_live(); }
+  ReadResult read() override {
+    ReadResult r = inner_->read();
+    if (r.status == ReadStatus::kFrame && mirror_ && mirror_->load()) {
+      cv::Mat flipped;
+      cv::flip(r.frame.image, flipped, 1);  // a new image: frames are immutable once shared
+      r.frame.image = flipped;
+    }
+    return r;
+  }
+
+ private:
+  std::unique_ptr<FrameSource> inner_;
+  std::shared_ptr<const std::atomic<bool>> mirror_;
+};
+
+}  // namespace
+
+std::unique_ptr<FrameSource> mirrored(std::unique_ptr<FrameSource> source,
+                                      std::shared_ptr<const std::atomic<bool>> mirror) {
+  return std::make_unique<MirroredSource>(std::move(source), std::move(mirror));
+}
+
 Result<std::unique_ptr<FrameSource>> open_source(const std::string& spec, bool live_pacing) {
   if (spec == "camera") return open_camera("0");
   if (spec.rfind("camera:", 0) == 0) return open_camera(spec.substr(7));

@@ -575,3 +575,17 @@ TEST_CASE("the window fits the screen - F11 presentation - a dropped file is ope
   REQUIRE(wait_until([&] { return done.count() > 0; }, 60000));
   CHECK(done.at(0).at(0).toBool());
 }
+
+TEST_CASE("the mirror toggle (M) flips the camera and is remembered", "[gui][mirror]") {
+  auto w = make_window("");
+  w->activateWindow();
+  REQUIRE(QTest::qWaitForWindowActive(w.get()));
+  CHECK_FALSE(w->mirror());
+  QTest::keyClick(w.get(), Qt::Key_M);
+  CHECK(w->mirror());
+  CHECK(QSettings().value("source/mirror").toBool());
+  CHECK(emoscope::ui::AppSettings::load().mirror_camera);
+  QTest::keyClick(w.get(), Qt::Key_M);
+  CHECK_FALSE(w->mirror());
+  CHECK_FALSE(QSettings().value("source/mirror").toBool());
+}

@@ -96,3 +96,28 @@ TEST_CASE("an image folder yields its images in name order and skips broken ones
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().code == ErrorCode::kInputUnreadable);
 }
+
+TEST_CASE("a mirrored source flips frames while its flag is set - the stamp stays") {
+  const std::string image = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";  // opencv-doc
+  if (!std::filesystem::exists(image)) {
+    WARN("SKIPPED: " << image << " missing (install opencv-doc)");
+    return;
+  }
+  const cv::Mat original = cv::imread(image, cv::IMREAD_COLOR);
+  auto flag = std::make_shared<std::atomic<bool>>(true);
+  for (bool on : {true, false}) {
+    flag->store(on);
+    auto source = open_source(image);
+    REQUIRE(source.ok());
+    auto wrapped = mirrored(std::move(source).value(), flag);
+    CHECK(wrapped->info().size == original.size());
+    const ReadResult r = wrapped->read();
+    REQUIRE(r.status == ReadStatus::kFrame);
+    CHECK(r.frame.seq == 0);
+    cv::Mat expected;
+    if (on) cv::flip(original, expected, 1);
+    else expected = original;
+    CHECK(cv::norm(r.frame.image, expected, cv::NORM_INF) == 0);
+    CHECK(wrapped->read().status == ReadStatus::kEndOfStream);
+  }
+}

@@ -151,6 +151,13 @@ void MainWindow::setPresentation(bool on) {
   if (presentation_action_->isChecked() != on) presentation_action_->setChecked(on);
 }
 
+void MainWindow::setMirror(bool on) {
+  mirror_->store(on);
+  settings_.mirror_camera = on;
+  settings_.save();
+  if (mirror_action_->isChecked() != on) mirror_action_->setChecked(on);
+}
+
 bool MainWindow::openFile(const QString& path) {
   const QFileInfo info(path);
   return startAnalysis(path, info.isDir() || is_image_path(sstr(path)));
@@ -239,6 +246,12 @@ void MainWindow::buildUi() {
   presentation_action_->setShortcutContext(Qt::ApplicationShortcut);
   connect(presentation_action_, &QAction::toggled, this, [this](bool on) { setPresentation(on); });
   addAction(presentation_action_);  // F11 also works while the menu bar is hidden
+  mirror_action_ = new QAction(tr("Mirror camera"), this);
+  mirror_action_->setShortcut(Qt::Key_M);
+  mirror_action_->setCheckable(true);
+  mirror_action_->setChecked(settings_.mirror_camera);
+  mirror_->store(settings_.mirror_camera);
+  connect(mirror_action_, &QAction::toggled, this, [this](bool on) { setMirror(on); });
   auto* about = new QAction(tr("About Emoscope"), this);
   connect(about, &QAction::triggered, this, &MainWindow::showAbout);
   auto* refresh = new QAction(tr("Refresh"), this);
@@ -261,6 +274,7 @@ void MainWindow::buildUi() {
   session->addAction(record_action_);
   QMenu* view_menu = menuBar()->addMenu(tr("&View"));
   view_menu->addAction(presentation_action_);
+  view_menu->addAction(mirror_action_);
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(about);
 
@@ -599,6 +613,7 @@ SessionConfig MainWindow::makeConfig(const std::string& source, bool live) const
   c.pipeline.detect_every = std::max(1, settings_.detect_every);
   c.pipeline.tracker.smoothing_ms = settings_.smoothing_ms;
   c.min_confidence = static_cast<float>(settings_.min_confidence);
+  c.mirror = mirror_;
   return c;
 }
 

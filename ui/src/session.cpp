@@ -19,6 +19,7 @@ std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* e
   };
   auto source = open_source(config.source, /*live_pacing=*/config.live);
   if (!source) return fail(source.error());
+  if (config.live && config.mirror) source = mirrored(std::move(source).value(), config.mirror);
   auto detector = create_face_detector(config.detector);
   if (!detector) return fail(detector.error());
   std::unique_ptr<Classifier> model = std::move(preloaded);

@@ -38,6 +38,7 @@ AppSettings AppSettings::load() {
   }
   a.last_open_dir = s.value("ui/last_open_dir").toString();
   a.camera = s.value("source/camera").toString();
+  a.mirror_camera = s.value("source/mirror", false).toBool();
   if (a.detect_every < 1) a.detect_every = 1;
   return a;
 }
@@ -55,6 +56,7 @@ void AppSettings::save() const {
   s.setValue("record/dir", record_dir);
   s.setValue("ui/last_open_dir", last_open_dir);
   s.setValue("source/camera", camera);
+  s.setValue("source/mirror", mirror_camera);
 }
 
 QString AppSettings::detectorModel() const {

@@ -4,6 +4,7 @@
 // each read distinguishes a frame, end of stream, a read error and a lost camera.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -58,6 +59,13 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path);
 Result<std::unique_ptr<FrameSource>> open_source(const std::string& spec, bool live_pacing = false);
 
 bool is_image_path(const std::string& path);
+
+// Wraps a source so that, while *mirror is true, each frame is flipped left to
+// right before anything sees it (a webcam shown like a mirror; labels drawn
+// afterwards read normally). The flag may be flipped from any thread at any time;
+// the frame's stamp is kept.
+std::unique_ptr<FrameSource> mirrored(std::unique_ptr<FrameSource> source,
+                                      std::shared_ptr<const std::atomic<bool>> mirror);
 
 // Decodes one image file as 8-bit BGR. Error kInputUnreadable with a reason for
 // a missing or special file, an empty, corrupt or truncated file (a JPEG without

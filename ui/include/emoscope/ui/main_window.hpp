@@ -13,6 +13,7 @@
 // UI thread only. The pipeline runs in a Session off the UI thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -121,6 +122,10 @@ class MainWindow : public QMainWindow {
   // F11: the video and the face cards fill the screen (menus, toolbar and status bar hidden).
   void setPresentation(bool on);
   bool presentation() const { return presentation_; }
+  // Cameras shown like a mirror (flipped left to right before detection, so labels
+  // read normally); takes effect on the next frame, persisted. Shortcut M.
+  void setMirror(bool on);
+  bool mirror() const { return mirror_->load(); }
   // Shrinks and moves the window into its screen's available area (not below its minimum size).
   void fitToScreen();
   // Opens a dropped or command-line file: a video is analysed, an image or folder shown.
@@ -209,6 +214,8 @@ class MainWindow : public QMainWindow {
   QLabel* device_label_ = nullptr;
   QLabel* record_label_ = nullptr;
   QAction* presentation_action_ = nullptr;
+  QAction* mirror_action_ = nullptr;
+  std::shared_ptr<std::atomic<bool>> mirror_ = std::make_shared<std::atomic<bool>>(false);
   bool presentation_ = false;
   void restoreWindowGeometry();
   QAction* start_action_ = nullptr;

@@ -47,6 +47,8 @@ struct SessionConfig {
   DetectorOptions detector;
   PipelineOptions pipeline;      // mode is set from `live`
   float min_confidence = 0.0f;   // below this the overlay label reads "?"
+  // Live sources only: frames are flipped left to right while *mirror is true.
+  std::shared_ptr<const std::atomic<bool>> mirror;
 };
 
 // One processed frame, kept for the analysis timeline and seeking.

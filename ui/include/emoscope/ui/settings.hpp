@@ -24,6 +24,7 @@ struct AppSettings {
   QString record_dir;           // where recordings go (a subfolder per session)
   QString last_open_dir;
   QString camera;               // spec of the last used camera
+  bool mirror_camera = false;   // show cameras like a mirror (flipped left to right)
 
   static AppSettings load();
   void save() const;
