@@ -144,3 +144,10 @@ def test_cpack_builds_a_deb_with_library_dependencies(tmp_path):
     for path in ("./usr/bin/emoscope-cli", "./usr/bin/emoscope", f"./usr/share/applications/{APP_ID}.desktop",
                  "./usr/share/emoscope/models/happy_neutral_sad.pt", "./usr/share/man/man1/emoscope-cli.1"):
         assert path in files, path
+    # The package works on its own: unpacked (dpkg -x), its emoscope-cli finds its model and detector.
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    r = run(root / "usr" / "bin" / "emoscope-cli", "predict", ASTRONAUT, cwd=tmp_path, env=clean_env())
+    assert r.returncode == OK, r.stderr
+    [face] = json.loads(r.stdout)["faces"]
+    assert set(face["probabilities"]) == {"happy", "neutral", "sad"} and face["face_score"] > 0.6
