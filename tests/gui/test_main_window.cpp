@@ -29,6 +29,7 @@
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/resources.hpp"
+#include "emoscope/version.hpp"
 #include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
@@ -281,6 +282,8 @@ TEST_CASE("a model that will not load reports why and the old one stays", "[gui]
   CHECK(about.contains("tiny-test"));
   CHECK(about.contains("a, b, c"));
   CHECK(about.contains("Test accuracy"));
+  CHECK(about.contains("not a clinical, diagnostic or affective-state measurement"));
+  CHECK(about.contains(emoscope::version()));
 }
 
 TEST_CASE("the About box shows the model card's test accuracy", "[gui][model]") {
@@ -554,6 +557,11 @@ TEST_CASE("the window fits the screen - F11 presentation - a dropped file is ope
 
   auto* toolbar = w->findChild<QToolBar*>("sourceToolbar");
   REQUIRE(toolbar);
+  // Accessible names on the main widgets.
+  CHECK(w->videoView()->accessibleName().contains("emotion labels"));
+  CHECK(w->facePanel()->accessibleName().startsWith("Faces"));
+  CHECK(w->timeline()->accessibleName().contains("timeline"));
+  CHECK(w->progressBar()->accessibleName() == "Analysis progress");
   QTest::keyClick(w.get(), Qt::Key_F11);
   CHECK(w->presentation());
   CHECK(w->isFullScreen());

@@ -43,6 +43,7 @@
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/frame_source.hpp"
+#include "emoscope/version.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/face_panel.hpp"
@@ -355,6 +356,18 @@ void MainWindow::buildUi() {
   dock->setWidget(tabs);
   dock->setMinimumWidth(360);
   addDockWidget(Qt::RightDockWidgetArea, dock);
+
+  // Names a screen reader announces for the main parts.
+  camera_combo_->setAccessibleName(tr("Camera"));
+  view_->setAccessibleName(tr("Video with face boxes and emotion labels"));
+  view_->setAccessibleDescription(tr("The current frame; each face's label and confidence are also listed in Faces"));
+  faces_->setAccessibleName(tr("Faces: one card per tracked face with its label, confidence and chart"));
+  tabs->setAccessibleName(tr("Faces and settings"));
+  progress_->setAccessibleName(tr("Analysis progress"));
+  timeline_->setAccessibleName(tr("Analysis timeline: labels over time; click to seek"));
+  analysis_pause_->setAccessibleName(tr("Pause analysis"));
+  analysis_cancel_->setAccessibleName(tr("Cancel analysis"));
+  analysis_export_->setAccessibleName(tr("Export analysis"));
 
   // Status bar.
   auto field = [this](const QString& text) {
@@ -1110,7 +1123,12 @@ bool MainWindow::seekToFrame(long frame) {
 }
 
 QString MainWindow::aboutText() const {
-  QString text = tr("<h3>Emoscope</h3><p>Reads facial emotions in real time.</p>");
+  QString text = tr("<h3>Emoscope %1</h3><p>Reads facial expressions in real time.</p>").arg(emoscope::version());
+  // What the numbers are not, before any number is shown.
+  text += tr("<p><b>What the labels are not:</b> a label is the expression that most people who annotated "
+             "similar photos would name, and its confidence is how often such a label was right on held-out "
+             "photos. It is not a clinical, diagnostic or affective-state measurement: a face labelled "
+             "\"sad\" shows an expression, not a person who is sad. Do not use it to judge people.</p>");
   if (model_path_.isEmpty()) return text + tr("<p>No model loaded.</p>");
   QStringList labels;
   for (const std::string& l : model_spec_.labels) labels << qstr(l);
