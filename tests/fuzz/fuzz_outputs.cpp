@@ -54,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (o.labels.size() > 64) o.labels.resize(64);
   o.csv_path = g_dir + "/out.csv";
   o.summary_path = g_dir + "/out.json";
+  o.replace_existing = true;  // the same two files every run
   auto rec = emoscope::Recorder::open(o);
   if (!rec) std::abort();
   emoscope::FrameResult r;
