@@ -21,6 +21,7 @@
 #include <QTimer>
 #include <QSettings>
 #include <QMimeData>
+#include <QLabel>
 #include <QToolBar>
 #include <QUrl>
 #include <QScreen>
@@ -30,6 +31,7 @@
 #include "emoscope/annotator.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/version.hpp"
+#include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
@@ -596,4 +598,43 @@ TEST_CASE("the mirror toggle (M) flips the camera and is remembered", "[gui][mir
   QTest::keyClick(w.get(), Qt::Key_M);
   CHECK_FALSE(w->mirror());
   CHECK_FALSE(QSettings().value("source/mirror").toBool());
+}
+
+TEST_CASE("legends never clip with seven or eight labels", "[gui][legend]") {
+  gui_app();
+  const std::vector<std::string> eight = {"angry", "disgust", "fear", "happy", "neutral", "sad", "surprise", "contempt"};
+  // The timeline's legend wraps to its width and its height makes room for it.
+  emoscope::ui::TimelineView timeline;
+  timeline.reset(eight, 100, 25.0);
+  for (int width : {260, 420, 900}) {
+    INFO("width " << width);
+    const auto rects = timeline.legendRects(width);
+    REQUIRE(rects.size() == eight.size());
+    for (const QRect& r : rects) CHECK(r.right() < width);
+    CHECK(timeline.heightForWidth(width) > rects.back().bottom());
+  }
+  CHECK(timeline.legendRects(260).back().top() > timeline.legendRects(900).back().top());  // wrapped
+  // A face card lists every label with its colour (its chart's legend), in a grid that cannot clip.
+  emoscope::ui::FacePanel panel;
+  panel.setLabels(eight);
+  emoscope::TrackedFace face;
+  face.id = 1;
+  face.box = {10, 10, 50, 50};
+  face.smoothed.assign(eight.size(), 1.0f / eight.size());
+  face.raw = face.smoothed;
+  face.label = 3;
+  face.confidence = 0.2f;
+  panel.updateFaces({face}, 0.0);
+  REQUIRE(panel.cardCount() == 1);
+  panel.resize(360, 900);
+  panel.show();
+  pump_events(200);
+  for (const std::string& label : eight) {
+    auto* name = panel.findChild<QLabel*>(QString::fromStdString("label_" + label));
+    REQUIRE(name);
+    CHECK(name->isVisible());
+    CHECK(name->text().contains(QString::fromStdString(label)));
+    CHECK(name->text().contains(emoscope::ui::label_qcolor(label).name()));
+    CHECK(name->width() >= name->sizeHint().width());  // not squeezed
+  }
 }

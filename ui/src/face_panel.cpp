@@ -47,7 +47,12 @@ FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* pare
 
   auto* grid = new QGridLayout;
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    auto* name = new QLabel(qstr(labels[i]), this);
+    // The label's colour beside its name: with the bars this is the chart's legend,
+    // and a grid never clips, whatever the number of labels.
+    auto* name = new QLabel(QString("<span style=\"color:%1\">&#9632;</span>&nbsp;%2")
+                                .arg(label_qcolor(labels[i]).name(), qstr(labels[i]).toHtmlEscaped()),
+                            this);
+    name->setObjectName("label_" + qstr(labels[i]));
     auto* bar = new QProgressBar(this);
     bar->setRange(0, 100);
     bar->setValue(0);
@@ -64,8 +69,7 @@ FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* pare
   outer->addLayout(grid);
 
   parts_->chart = new QChart;
-  parts_->chart->legend()->setVisible(labels.size() <= 8);
-  parts_->chart->legend()->setAlignment(Qt::AlignBottom);
+  parts_->chart->legend()->setVisible(false);  // the coloured names above are its legend
   parts_->chart->setMargins(QMargins(2, 2, 2, 2));
   parts_->chart->setBackgroundRoundness(0);
   parts_->x = new QValueAxis;

@@ -50,9 +50,32 @@ long TimelineView::samples(int face_id) const {
   return it == faces_.end() ? 0 : static_cast<long>(it->second.size());
 }
 
-QSize TimelineView::sizeHint() const {
-  return {600, kTop + std::max(1, static_cast<int>(faces_.size())) * kRowHeight + 24};
+std::vector<QRect> TimelineView::legendRects(int width) const {
+  const QFontMetrics fm = fontMetrics();
+  const int line = fm.height() + 4;
+  const int left = kLeft, right = std::max(kLeft + 10, width - 8);
+  int x = left;
+  int y = kTop + std::max(1, static_cast<int>(faces_.size())) * kRowHeight + 6;
+  std::vector<QRect> rects;
+  for (const std::string& label : labels_) {
+    const int w = 14 + fm.horizontalAdvance(qstr(label));
+    if (x > left && x + w > right) {  // next line
+      x = left;
+      y += line;
+    }
+    rects.emplace_back(x, y, w, line - 2);
+    x += w + 10;
+  }
+  return rects;
 }
+
+int TimelineView::heightForWidth(int width) const {
+  const std::vector<QRect> legend = legendRects(width);
+  const int rows_bottom = kTop + std::max(1, static_cast<int>(faces_.size())) * kRowHeight;
+  return (legend.empty() ? rows_bottom : legend.back().bottom()) + 6;
+}
+
+QSize TimelineView::sizeHint() const { return {600, heightForWidth(std::max(width(), 600))}; }
 
 QRect TimelineView::plotRect() const {
   const int rows = std::max(1, static_cast<int>(faces_.size()));
@@ -127,15 +150,13 @@ void TimelineView::paintEvent(QPaintEvent*) {
     p.setPen(QPen(Qt::red, 2));
     p.drawLine(x, r.top() - 2, x, r.bottom() + 2);
   }
-  // Legend under the rows.
-  int x = r.left();
-  const int y = r.bottom() + 6;
-  for (std::size_t i = 0; i < labels_.size(); ++i) {
-    p.fillRect(QRect(x, y + 2, 10, 10), label_qcolor(labels_[i]));
+  // Legend under the rows, wrapped to the width.
+  const std::vector<QRect> legend = legendRects(width());
+  for (std::size_t i = 0; i < labels_.size() && i < legend.size(); ++i) {
+    const QRect& item = legend[i];
+    p.fillRect(QRect(item.left(), item.top() + (item.height() - 10) / 2, 10, 10), label_qcolor(labels_[i]));
     p.setPen(palette().color(QPalette::Text));
-    const QString name = qstr(labels_[i]);
-    p.drawText(x + 14, y + 11, name);
-    x += 24 + p.fontMetrics().horizontalAdvance(name);
+    p.drawText(item.adjusted(14, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, qstr(labels_[i]));
   }
 }
 

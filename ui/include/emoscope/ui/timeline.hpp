@@ -32,7 +32,14 @@ class TimelineView : public QWidget {
   long frameAt(int x) const;                // widget x -> frame index
   int xForFrame(long frame) const;          // frame index -> widget x
 
+  // The legend (one swatch and name per label) wraps onto as many lines as the
+  // width needs, so seven or eight labels never run off the edge: the item rects
+  // for a widget `width` pixels wide, in widget coordinates.
+  std::vector<QRect> legendRects(int width) const;
+
   QSize sizeHint() const override;
+  int heightForWidth(int width) const override;
+  bool hasHeightForWidth() const override { return true; }
   QSize minimumSizeHint() const override { return {200, 60}; }
 
  signals:
