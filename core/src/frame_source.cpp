@@ -220,17 +220,24 @@ Declared declared_size(const std::vector<unsigned char>& b) {
     return {"WebP", 0, 0};
   }
   if (n >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' && std::isspace(b[2])) {  // PBM/PGM/PPM
+    // Tokenised exactly as OpenCV's PxM reader does: a '#' comment (to the end of the
+    // line) only where a number may start, and the character that ends a number is
+    // consumed with it, so "3332#303333" reads as 3332 then 303333 (fuzz_image_decode).
     std::int64_t dims[2] = {0, 0};
     std::size_t i = 2;
     for (std::int64_t& v : dims) {
-      while (i < n && (std::isspace(b[i]) || b[i] == '#')) {
+      while (i < n && !std::isdigit(b[i])) {
         if (b[i] == '#') {
-          while (i < n && b[i] != '\n') ++i;
-        } else {
+          while (i < n && b[i] != '\n' && b[i] != '\r') ++i;
           ++i;
+        } else if (std::isspace(b[i])) {
+          ++i;
+        } else {
+          return {"PNM", 0, 0};  // OpenCV refuses it too
         }
       }
       while (i < n && std::isdigit(b[i]) && v < (1LL << 32)) v = v * 10 + (b[i++] - '0');
+      ++i;  // the terminating character
     }
     return {"PNM", dims[0], dims[1]};
   }

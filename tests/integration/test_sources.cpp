@@ -121,3 +121,21 @@ TEST_CASE("a mirrored source flips frames while its flag is set - the stamp stay
     CHECK(wrapped->read().status == ReadStatus::kEndOfStream);
   }
 }
+
+TEST_CASE("PNM headers are read as OpenCV reads them - the pixel cap holds (fuzz_image_decode find)") {
+  // The input fuzz_image_decode found: OpenCV reads 3332 x 303333 (the '#' ends the first
+  // number and is not a comment there) and would allocate 3 GB.
+  const std::string found = "P2\n3332#303333P3\n62\x8a/";
+  const std::vector<unsigned char> bomb(found.begin(), found.end());
+  auto refused = decode_image_bytes(bomb, "found.pgm");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kInputUnreadable);
+  CHECK_THAT(refused.error().message, Catch::Contains("3332x303333") && Catch::Contains("pixel cap"));
+  // A comment on its own line is still a comment, and the image decodes.
+  const std::string pgm = "P2\n# made by hand\n3 2\n255\n0 10 20\n30 40 50\n";
+  auto image = decode_image_bytes(std::vector<unsigned char>(pgm.begin(), pgm.end()), "small.pgm");
+  REQUIRE(image.ok());
+  CHECK(image->cols == 3);
+  CHECK(image->rows == 2);
+  CHECK(image->at<cv::Vec3b>(1, 2)[0] == 50);
+}
