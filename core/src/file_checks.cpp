@@ -76,12 +76,9 @@ std::vector<std::string> find_images(const std::string& folder, bool recursive) 
   };
   if (recursive) {
     fs::recursive_directory_iterator it(folder, options, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      std::error_code dir_ec;
-      // Do not descend into folder symlinks: a link to an ancestor would never end.
-      if (it->is_symlink(dir_ec) && it->is_directory(dir_ec)) it.disable_recursion_pending();
-      keep(*it);
-    }
+    // Without follow_directory_symlink the iterator never descends into a folder
+    // link, so a link to an ancestor cannot loop.
+    for (; !ec && it != end; it.increment(ec)) keep(*it);
   } else {
     fs::directory_iterator it(folder, options, ec), end;
     for (; !ec && it != end; it.increment(ec)) keep(*it);

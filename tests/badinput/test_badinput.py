@@ -12,7 +12,7 @@ import shutil
 import stat
 import subprocess
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -163,7 +163,6 @@ class Case:
     code: int
     message: str = ""                    # a substring of the error output ("" = no check)
     stdout_check: Callable[[str], None] | None = None
-    needs: list = field(default_factory=list)
 
 
 def _img(name):

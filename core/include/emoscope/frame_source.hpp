@@ -76,8 +76,8 @@ Result<cv::Mat> decode_image_bytes(const std::vector<unsigned char>& bytes, cons
 
 // The most pixels (width x height) an image or video frame may have; larger ones
 // are refused before decoding, so a small file cannot claim gigabytes.
-// Default kDefaultMaxImagePixels. Set it once, before the first image is read:
-// OpenCV reads its own limit once per process.
+// Default kDefaultMaxImagePixels; checked against each file's header
+// (read_image_file) and each video's frame size (open_video_file).
 constexpr std::uint64_t kDefaultMaxImagePixels = 100'000'000;
 void set_max_image_pixels(std::uint64_t pixels);
 std::uint64_t max_image_pixels();
