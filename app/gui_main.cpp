@@ -10,6 +10,7 @@
 //                                     analysis.png into DIR (offscreen when there
 //                                     is no display), using FILE
 //                                     as the camera (default: $EMOSCOPE_FAKE_CAMERA)
+//   emoscope --exit-after-analysis FILE   quits when FILE's analysis ends (scripts, tests)
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include <QTimer>
 
 #include "emoscope/ui/main_window.hpp"
+#include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
 #include "emoscope/version.hpp"
 
@@ -38,6 +40,9 @@ bool env_set(const char* name) {
 struct Options {
   QCommandLineOption screenshots{"screenshots", "Render the documentation screenshots into DIR and exit.", "DIR"};
   QCommandLineOption video{"video", "The video used as the camera for --screenshots.", "FILE"};
+  QCommandLineOption exit_after{"exit-after-analysis",
+                                "Quit when the analysis of FILE ends, printing what was analysed; exit status 0 "
+                                "when the whole file was analysed (for scripts and tests)."};
 };
 
 void describe(QCommandLineParser& parser, Options& o) {
@@ -48,6 +53,7 @@ void describe(QCommandLineParser& parser, Options& o) {
   parser.addVersionOption();
   parser.addOption(o.screenshots);
   parser.addOption(o.video);
+  parser.addOption(o.exit_after);
   parser.addPositionalArgument("file", "A video to analyse, or an image or folder of images to show.", "[FILE]");
 }
 
@@ -129,7 +135,22 @@ int main(int argc, char** argv) {
   window.show();
   if (!files.isEmpty()) {  // a video is analysed; an image or a folder shows its results
     const QString file = files.front();
+    if (parser.isSet(cli_options.exit_after)) {
+      QObject::connect(&window, &emoscope::ui::MainWindow::analysisFinished, &app, [&window, file](bool completed) {
+        std::fprintf(stderr, "emoscope: analysed %d%% of %s: %ld frames, %d faces tracked%s\n", window.analysisPercent(),
+                     qPrintable(file), window.timeline()->framesSeen(), window.timeline()->faceCount(),
+                     completed ? "" : " (not completed)");
+        QApplication::exit(completed ? 0 : 1);
+      });
+      QObject::connect(&window, &emoscope::ui::MainWindow::errorReported, &app, [](const QString&, const QString& message) {
+        std::fprintf(stderr, "emoscope: %s\n", qPrintable(message));
+        QApplication::exit(1);
+      });
+    }
     QTimer::singleShot(0, &window, [&window, file] { window.openFile(file); });
+  } else if (parser.isSet(cli_options.exit_after)) {
+    std::fprintf(stderr, "emoscope: --exit-after-analysis needs a FILE\n");
+    return 2;
   }
   // Ctrl+C / SIGTERM quit cleanly: the window's destructor finalises a recording.
   std::signal(SIGINT, on_signal);

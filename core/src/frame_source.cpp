@@ -3,6 +3,7 @@
 #include "emoscope/file_checks.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <cctype>
 #include <cstdio>
@@ -41,6 +42,7 @@ class Stamper {
     f.origin = std::move(origin);
     return f;
   }
+  void set_next(std::uint64_t seq) { next_ = seq; }
 
  private:
   std::uint64_t next_ = 0;
@@ -59,8 +61,10 @@ class CaptureSource : public FrameSource {
     ReadResult r;
     cv::Mat image;
     bool ok = false;
+    const bool from_seek = !pending_.empty();
     try {
-      ok = cap_.read(image);
+      if (from_seek) std::swap(image, pending_);
+      ok = from_seek || cap_.read(image);
     } catch (const cv::Exception& e) {
       r.status = info_.kind == SourceKind::kCamera ? ReadStatus::kSourceLost : ReadStatus::kReadError;
       r.message = info_.name + ": " + e.what();
@@ -88,8 +92,8 @@ class CaptureSource : public FrameSource {
       // The decoder's timestamp, unless it is missing or goes backwards (some
       // files report 0 for their last frames): then one nominal frame on.
       const double step = info_.fps > 0 ? 1000.0 / info_.fps : 40.0;
-      pos_ms = cap_.get(cv::CAP_PROP_POS_MSEC);
-      if (delivered_ > 0 && !(pos_ms > last_pos_ms_)) pos_ms = last_pos_ms_ + step;
+      pos_ms = from_seek ? pending_pos_ms_ : cap_.get(cv::CAP_PROP_POS_MSEC);
+      if (delivered_ > 0 && !from_seek && !(pos_ms > last_pos_ms_)) pos_ms = last_pos_ms_ + step;
       last_pos_ms_ = pos_ms;
       if (live_pacing_ && info_.fps > 0) {
         std::this_thread::sleep_until(opened_ + std::chrono::microseconds(static_cast<long long>(pos_ms * 1000)));
@@ -102,6 +106,47 @@ class CaptureSource : public FrameSource {
     return r;
   }
 
+  // Seeking by frame number through FFmpeg lands near the frame, not always on
+  // it, and the nominal fps need not match the stamps, so the frame is found by
+  // its stamp: seek a little before it, then decode forward to the frame stamped
+  // `pos_ms` (stamps repaired as read() repairs them); when that lands late, or on
+  // an unusable stamp, start further back, in the end from the first frame.
+  bool seek(std::uint64_t seq, double pos_ms) override {
+    if (info_.kind == SourceKind::kCamera || live_pacing_) return false;
+    if (info_.frame_count > 0 && seq >= static_cast<std::uint64_t>(info_.frame_count)) return false;
+    const double fps = info_.fps > 0 ? info_.fps : 25.0;
+    const double step = 1000.0 / fps;
+    const auto estimate = static_cast<std::uint64_t>(std::max(0.0, std::floor(pos_ms / step)));
+    try {
+      for (const std::uint64_t back : {std::uint64_t{8}, std::uint64_t{64}, estimate}) {
+        const std::uint64_t from = estimate > back ? estimate - back : 0;
+        if (!cap_.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(from))) return false;
+        cv::Mat image;
+        double stamp_ms = -1.0;
+        bool usable = true;
+        while (cap_.read(image) && !image.empty()) {
+          const double stamp = cap_.get(cv::CAP_PROP_POS_MSEC);
+          if (stamp_ms < 0 && from > 0 && stamp <= 0) usable = false;  // no stamp to start from
+          stamp_ms = stamp_ms >= 0 && !(stamp > stamp_ms) ? stamp_ms + step : stamp;
+          if (!usable || stamp_ms >= pos_ms - step / 2) break;
+        }
+        if (usable && std::abs(stamp_ms - pos_ms) < step / 2) {
+          pending_ = image;
+          pending_pos_ms_ = stamp_ms;
+          stamper_.set_next(seq);
+          delivered_ = static_cast<long>(seq);
+          last_pos_ms_ = stamp_ms;
+          return true;
+        }
+        if (usable && stamp_ms < pos_ms) return false;  // the file ended first
+        if (from == 0) return false;
+      }
+    } catch (const cv::Exception& e) {
+      spdlog::warn("{}: cannot seek to frame {}: {}", info_.name, seq, e.what());
+    }
+    return false;
+  }
+
  private:
   cv::VideoCapture cap_;
   SourceInfo info_;
@@ -110,6 +155,8 @@ class CaptureSource : public FrameSource {
   Stamper stamper_;
   long delivered_ = 0;
   double last_pos_ms_ = 0.0;
+  cv::Mat pending_;  // decoded by seek(), returned by the next read()
+  double pending_pos_ms_ = 0.0;
 };
 
 class ImageSource : public FrameSource {
@@ -130,6 +177,8 @@ class ImageSource : public FrameSource {
         continue;
       }
       r.status = ReadStatus::kFrame;
+      if (seq_to_path_.size() == stamper_next_) seq_to_path_.push_back(next_ - 1);
+      ++stamper_next_;
       r.frame = stamper_.stamp(std::move(image).value(), 0.0, path);
       return r;
     }
@@ -139,9 +188,24 @@ class ImageSource : public FrameSource {
   }
 
  private:
+  // Unreadable images are skipped, so a frame's seq is not its path's index:
+  // seeking past what has been read reads forward to learn the mapping.
+  bool seek(std::uint64_t seq, double /*pos_ms*/) override {
+    while (seq >= seq_to_path_.size()) {
+      if (read().status != ReadStatus::kFrame) return false;
+    }
+    next_ = seq_to_path_[seq];
+    stamper_next_ = seq;
+    stamper_.set_next(seq);
+    return true;
+  }
+
+ private:
   std::vector<std::string> paths_;
   SourceInfo info_;
   Stamper stamper_;
+  std::uint64_t stamper_next_ = 0;
+  std::vector<std::size_t> seq_to_path_;  // seq -> index in paths_, as far as read
   std::size_t next_ = 0;
   std::size_t skipped_ = 0;
 };
@@ -399,6 +463,7 @@ class MirroredSource final : public FrameSource {
       : inner_(std::move(inner)), mirror_(std::move(mirror)) {}
   const SourceInfo& info() const override { return inner_->info(); }
   bool is_live() const override { return inner_->is_live(); }
+  bool seek(std::uint64_t seq, double pos_ms) override { return inner_->seek(seq, pos_ms); }
   ReadResult read() override {
     ReadResult r = inner_->read();
     if (r.status == ReadStatus::kFrame && mirror_ && mirror_->load()) {

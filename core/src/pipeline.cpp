@@ -43,7 +43,7 @@ cv::Mat motion_thumbnail(const cv::Mat& bgr) {
 struct Pipeline::Impl {
   std::unique_ptr<FrameSource> source;
   std::unique_ptr<FaceDetector> detector;
-  std::unique_ptr<Classifier> classifier;
+  std::shared_ptr<Classifier> classifier;
   PipelineOptions options;
   Tracker tracker;
 
@@ -221,7 +221,7 @@ struct Pipeline::Impl {
 };
 
 Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDetector> detector,
-                   std::unique_ptr<Classifier> classifier, PipelineOptions options)
+                   std::shared_ptr<Classifier> classifier, PipelineOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->source = std::move(source);
   impl_->detector = std::move(detector);

@@ -80,6 +80,10 @@ void check_recording(const std::string& base) {
   CHECK(json_faces(base + ".json") >= 1);
 }
 
+bool set_detector(MainWindow& w, emoscope::DetectorKind kind, const QString& file = {}) {
+  return w.applySettings(w.settings().withDetector(kind, file));
+}
+
 }  // namespace
 
 TEST_CASE("without a camera the app starts, says so and can open a file", "[gui][nocamera]") {
@@ -304,10 +308,12 @@ TEST_CASE("the About box shows the model card's test accuracy", "[gui][model]") 
 
 TEST_CASE("settings persist between runs and the shortcuts exist", "[gui][settings]") {
   auto w = make_window("");
-  w->setMinConfidence(0.7);
-  w->setDetectEvery(3);
-  w->setSmoothingMs(400);
-  w->setRecordDir("/tmp/emoscope-test-records");
+  emoscope::ui::AppSettings edited = w->settings();
+  edited.min_confidence = 0.7;
+  edited.detect_every = 3;
+  edited.smoothing_ms = 400;
+  edited.record_dir = "/tmp/emoscope-test-records";
+  REQUIRE(w->applySettings(edited));
   const QString model = w->activeModelPath();
   QStringList shortcuts;
   for (QAction* a : w->findChildren<QAction*>()) shortcuts << a->shortcut().toString();
@@ -416,11 +422,11 @@ TEST_CASE("YuNet is the default detector - with the shipped model", "[gui][detec
   CHECK(w->settings().detectorModel() == QString::fromStdString(shipped.value()));
   CHECK(w->settings().yunet_model.isEmpty());  // nothing chosen: the shipped file, wherever the app is
   // Haar stays selectable; the SSD ships no model, so it asks for one.
-  REQUIRE(w->setDetector(emoscope::DetectorKind::kHaar));
+  REQUIRE(set_detector(*w, emoscope::DetectorKind::kHaar));
   CHECK(w->settings().detector == emoscope::DetectorKind::kHaar);
-  CHECK_FALSE(w->setDetector(emoscope::DetectorKind::kSsd));
+  CHECK_FALSE(set_detector(*w, emoscope::DetectorKind::kSsd));
   CHECK(w->statusBar()->currentMessage().contains("Choose the detector"));
-  REQUIRE(w->setDetector(emoscope::DetectorKind::kYuNet));
+  REQUIRE(set_detector(*w, emoscope::DetectorKind::kYuNet));
   CHECK(w->settings().detector == emoscope::DetectorKind::kYuNet);
 }
 
@@ -429,11 +435,11 @@ TEST_CASE("the DNN detectors can be chosen with their model file", "[gui][detect
   const std::string yunet = shared_path("models/face_detectors/yunet_2022mar/face_detection_yunet_2022mar.onnx");
   auto w = make_window("");
   QSignalSpy errors(w.get(), &MainWindow::errorReported);
-  REQUIRE(w->setDetector(emoscope::DetectorKind::kHaar));
-  CHECK_FALSE(w->setDetector(emoscope::DetectorKind::kYuNet, "/nonexistent/model.onnx"));
+  REQUIRE(set_detector(*w, emoscope::DetectorKind::kHaar));
+  CHECK_FALSE(set_detector(*w, emoscope::DetectorKind::kYuNet, "/nonexistent/model.onnx"));
   CHECK(errors.count() == 1);
   CHECK(w->settings().detector == emoscope::DetectorKind::kHaar);  // a failed choice keeps the previous one
-  REQUIRE(w->setDetector(emoscope::DetectorKind::kYuNet, QString::fromStdString(yunet)));
+  REQUIRE(set_detector(*w, emoscope::DetectorKind::kYuNet, QString::fromStdString(yunet)));
   CHECK(w->settings().detector == emoscope::DetectorKind::kYuNet);
   CHECK(w->settings().detectorModel() == QString::fromStdString(yunet));
   QSignalSpy done(w.get(), &MainWindow::analysisFinished);

@@ -139,3 +139,54 @@ TEST_CASE("PNM headers are read as OpenCV reads them - the pixel cap holds (fuzz
   CHECK(image->rows == 2);
   CHECK(image->at<cv::Vec3b>(1, 2)[0] == 50);
 }
+
+TEST_CASE("seeking a video or an image folder returns the frame with that sequence number") {
+  SECTION("video") {
+    REQUIRE_SHARED_DATA();
+    auto src = open_video_file(test::shared_path("videos/justinshenk_fer_test.mp4"));
+    REQUIRE(src.ok());
+    std::vector<Frame> frames;
+    for (ReadResult r; (r = (*src)->read()).status == ReadStatus::kFrame;) frames.push_back(r.frame);
+    REQUIRE(frames.size() == 115);
+    auto seeker = open_video_file(test::shared_path("videos/justinshenk_fer_test.mp4"));
+    REQUIRE(seeker.ok());
+    // 90 and 114 are where FFmpeg's frame-number seek lands one off or fails; the
+    // last frames of this file are stamped 0 by the decoder.
+    for (std::uint64_t seq : {90u, 3u, 57u, 0u, 114u, 112u, 89u}) {
+      INFO("frame " << seq);
+      REQUIRE((*seeker)->seek(seq, frames[seq].pos_ms));
+      ReadResult r = (*seeker)->read();
+      REQUIRE(r.status == ReadStatus::kFrame);
+      CHECK(r.frame.seq == seq);
+      CHECK(r.frame.pos_ms == Approx(frames[seq].pos_ms).margin(0.5));
+      CHECK(cv::norm(r.frame.image, frames[seq].image, cv::NORM_INF) == 0);  // the same decoded pixels
+      ReadResult next = (*seeker)->read();
+      if (seq + 1 < frames.size()) CHECK(cv::norm(next.frame.image, frames[seq + 1].image, cv::NORM_INF) == 0);
+    }
+    CHECK_FALSE((*seeker)->seek(115, 115 * 40.0));  // past the end
+  }
+  SECTION("image folder with an unreadable image in it") {
+    const std::string dir = test::temp_dir("seek-images");
+    cv::imwrite(dir + "/a.png", cv::Mat(10, 10, CV_8UC3, cv::Scalar(1, 1, 1)));
+    std::ofstream(dir + "/b.png") << "broken";
+    cv::imwrite(dir + "/c.png", cv::Mat(10, 10, CV_8UC3, cv::Scalar(3, 3, 3)));
+    cv::imwrite(dir + "/d.png", cv::Mat(10, 10, CV_8UC3, cv::Scalar(4, 4, 4)));
+    auto src = open_images(dir);
+    REQUIRE(src.ok());
+    for (std::uint64_t seq : {2u, 0u, 1u, 2u}) {
+      INFO("frame " << seq);
+      REQUIRE((*src)->seek(seq, 0.0));
+      ReadResult r = (*src)->read();
+      REQUIRE(r.status == ReadStatus::kFrame);
+      CHECK(r.frame.seq == seq);
+      CHECK(fs::path(r.frame.origin).filename() == std::string(seq == 0 ? "a.png" : seq == 1 ? "c.png" : "d.png"));
+    }
+    CHECK_FALSE((*src)->seek(3, 0.0));
+  }
+  SECTION("a video played live (like a camera) cannot seek") {
+    REQUIRE_SHARED_DATA();
+    auto live = open_video_file(test::shared_path("videos/justinshenk_fer_test.mp4"), /*live_pacing=*/true);
+    REQUIRE(live.ok());
+    CHECK_FALSE((*live)->seek(10, 400.0));
+  }
+}

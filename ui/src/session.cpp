@@ -10,7 +10,7 @@
 namespace emoscope::ui {
 
 std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* error,
-                                         std::unique_ptr<Classifier> preloaded, QObject* parent) {
+                                         std::shared_ptr<Classifier> preloaded, QObject* parent) {
   qRegisterMetaType<emoscope::ui::SessionUpdate>();
   qRegisterMetaType<emoscope::PipelineEnd>();
   auto fail = [&](const Error& e) {
@@ -22,7 +22,7 @@ std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* e
   if (config.live && config.mirror) source = mirrored(std::move(source).value(), config.mirror);
   auto detector = create_face_detector(config.detector);
   if (!detector) return fail(detector.error());
-  std::unique_ptr<Classifier> model = std::move(preloaded);
+  std::shared_ptr<Classifier> model = std::move(preloaded);
   if (!model) {
     ClassifierOptions co;
     co.device = config.device;

@@ -1,5 +1,7 @@
 #include "emoscope/ui/settings.hpp"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
@@ -70,6 +72,36 @@ QString AppSettings::detectorModel() const {
     case DetectorKind::kHaar: return {};
   }
   return {};
+}
+
+AppSettings AppSettings::withDetector(DetectorKind kind, const QString& model_file) const {
+  AppSettings next = *this;
+  next.detector = kind;
+  if (kind == DetectorKind::kYuNet && !model_file.isEmpty()) next.yunet_model = model_file;
+  if (kind == DetectorKind::kSsd && !model_file.isEmpty()) next.ssd_model = model_file;
+  return next;
+}
+
+SessionConfig AppSettings::sessionConfig() const {
+  SessionConfig c;
+  c.device = device;
+  c.detector.kind = detector;
+  c.detector.model_path = detectorModel().toStdString();
+  c.pipeline.detect_every = std::max(1, detect_every);
+  c.pipeline.tracker.smoothing_ms = smoothing_ms;
+  c.min_confidence = static_cast<float>(min_confidence);
+  return c;
+}
+
+bool check_detector(const AppSettings& settings, QString* error) {
+  error->clear();
+  DetectorOptions options;
+  options.kind = settings.detector;
+  options.model_path = settings.detectorModel().toStdString();
+  if (options.kind != DetectorKind::kHaar && options.model_path.empty()) return false;
+  auto detector = create_face_detector(options);
+  if (!detector) *error = QString::fromStdString(detector.error().message);
+  return static_cast<bool>(detector);
 }
 
 }  // namespace emoscope::ui

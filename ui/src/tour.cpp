@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include "emoscope/ui/main_window.hpp"
+#include "emoscope/ui/model_catalogue.hpp"
 #include "emoscope/ui/timeline.hpp"
 
 namespace emoscope::ui {
@@ -65,7 +66,9 @@ int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video)
 
   // Recording: a fresh start of the camera, recording from the first frame.
   w.stopSource();
-  w.setRecordDir(QDir::tempPath() + "/emoscope-screenshot-recordings");
+  AppSettings settings = w.settings();
+  settings.record_dir = QDir::tempPath() + "/emoscope-screenshot-recordings";
+  w.applySettings(settings);
   if (!w.setRecording(true)) return fail(qPrintable("cannot record: " + w.lastError()));
   if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 40; }, 15000))
     return fail("no face appeared while recording");
@@ -83,6 +86,17 @@ int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video)
     if (!save(w, dir + "/settings.png")) return fail("cannot write settings.png");
     tabs->setCurrentIndex(0);
   }
+
+  // The seven-emotion model: its face card with every label in the legend.
+  const QString seven = ModelCatalogue::bundledPath("seven_emotions.pt");
+  const QString previous = w.activeModelPath();
+  if (!w.loadModel(seven)) return fail(qPrintable("cannot load the seven-emotion model: " + w.lastError()));
+  if (!w.startLive()) return fail(qPrintable("cannot start the test camera: " + w.lastError()));
+  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 60; }, 15000))
+    return fail("no face appeared with the seven-emotion model");
+  if (!save(w, dir + "/seven_emotions.png")) return fail("cannot write seven_emotions.png");
+  w.stopSource();
+  w.loadModel(previous);
   return 0;
 }
 

@@ -45,6 +45,11 @@ class FrameSource {
   virtual const SourceInfo& info() const = 0;
   // Whether frames arrive in real time (cameras) rather than as fast as read.
   virtual bool is_live() const { return info().kind == SourceKind::kCamera; }
+  // Makes the next read() return again the frame that an earlier pass read as
+  // `seq` at `pos_ms` (stamped the same), for seeking through a finished analysis.
+  // Video files find it by its position (frame numbers are not exact in FFmpeg),
+  // images by their sequence number. Cameras, and frames past the end, return false.
+  virtual bool seek(std::uint64_t /*seq*/, double /*pos_ms*/) { return false; }
 };
 
 // Camera by index ("0") or device path ("/dev/video0").

@@ -70,8 +70,10 @@ using EndSink = std::function<void(const PipelineEnd&)>;
 
 class Pipeline {
  public:
+  // The classifier may be shared with later pipelines (the app loads a model once),
+  // but only one running pipeline may use it at a time.
   Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDetector> detector,
-           std::unique_ptr<Classifier> classifier, PipelineOptions options);
+           std::shared_ptr<Classifier> classifier, PipelineOptions options);
   ~Pipeline();  // stops and joins
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;

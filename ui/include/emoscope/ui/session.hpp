@@ -82,7 +82,7 @@ class Session : public QObject {
   // `preloaded`, already loaded from config.model_path); nullptr with `error`
   // set if any fails.
   static std::unique_ptr<Session> create(const SessionConfig& config, QString* error,
-                                         std::unique_ptr<Classifier> preloaded = nullptr,
+                                         std::shared_ptr<Classifier> preloaded = nullptr,
                                          QObject* parent = nullptr);
   ~Session() override;  // stops the pipeline and finalises any recording
 

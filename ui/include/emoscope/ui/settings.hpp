@@ -5,10 +5,12 @@
 // interval in frames.
 #pragma once
 
+#include <QMetaType>
 #include <QString>
 
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
+#include "emoscope/ui/session.hpp"
 
 namespace emoscope::ui {
 
@@ -31,8 +33,18 @@ struct AppSettings {
   // The model file of the chosen detector: YuNet's (the shipped one when
   // yunet_model is empty; "" if that is not found either), the SSD's, "" for Haar.
   QString detectorModel() const;
+  // The same settings with `kind` chosen and, when given, its model file.
+  AppSettings withDetector(DetectorKind kind, const QString& model_file = {}) const;
+  // A session's detector, device, pipeline and overlay settings from these (source and mode unset).
+  SessionConfig sessionConfig() const;
 };
+
+// Whether the chosen detector can be created with its model file. False with an
+// empty `error` when a DNN detector has no model file yet, with the reason otherwise.
+bool check_detector(const AppSettings& settings, QString* error);
 
 QString device_choice_name(DeviceChoice device);
 
 }  // namespace emoscope::ui
+
+Q_DECLARE_METATYPE(emoscope::ui::AppSettings)

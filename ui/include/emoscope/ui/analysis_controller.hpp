@@ -1,0 +1,111 @@
+// AnalysisController: whole-file analysis of a video, an image or a folder of
+// images, and the panel under the video that shows it (progress, ETA, pause,
+// cancel, export, timeline). It takes a freshly created file-mode Session and
+// records it into a temporary folder, collects every frame's faces for the
+// timeline, then, once the run has ended, shows any frame again by seeking a
+// FrameSource of its own on the same file, and exports the files.
+// UI thread only. Frames are 0-based source frame indices (Frame::seq); times
+// in milliseconds.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QString>
+#include <QWidget>
+
+#include "emoscope/ui/session.hpp"
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTemporaryDir;
+
+namespace emoscope {
+class FrameSource;
+}
+
+namespace emoscope::ui {
+
+class FacePanel;
+class TimelineView;
+class VideoView;
+
+class AnalysisController : public QWidget {
+  Q_OBJECT
+ public:
+  // With interactive_dialogs, exporting over existing files asks first;
+  // without, it refuses unless told to replace.
+  explicit AnalysisController(bool interactive_dialogs, QWidget* parent = nullptr);
+  ~AnalysisController() override;
+
+  // Takes over `session` (created for `path` in file mode, not yet started):
+  // its results are recorded into a new temporary folder and the panel resets.
+  bool begin(Session& session, const QString& path, bool images, QString* error);
+  void onUpdate(const SessionUpdate& update);
+  // The run ended; true when the whole file was analysed.
+  bool onEnded(const PipelineEnd& end);
+  void onCancelled();                   // the user stopped it; what ran so far stays
+  void setRunState(bool running, bool paused);
+
+  // The frame nearest to `frame` among those analysed, annotated as it was
+  // analysed, with the records of the minute before it (for the face charts).
+  struct FrameView {
+    QImage image;
+    FrameRecord record;
+    std::vector<FrameRecord> history;
+  };
+  std::optional<FrameView> frameAt(long frame, float min_confidence);
+  // frameAt() shown: the frame in `view`, the faces and their last minute in
+  // `faces`, the timeline's cursor on it. Returns the record shown.
+  std::optional<FrameRecord> showFrame(long frame, float min_confidence, VideoView& view, FacePanel& faces);
+  // Copies the analysis' .mkv (videos only), .csv and .json into `dir` as
+  // <source name>-emoscope.*. Existing files are replaced only with `replace`
+  // or when the user agrees. On failure returns false with `error` set.
+  bool exportTo(const QString& dir, bool replace, QString* error);
+
+  bool running() const { return running_; }
+  bool done() const { return done_; }
+  bool hasFiles() const;                // something analysed that can be exported
+  int percent() const;
+  long processed() const { return processed_; }
+  QString etaText() const;
+  QString filesDir() const;             // the temporary folder the files are written to
+  QString sourcePath() const { return source_; }
+  const std::vector<std::string>& labels() const { return labels_; }
+  TimelineView* timeline() const { return timeline_; }
+  QProgressBar* progressBar() const { return progress_; }
+
+ signals:
+  void pauseToggled(bool paused);
+  void cancelRequested();
+  void exportRequested();
+  void seekRequested(long frame);
+
+ private:
+  bool interactive_;
+  std::unique_ptr<QTemporaryDir> files_;
+  QString source_;
+  bool images_ = false;
+  bool running_ = false;
+  bool done_ = false;
+  long total_ = -1;
+  long processed_ = 0;
+  QElapsedTimer clock_;
+  std::vector<FrameRecord> records_;   // in frame order
+  std::vector<std::string> labels_;
+  std::unique_ptr<FrameSource> seek_source_;
+
+  QProgressBar* progress_ = nullptr;
+  QLabel* eta_label_ = nullptr;
+  QPushButton* pause_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QPushButton* export_ = nullptr;
+  TimelineView* timeline_ = nullptr;
+};
+
+}  // namespace emoscope::ui

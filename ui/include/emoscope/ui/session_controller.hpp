@@ -1,0 +1,77 @@
+// SessionController: the app's state machine of runs. At most one Session runs
+// at a time: a live camera (which RecordingController may record) or a
+// whole-file analysis (handed to AnalysisController). It creates sessions with
+// the ModelCatalogue's shared classifier and the settings the window gives it
+// (configure()), starts, pauses, stops and ends them, and passes every update
+// on. Errors come back as return values with a message, never as dialogs.
+// UI thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <QObject>
+#include <QString>
+
+#include "emoscope/ui/session.hpp"
+
+namespace emoscope::ui {
+
+class AnalysisController;
+class ModelCatalogue;
+class RecordingController;
+
+// How a run ended, in a sentence for the user.
+QString describe_end(const PipelineEnd& end);
+
+class SessionController : public QObject {
+  Q_OBJECT
+ public:
+  enum class Mode { kIdle, kLive, kAnalysis };
+
+  SessionController(ModelCatalogue& models, RecordingController& recorder, AnalysisController& analysis,
+                    QObject* parent = nullptr);
+  ~SessionController() override;  // stops the run and finalises its files
+
+  // Fills each new session's configuration (detector, smoothing, ...); source and mode are set here.
+  void configure(std::function<void(SessionConfig&)> fill) { fill_config_ = std::move(fill); }
+
+  bool startLive(const std::string& camera_spec, QString* error);
+  // A video (analysed frame by frame), an image or a folder of images.
+  bool startAnalysis(const QString& path, bool images, QString* error);
+  // Ends the run (a live view, or an analysis, which counts as cancelled); finalises files.
+  void stop();
+  void setPaused(bool paused);
+  void setMinConfidence(float value);
+
+  Mode mode() const { return mode_; }
+  bool paused() const { return paused_; }
+  bool recording() const;
+  Session* session() const { return session_.get(); }
+
+ signals:
+  void frameReady(const emoscope::ui::SessionUpdate& update);
+  // The source ended by itself (end of file, camera lost, error): the run is
+  // over, any recording finalised, and an analysis told (AnalysisController::done()
+  // says whether the whole file was analysed).
+  void runEnded(emoscope::ui::SessionController::Mode mode, const emoscope::PipelineEnd& end, bool was_recording);
+  void displaySizeNeeded(emoscope::ui::Session* session);
+
+ private:
+  std::unique_ptr<Session> create(const std::string& source, bool live, QString* error);
+  void onFinished(const PipelineEnd& end);
+
+  ModelCatalogue& models_;
+  RecordingController& recorder_;
+  AnalysisController& analysis_;
+  std::function<void(SessionConfig&)> fill_config_;
+  std::unique_ptr<Session> session_;
+  Mode mode_ = Mode::kIdle;
+  bool paused_ = false;
+  bool in_session_signal_ = false;  // handling one of the session's signals
+};
+
+}  // namespace emoscope::ui
+
+Q_DECLARE_METATYPE(emoscope::ui::SessionController::Mode)

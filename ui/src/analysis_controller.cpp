@@ -1,0 +1,221 @@
+#include "emoscope/ui/analysis_controller.hpp"
+
+#include <algorithm>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QTemporaryDir>
+#include <QVBoxLayout>
+
+#include "emoscope/annotator.hpp"
+#include "emoscope/frame_source.hpp"
+#include "emoscope/ui/convert.hpp"
+#include "emoscope/ui/face_panel.hpp"
+#include "emoscope/ui/recording_controller.hpp"
+#include "emoscope/ui/timeline.hpp"
+#include "emoscope/ui/video_view.hpp"
+
+namespace emoscope::ui {
+
+namespace {
+
+const char* const kExtensions[] = {".mkv", ".csv", ".json"};
+
+}  // namespace
+
+AnalysisController::AnalysisController(bool interactive_dialogs, QWidget* parent)
+    : QWidget(parent), interactive_(interactive_dialogs) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* row = new QHBoxLayout;
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 100);
+  eta_label_ = new QLabel(this);
+  eta_label_->setMinimumWidth(160);
+  pause_ = new QPushButton(tr("Pause"), this);
+  pause_->setCheckable(true);
+  connect(pause_, &QPushButton::toggled, this, &AnalysisController::pauseToggled);
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  connect(cancel_, &QPushButton::clicked, this, &AnalysisController::cancelRequested);
+  export_ = new QPushButton(tr("Export…"), this);
+  connect(export_, &QPushButton::clicked, this, &AnalysisController::exportRequested);
+  row->addWidget(new QLabel(tr("Analysis:"), this));
+  row->addWidget(progress_, 1);
+  row->addWidget(eta_label_);
+  row->addWidget(pause_);
+  row->addWidget(cancel_);
+  row->addWidget(export_);
+  layout->addLayout(row);
+  timeline_ = new TimelineView(this);
+  connect(timeline_, &TimelineView::seekRequested, this, &AnalysisController::seekRequested);
+  layout->addWidget(timeline_);
+
+  progress_->setAccessibleName(tr("Analysis progress"));
+  timeline_->setAccessibleName(tr("Analysis timeline: labels over time; click to seek"));
+  pause_->setAccessibleName(tr("Pause analysis"));
+  cancel_->setAccessibleName(tr("Cancel analysis"));
+  export_->setAccessibleName(tr("Export analysis"));
+  setRunState(false, false);
+}
+
+AnalysisController::~AnalysisController() = default;
+
+bool AnalysisController::begin(Session& session, const QString& path, bool images, QString* error) {
+  auto files = std::make_unique<QTemporaryDir>(QDir::tempPath() + "/emoscope-analysis-XXXXXX");
+  if (!files->isValid()) {
+    *error = tr("Cannot create a temporary folder: %1").arg(files->errorString());
+    return false;
+  }
+  if (!session.startRecording(sstr(files->path() + "/analysis"), error)) return false;
+  files_ = std::move(files);
+  seek_source_.reset();
+  source_ = path;
+  images_ = images || session.sourceInfo().kind == SourceKind::kImages;
+  done_ = false;
+  total_ = session.sourceInfo().frame_count;
+  processed_ = 0;
+  records_.clear();
+  records_.shrink_to_fit();
+  labels_ = session.modelSpec().labels;
+  timeline_->reset(labels_, total_, session.sourceInfo().fps);
+  progress_->setRange(0, total_ > 0 ? 100 : 0);  // busy indicator when the length is unknown
+  progress_->setValue(0);
+  eta_label_->setText(tr("starting…"));
+  clock_.start();
+  setRunState(true, false);
+  show();
+  return true;
+}
+
+void AnalysisController::onUpdate(const SessionUpdate& u) {
+  timeline_->addRecords(u.new_records);
+  records_.insert(records_.end(), u.new_records.begin(), u.new_records.end());
+  processed_ = static_cast<long>(u.processed);
+  if (total_ <= 0) {
+    eta_label_->setText(tr("%1 frames").arg(processed_));
+    return;
+  }
+  progress_->setValue(percent());
+  const double per_frame = static_cast<double>(clock_.elapsed()) / std::max<long>(1, processed_);
+  const double left = per_frame * std::max<long>(0, total_ - processed_);
+  eta_label_->setText(tr("%1 / %2 frames, ETA %3").arg(processed_).arg(total_).arg(clock_text(static_cast<qint64>(left) + 999)));
+}
+
+bool AnalysisController::onEnded(const PipelineEnd& end) {
+  done_ = end.reason == EndReason::kEndOfStream;
+  processed_ = static_cast<long>(end.frames_processed);
+  if (done_) {
+    total_ = std::max(total_, processed_);
+    progress_->setRange(0, 100);
+    progress_->setValue(100);
+    eta_label_->setText(tr("done: %1 frames in %2 s").arg(processed_).arg(clock_.elapsed() / 1000.0, 0, 'f', 1));
+  } else {
+    eta_label_->setText(tr("stopped at %1 frames").arg(processed_));
+  }
+  setRunState(false, false);
+  return done_;
+}
+
+void AnalysisController::onCancelled() {
+  eta_label_->setText(tr("cancelled at %1 frames").arg(processed_));
+  setRunState(false, false);
+}
+
+void AnalysisController::setRunState(bool running, bool paused) {
+  running_ = running;
+  pause_->setEnabled(running);
+  cancel_->setEnabled(running);
+  export_->setEnabled(hasFiles());
+  const QSignalBlocker block(pause_);
+  pause_->setChecked(running && paused);
+}
+
+bool AnalysisController::hasFiles() const { return files_ && !running_ && processed_ > 0; }
+
+int AnalysisController::percent() const {
+  if (done_) return 100;
+  if (total_ <= 0) return 0;
+  return static_cast<int>(std::min<long>(99, processed_ * 100 / total_));
+}
+
+QString AnalysisController::etaText() const { return eta_label_->text(); }
+
+QString AnalysisController::filesDir() const { return files_ ? files_->path() : QString(); }
+
+std::optional<AnalysisController::FrameView> AnalysisController::frameAt(long frame, float min_confidence) {
+  if (running_ || records_.empty()) return std::nullopt;
+  auto it = std::lower_bound(records_.begin(), records_.end(), static_cast<std::uint64_t>(std::max(0L, frame)),
+                             [](const FrameRecord& r, std::uint64_t seq) { return r.seq < seq; });
+  if (it == records_.end()) --it;
+  if (!seek_source_) {
+    auto opened = images_ ? open_images(sstr(source_)) : open_video_file(sstr(source_));
+    if (!opened) return std::nullopt;
+    seek_source_ = std::move(opened).value();
+  }
+  if (!seek_source_->seek(it->seq, it->pos_ms)) return std::nullopt;
+  ReadResult read = seek_source_->read();
+  if (read.status != ReadStatus::kFrame) return std::nullopt;
+  AnnotateOptions options;
+  options.min_confidence = min_confidence;
+  FrameView view;
+  view.image = to_qimage(annotate(read.frame.image, it->faces, labels_, options));
+  view.record = *it;
+  auto from = std::lower_bound(records_.begin(), it, it->pos_ms - FacePanel::kWindowMs,
+                               [](const FrameRecord& r, double t) { return r.pos_ms < t; });
+  view.history.assign(from, it);
+  return view;
+}
+
+std::optional<FrameRecord> AnalysisController::showFrame(long frame, float min_confidence, VideoView& view,
+                                                         FacePanel& faces) {
+  std::optional<FrameView> shown = frameAt(frame, min_confidence);
+  if (!shown) return std::nullopt;
+  view.setFrame(shown->image);
+  faces.setHistory(shown->history, shown->record.pos_ms);
+  faces.updateFaces(shown->record.faces, shown->record.pos_ms);
+  timeline_->setCursorFrame(static_cast<long>(shown->record.seq));
+  return shown->record;
+}
+
+bool AnalysisController::exportTo(const QString& dir, bool replace, QString* error) {
+  if (!hasFiles()) {
+    *error = tr("There is no finished analysis to export.");
+    return false;
+  }
+  if (!QDir().mkpath(dir)) {
+    *error = tr("Cannot create %1.").arg(dir);
+    return false;
+  }
+  const QString stem = QFileInfo(source_).completeBaseName() + "-emoscope";
+  QStringList existing;
+  for (const char* ext : kExtensions)
+    if (QFileInfo::exists(dir + "/" + stem + ext)) existing << stem + ext;
+  if (!existing.isEmpty() && !replace) {
+    const QString question = tr("%1 already has %2. Replace?").arg(dir, existing.join(", "));
+    const bool agreed = interactive_ && QMessageBox::question(this, tr("Export"), question) == QMessageBox::Yes;
+    if (!agreed) {
+      *error = tr("Not exported: %1 already has %2.").arg(dir, existing.join(", "));
+      return false;
+    }
+  }
+  for (const char* ext : kExtensions) {
+    const QString from = files_->path() + "/analysis" + ext;
+    const QString to = dir + "/" + stem + ext;
+    if (!QFileInfo::exists(from) && QString(ext) == ".mkv") continue;  // images: no video
+    QFile::remove(to);
+    if (!QFile::copy(from, to)) {
+      *error = tr("Cannot write %1.").arg(to);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace emoscope::ui

@@ -1,0 +1,122 @@
+#include "emoscope/ui/main_actions.hpp"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSignalBlocker>
+#include <QToolBar>
+
+#include "emoscope/ui/convert.hpp"
+#include "emoscope/ui/main_window.hpp"
+
+namespace emoscope::ui {
+
+MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window) {
+  auto make = [this](const QString& text, QKeySequence key, auto slot, bool checkable = false) {
+    auto* a = new QAction(text, &window_);
+    a->setShortcut(key);
+    a->setCheckable(checkable);
+    connect(a, checkable ? &QAction::toggled : &QAction::triggered, &window_, slot);
+    return a;
+  };
+  MainWindow* w = &window_;
+  start = make(tr("Start"), Qt::Key_Space, [w] { w->toggleStartStop(); });
+  start->setToolTip(tr("Start / stop the camera (Space)"));
+  pause = make(tr("Pause"), {}, [w](bool on) { w->setPaused(on); }, true);
+  record = new QAction(tr("Record"), w);  // triggered, not toggled: update() sets its check state
+  record->setCheckable(true);
+  record->setShortcut(Qt::Key_R);
+  record->setToolTip(tr("Record annotated video, CSV and JSON summary (R)"));
+  connect(record, &QAction::triggered, w, [w](bool on) { w->setRecording(on); });
+  snapshot = make(tr("Snapshot"), Qt::Key_S, [w] { w->saveSnapshot(); });
+  snapshot->setToolTip(tr("Save the annotated frame as PNG (S)"));
+  auto open = [w](const QString& title, const QString& filter) {
+    QString dir = w->settings().last_open_dir;
+    const QString path = QFileDialog::getOpenFileName(w, title, dir, filter);
+    return path;
+  };
+  QAction* open_video = make(tr("Open video…"), QKeySequence::Open, [w, open] {
+    const QString path = open(tr("Open video"), tr("Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v);;All files (*)"));
+    if (!path.isEmpty()) w->openVideo(path);
+  });
+  QAction* open_image = make(tr("Open image…"), {}, [w, open] {
+    const QString path = open(tr("Open image"), tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"));
+    if (!path.isEmpty()) w->openImage(path);
+  });
+  QAction* open_model = make(tr("Open model…"), {}, [w, open] {
+    const QString path = open(tr("Open model"), tr("Emoscope models (*.pt);;All files (*)"));
+    if (!path.isEmpty()) w->loadModel(path);
+  });
+  export_analysis = make(tr("Export analysis…"), {}, [w] {
+    const QString dir = QFileDialog::getExistingDirectory(w, tr("Export analysis to"), w->settings().record_dir);
+    if (!dir.isEmpty()) w->exportAnalysis(dir);
+  });
+  QAction* quit = make(tr("Quit"), QKeySequence::Quit, [w] { w->close(); });
+  presentation = make(tr("Presentation (full screen)"), Qt::Key_F11, [w](bool on) { w->setPresentation(on); }, true);
+  presentation->setShortcutContext(Qt::ApplicationShortcut);
+  w->addAction(presentation);  // F11 also works while the menu bar is hidden
+  mirror = make(tr("Mirror camera"), Qt::Key_M, [w](bool on) { w->setMirror(on); }, true);
+  QAction* about = make(tr("About Emoscope"), {}, [w] { w->showAbout(); });
+  QAction* refresh = make(tr("Refresh"), {}, [w] { w->refreshCameras(); });
+  refresh->setToolTip(tr("Look for cameras again"));
+
+  QMenu* file = w->menuBar()->addMenu(tr("&File"));
+  file->addActions({open_video, open_image, open_model});
+  file->addSeparator();
+  file->addActions({export_analysis, snapshot});
+  file->addSeparator();
+  file->addAction(quit);
+  w->menuBar()->addMenu(tr("&Session"))->addActions({start, pause, record});
+  w->menuBar()->addMenu(tr("&View"))->addActions({presentation, mirror});
+  w->menuBar()->addMenu(tr("&Help"))->addAction(about);
+
+  QToolBar* tools = w->addToolBar(tr("Source"));
+  tools->setObjectName("sourceToolbar");
+  tools->setMovable(false);
+  cameras = new QComboBox(tools);
+  cameras->setMinimumContentsLength(24);
+  cameras->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  cameras->setAccessibleName(tr("Camera"));
+  connect(cameras, QOverload<int>::of(&QComboBox::activated), this, &MainActions::cameraChosen);
+  tools->addWidget(new QLabel(tr(" Camera: "), tools));
+  tools->addWidget(cameras);
+  tools->addAction(refresh);
+  tools->addSeparator();
+  tools->addActions({start, pause, record, snapshot});
+  tools->addSeparator();
+  tools->addActions({open_video, open_image});
+}
+
+void MainActions::update(const State& s) {
+  start->setText(s.live ? tr("Stop") : tr("Start"));
+  start->setEnabled(s.live || s.analysing || s.has_camera);
+  pause->setEnabled(s.live || s.analysing);
+  record->setEnabled(s.live || (!s.analysing && s.has_camera));
+  snapshot->setEnabled(s.has_frame);
+  export_analysis->setEnabled(s.can_export);
+  for (auto [action, on] : {std::pair{pause, s.paused}, {record, s.recording}, {presentation, s.presentation}, {mirror, s.mirror}}) {
+    const QSignalBlocker block(action);
+    action->setChecked(on);
+  }
+}
+
+void MainActions::setRecordText(const QString& text) { record->setText(text.isEmpty() ? tr("Record") : text); }
+
+void MainActions::setCameras(const std::vector<CameraInfo>& list, const QString& preferred_spec) {
+  cameras->clear();
+  for (const CameraInfo& c : list) cameras->addItem(qstr(c.name), qstr(c.spec));
+  cameras->setEnabled(!list.empty());
+  if (list.empty()) cameras->addItem(tr("No camera found"));
+  else selectCamera(preferred_spec);
+}
+
+int MainActions::cameraIndex() const { return std::max(0, cameras->currentIndex()); }
+
+void MainActions::selectCamera(const QString& spec) {
+  const int index = cameras->findData(spec);
+  if (index >= 0) cameras->setCurrentIndex(index);
+}
+
+}  // namespace emoscope::ui
