@@ -144,6 +144,7 @@ int FaceCard::pointCount() const {
 }
 
 FacePanel::FacePanel(QWidget* parent) : QWidget(parent) {
+  setAccessibleName(tr("Faces: one card per tracked face with its label, confidence and chart"));
   auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(0, 0, 0, 0);
   auto* scroll = new QScrollArea(this);

@@ -3,13 +3,10 @@
 #include <algorithm>
 
 #include <QCloseEvent>
-#include <QDateTime>
-#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -51,12 +48,9 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   });
   connect(sessions_, &SessionController::frameReady, this, &MainWindow::onFrame);
   connect(sessions_, &SessionController::runEnded, this, &MainWindow::onRunEnded);
-  connect(sessions_, &SessionController::displaySizeNeeded, this, [this](Session* session) {
-    session->setDisplaySize(view_->displaySize());
-    connect(view_, &VideoView::resized, session, [session](const QSize& size) { session->setDisplaySize(size); });
-    status_->setDevice(qstr(session->deviceName()));
-  });
+  connect(view_, &VideoView::resized, sessions_, &SessionController::setDisplaySize);
   connect(models_, &ModelCatalogue::activeModelChanged, this, [this] {
+    status_->setDevice(models_->deviceName());
     if (mode() == Mode::kIdle) faces_->setLabels(models_->activeSpec().labels);
     if (mode() == Mode::kLive && !recording()) {  // switch the running camera over
       sessions_->stop();
@@ -86,8 +80,6 @@ void MainWindow::buildLayout() {
   auto* v = new QVBoxLayout(centre);
   v->setContentsMargins(4, 4, 4, 4);
   view_ = new VideoView(centre);
-  view_->setAccessibleName(tr("Video with face boxes and emotion labels"));
-  view_->setAccessibleDescription(tr("The current frame; each face's label and confidence are also listed in Faces"));
   v->addWidget(view_, 1);
   analysis_ = new AnalysisController(options_.interactive_dialogs, centre);
   analysis_->setVisible(false);
@@ -104,7 +96,6 @@ void MainWindow::buildLayout() {
   auto* tabs = new QTabWidget(dock);
   tabs->setAccessibleName(tr("Faces and settings"));
   faces_ = new FacePanel(tabs);
-  faces_->setAccessibleName(tr("Faces: one card per tracked face with its label, confidence and chart"));
   tabs->addTab(faces_, tr("Faces"));
   settings_panel_ = new SettingsPanel(*models_, tabs);
   tabs->addTab(settings_panel_, tr("Settings"));
@@ -131,12 +122,9 @@ void MainWindow::buildLayout() {
   });
   connect(actions_, &MainActions::cameraChosen, this, [this](int index) {
     if (mode() != Mode::kLive || index < 0 || index >= cameraCount()) return;
-    if (recording()) {  // keep the recording intact
-      actions_->selectCamera(qstr(sessions_->session()->config().source));
-      statusBar()->showMessage(tr("Stop recording (R) before switching cameras."), 8000);
-      return;
-    }
-    startLive();
+    if (!recording()) return void(startLive());
+    actions_->selectCamera(qstr(sessions_->session()->config().source));  // keep the recording intact
+    statusBar()->showMessage(tr("Stop recording (R) before switching cameras."), 8000);
   });
 }
 
@@ -164,13 +152,12 @@ void MainWindow::setMirror(bool on) {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  const QList<QUrl> urls = event->mimeData()->urls();
-  if (!urls.isEmpty() && urls.front().isLocalFile()) event->acceptProposedAction();
+  if (event->mimeData()->urls().value(0).isLocalFile()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
   const QList<QUrl> urls = event->mimeData()->urls();
-  if (urls.isEmpty() || !urls.front().isLocalFile()) return;
+  if (!urls.value(0).isLocalFile()) return;
   event->acceptProposedAction();
   if (urls.size() > 1) statusBar()->showMessage(tr("Opened the first of %1 files.").arg(urls.size()), 8000);
   openFile(urls.front().toLocalFile());
@@ -193,18 +180,9 @@ void MainWindow::refreshCameras() {
 }
 
 void MainWindow::updateActions() {
-  MainActions::State s;
-  s.live = mode() == Mode::kLive;
-  s.analysing = mode() == Mode::kAnalysis;
-  s.paused = paused();
-  s.recording = recording();
-  s.has_camera = !cameras_.empty();
-  s.has_frame = !view_->frame().isNull();
-  s.can_export = analysis_->hasFiles();
-  s.presentation = presentation_;
-  s.mirror = mirror();
-  actions_->update(s);
-  analysis_->setRunState(s.analysing, s.paused);
+  actions_->update({mode() == Mode::kLive, mode() == Mode::kAnalysis, paused(), recording(), !cameras_.empty(),
+                    !view_->frame().isNull(), analysis_->hasFiles(), presentation_, mirror()});
+  analysis_->setRunState(mode() == Mode::kAnalysis, paused());
 }
 
 void MainWindow::showBanner() { view_->setBanner(paused() ? tr("PAUSED") : recorder_->clockText()); }
@@ -219,8 +197,6 @@ void MainWindow::reportError(const QString& title, const QString& message) {
   box->open();  // non-blocking
 }
 
-QString MainWindow::statusText() const { return status_->text(); }
-
 void MainWindow::closeEvent(QCloseEvent* event) {
   sessions_->stop();  // finalises a recording
   settings_.save();
@@ -231,10 +207,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 // ---------------------------------------------------------------------------
 // Runs
-
-MainWindow::Mode MainWindow::mode() const { return sessions_ ? sessions_->mode() : Mode::kIdle; }
-bool MainWindow::paused() const { return sessions_ && sessions_->paused(); }
-bool MainWindow::recording() const { return sessions_ && sessions_->recording(); }
 
 bool MainWindow::startLive() {
   if (cameras_.empty()) {
@@ -377,16 +349,11 @@ void MainWindow::onSettingsChanged(const AppSettings& next) {
 // Results: snapshot, export, seeking, about
 
 bool MainWindow::saveSnapshot(const QString& path) {
-  const QImage image = view_->frame();
-  QString target = path;
-  if (target.isEmpty() && QDir().mkpath(settings_.record_dir))
-    target = settings_.record_dir + "/snapshot-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz") + ".png";
-  if (image.isNull() || target.isEmpty() || !image.save(target, "PNG")) {
-    reportError(tr("Snapshot"), image.isNull() ? tr("There is no frame to save yet.") : tr("Cannot write %1.").arg(target));
-    return false;
-  }
-  statusBar()->showMessage(tr("Snapshot saved: %1").arg(target), 8000);
-  return true;
+  QString error;
+  const QString saved = view_->saveFrame(path.isEmpty() ? settings_.record_dir + "/" : path, &error);
+  if (saved.isEmpty()) reportError(tr("Snapshot"), error);
+  else statusBar()->showMessage(tr("Snapshot saved: %1").arg(saved), 8000);
+  return !saved.isEmpty();
 }
 
 bool MainWindow::exportAnalysis(const QString& dir, bool replace) {
@@ -426,15 +393,5 @@ void MainWindow::showAbout() {
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
 }
-
-bool MainWindow::analysisDone() const { return analysis_->done(); }
-int MainWindow::analysisPercent() const { return analysis_->percent(); }
-QString MainWindow::etaText() const { return analysis_->etaText(); }
-QString MainWindow::recordingBase() const { return recorder_->base(); }
-QString MainWindow::analysisFilesDir() const { return analysis_->filesDir(); }
-QString MainWindow::activeModelPath() const { return models_->activePath(); }
-const ModelSpec& MainWindow::activeModelSpec() const { return models_->activeSpec(); }
-TimelineView* MainWindow::timeline() const { return analysis_->timeline(); }
-QProgressBar* MainWindow::progressBar() const { return analysis_->progressBar(); }
 
 }  // namespace emoscope::ui

@@ -57,7 +57,7 @@ std::unique_ptr<Session> SessionController::create(const std::string& source, bo
     onFinished(end);
     if (outer) in_session_signal_ = false;
   });
-  emit displaySizeNeeded(session.get());
+  session->setDisplaySize(display_size_);
   return session;
 }
 
@@ -114,6 +114,11 @@ void SessionController::setPaused(bool paused) {
 
 void SessionController::setMinConfidence(float value) {
   if (session_) session_->setMinConfidence(value);
+}
+
+void SessionController::setDisplaySize(const QSize& size) {
+  display_size_ = size;
+  if (session_) session_->setDisplaySize(size);
 }
 
 bool SessionController::recording() const { return session_ && mode_ == Mode::kLive && recorder_.active(); }

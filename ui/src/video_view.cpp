@@ -1,10 +1,16 @@
 #include "emoscope/ui/video_view.hpp"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+
 #include <QPainter>
 
 namespace emoscope::ui {
 
 VideoView::VideoView(QWidget* parent) : QWidget(parent) {
+  setAccessibleName(tr("Video with face boxes and emotion labels"));
+  setAccessibleDescription(tr("The current frame; each face's label and confidence are also listed in Faces"));
   setAttribute(Qt::WA_OpaquePaintEvent);
   setMinimumSize(320, 200);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -72,6 +78,24 @@ void VideoView::paintEvent(QPaintEvent*) {
     p.setPen(Qt::white);
     p.drawText(box, Qt::AlignCenter, banner_);
   }
+}
+
+QString VideoView::saveFrame(const QString& path, QString* error) const {
+  if (frame_.isNull()) {
+    *error = tr("There is no frame to save yet.");
+    return {};
+  }
+  QString target = path;
+  if (QFileInfo(path).isDir() || path.endsWith('/')) {
+    QDir().mkpath(path);
+    target = path + "/snapshot-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz") + ".png";
+    for (int n = 2; QFileInfo::exists(target); ++n) target = path + QString("/snapshot-%1-%2.png").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz")).arg(n);
+  }
+  if (!frame_.save(target, "PNG")) {
+    *error = tr("Cannot write %1.").arg(target);
+    return {};
+  }
+  return target;
 }
 
 }  // namespace emoscope::ui

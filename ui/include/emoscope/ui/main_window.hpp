@@ -21,10 +21,14 @@
 #include <QMainWindow>
 #include <QString>
 
+#include "emoscope/ui/analysis_controller.hpp"
 #include "emoscope/ui/cameras.hpp"
+#include "emoscope/ui/model_catalogue.hpp"
+#include "emoscope/ui/recording_controller.hpp"
 #include "emoscope/ui/session.hpp"
 #include "emoscope/ui/session_controller.hpp"
 #include "emoscope/ui/settings.hpp"
+#include "emoscope/ui/status_fields.hpp"
 
 class QDragEnterEvent;
 class QDropEvent;
@@ -32,14 +36,10 @@ class QProgressBar;
 
 namespace emoscope::ui {
 
-class AnalysisController;
 class FacePanel;
 class MainActions;
-class ModelCatalogue;
-class RecordingController;
 class SessionController;
 class SettingsPanel;
-class StatusFields;
 class TimelineView;
 class VideoView;
 
@@ -87,28 +87,28 @@ class MainWindow : public QMainWindow {
   QString aboutText() const;
 
   // --- state (for tests and the tour) ---------------------------------------
-  Mode mode() const;
-  bool recording() const;
-  bool paused() const;
+  Mode mode() const { return sessions_ ? sessions_->mode() : Mode::kIdle; }
+  bool recording() const { return sessions_ && sessions_->recording(); }
+  bool paused() const { return sessions_ && sessions_->paused(); }
   bool presentation() const { return presentation_; }
   bool mirror() const { return mirror_->load(); }
-  bool analysisDone() const;
-  int analysisPercent() const;
-  QString etaText() const;
-  QString recordingBase() const;        // last recording (no extension)
-  QString analysisFilesDir() const;     // where the analysis files are written
-  QString activeModelPath() const;
-  const ModelSpec& activeModelSpec() const;
+  bool analysisDone() const { return analysis_->done(); }
+  int analysisPercent() const { return analysis_->percent(); }
+  QString etaText() const { return analysis_->etaText(); }
+  QString recordingBase() const { return recorder_->base(); }  // last recording (no extension)
+  QString analysisFilesDir() const { return analysis_->filesDir(); }  // where the analysis files are written
+  QString activeModelPath() const { return models_->activePath(); }
+  const ModelSpec& activeModelSpec() const { return models_->activeSpec(); }
   QString lastError() const { return last_error_; }
-  QString statusText() const;           // the status bar fields, joined
+  QString statusText() const { return status_->text(); }  // the status bar fields, joined
   const SessionUpdate& lastUpdate() const { return last_update_; }
   long framesShown() const { return frames_shown_; }
   int cameraCount() const { return static_cast<int>(cameras_.size()); }
   const AppSettings& settings() const { return settings_; }
   VideoView* videoView() const { return view_; }
   FacePanel* facePanel() const { return faces_; }
-  TimelineView* timeline() const;
-  QProgressBar* progressBar() const;
+  TimelineView* timeline() const { return analysis_->timeline(); }
+  QProgressBar* progressBar() const { return analysis_->progressBar(); }
   SettingsPanel* settingsPanel() const { return settings_panel_; }
   ModelCatalogue* models() const { return models_; }
   AnalysisController* analysis() const { return analysis_; }

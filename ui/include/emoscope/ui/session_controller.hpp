@@ -12,6 +12,7 @@
 #include <string>
 
 #include <QObject>
+#include <QSize>
 #include <QString>
 
 #include "emoscope/ui/session.hpp"
@@ -44,6 +45,8 @@ class SessionController : public QObject {
   void stop();
   void setPaused(bool paused);
   void setMinConfidence(float value);
+  // Device pixels the view shows frames at; sessions pre-scale frames to it.
+  void setDisplaySize(const QSize& size);
 
   Mode mode() const { return mode_; }
   bool paused() const { return paused_; }
@@ -56,7 +59,6 @@ class SessionController : public QObject {
   // over, any recording finalised, and an analysis told (AnalysisController::done()
   // says whether the whole file was analysed).
   void runEnded(emoscope::ui::SessionController::Mode mode, const emoscope::PipelineEnd& end, bool was_recording);
-  void displaySizeNeeded(emoscope::ui::Session* session);
 
  private:
   std::unique_ptr<Session> create(const std::string& source, bool live, QString* error);
@@ -69,6 +71,7 @@ class SessionController : public QObject {
   std::unique_ptr<Session> session_;
   Mode mode_ = Mode::kIdle;
   bool paused_ = false;
+  QSize display_size_;
   bool in_session_signal_ = false;  // handling one of the session's signals
 };
 

@@ -22,6 +22,9 @@ class VideoView : public QWidget {
   QSize displaySize() const;  // device pixels the frame is drawn at
   void clearFrame();
   const QImage& frame() const { return frame_; }
+  // Saves the frame as PNG: to `path`, or, when `path` is a folder, to a new
+  // snapshot-<date-time>.png in it. The file written, or "" with `error` set.
+  QString saveFrame(const QString& path, QString* error) const;
   void setMessage(const QString& message);  // shown when there is no frame
   QString message() const { return message_; }
   void setBanner(const QString& text);      // small text over the frame ("" = none)
