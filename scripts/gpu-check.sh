@@ -77,7 +77,7 @@ found_config=""   # Torch_DIR, when there is no include/ + lib/ layout (Debian)
 consider() {
   local what="$1" dir="$2" config="" libdir="" version="?"
   for c in "$dir" "$dir/share/cmake/Torch" "$dir/Torch"; do
-    if [ -f "$c/TorchConfig.cmake" ]; then config="$(cd "$c" && pwd)"; break; fi
+    if [ -f "$c/TorchConfig.cmake" ]; then config="$(cd -P "$c" && pwd)"; break; fi
   done
   if [ -z "$config" ]; then
     tried+=("$what: $dir: no TorchConfig.cmake, not a LibTorch")
@@ -85,7 +85,7 @@ consider() {
   fi
   version="$(sed -n 's/.*PACKAGE_VERSION "\([^"]*\)".*/\1/p' "$config/TorchConfigVersion.cmake" 2>/dev/null | head -1)"
   for l in "$config/../../../lib" "$config/../.."; do
-    if [ -e "$l/libtorch_cpu.so" ]; then libdir="$(cd "$l" && pwd)"; break; fi
+    if [ -e "$l/libtorch_cpu.so" ]; then libdir="$(cd -P "$l" && pwd)"; break; fi
   done
   if [ -z "$libdir" ]; then
     tried+=("$what: $config: LibTorch ${version:-?} without libtorch_cpu.so beside it")
@@ -97,8 +97,8 @@ consider() {
     tried+=("$what: LibTorch ${version:-?} in $libdir: CPU only (no libtorch_cuda.so)")
     [ $cpu_only = 1 ] || return 1
   fi
-  local top; top="$(cd "$config/../../.." && pwd)"
-  if [ -f "$top/include/torch/csrc/api/include/torch/script.h" ] && [ "$top/lib" = "$libdir" ]; then
+  local top; top="$(cd -P "$config/../../.." && pwd)"
+  if [ -f "$top/include/torch/script.h" ] && [ "$(cd -P "$top/lib" 2>/dev/null && pwd)" = "$libdir" ]; then
     found_root="$top"
   else
     found_config="$config"
