@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 
 usage() {
   cat <<EOF
-usage: scripts/gpu-check.sh [--cpu-only] [--model FILE] [--build-dir DIR] [--seconds S] [--batches LIST]
+usage: scripts/gpu-check.sh [--cpu-only] [--model FILE] [--build-dir DIR] [--seconds S] [--batches LIST] [--threads N]
 
 Builds a small LibTorch-only program (tests/gpu; no OpenCV, Qt or spdlog needed)
 against a CUDA-enabled LibTorch and runs it on an Emoscope model
@@ -35,6 +35,7 @@ Options:
   --build-dir DIR  where to build (default: build/gpu-check)
   --seconds S      time per throughput measurement (default 1)
   --batches LIST   batch sizes, comma-separated (default 1,8,32,128)
+  --threads N      CPU inference threads (default: half the cores, as the app)
   -h, --help       this text
 
 Exit codes:
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --cpu-only) cpu_only=1 ;;
-    --model|--build-dir|--seconds|--batches)
+    --model|--build-dir|--seconds|--batches|--threads)
       if [ $# -lt 2 ]; then echo "gpu-check: $1 needs a value" >&2; exit $EXIT_USAGE; fi
       case "$1" in
         --model) model="$2" ;;
