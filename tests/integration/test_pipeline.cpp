@@ -98,7 +98,7 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
     int with_face = 0;
     for (std::size_t i = 0; i < c.results.size(); ++i) {
       CHECK(c.results[i].frame.seq == i);
-      if (i < 100) CHECK(c.results[i].frame.pos_ms == Approx(i * 40.0).margin(0.5));
+      if (i < 100) CHECK(c.results[i].frame.time.ms() == Approx(i * 40.0).margin(0.5));
       if (!c.results[i].faces.empty()) ++with_face;
       for (const TrackedFace& f : c.results[i].faces) {
         CHECK(f.smoothed.size() == 2);
