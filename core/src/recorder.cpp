@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Error not_writable(const std::string& path, const std::string& why) {
+  if (path == "-") return {ErrorCode::kOutputNotWritable, "cannot write to standard output: " + why};
   return {ErrorCode::kOutputNotWritable, "cannot write '" + path + "': " + why};
 }
 
@@ -416,7 +417,7 @@ Status Recorder::write_summary() {
   if (is_stdout(options_.summary_path)) {
     const std::string text = summary_json() + "\n";
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
-      return not_writable("standard output", std::strerror(errno));
+      return not_writable("-", std::strerror(errno));
     return std::nullopt;
   }
   // Write then rename, so a reader never sees half a file.

@@ -159,6 +159,19 @@ def test_stdout_misuse_is_a_clear_error(cli, model, shared, tmp_path):
     assert r.returncode == USAGE and "live --source camera:0" in r.stderr
 
 
+def test_a_closed_stdout_is_a_write_error_not_a_crash(cli, model, shared):
+    """--csv - into a pipe whose reader quits: exit 5 with a message, no SIGPIPE death."""
+    import subprocess
+    proc = subprocess.Popen([cli.path, "analyze", shared / "videos" / CLIP, "--model", model, "--csv", "-"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()  # the header row, then the reader goes away
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert first.decode().startswith("time_ms,time_s,frame,")
+    assert proc.returncode == OUTPUT, err.decode()
+    assert "cannot write to standard output" in err.decode()
+
+
 # ---- still images --------------------------------------------------------------------
 
 
