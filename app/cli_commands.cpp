@@ -48,6 +48,12 @@ int fail(const Error& error) {
   return exit_code(error.code);
 }
 
+// The model file --model names, else $EMOSCOPE_MODEL / the shipped default.
+Result<std::string> model_path(const CommonOptions& c) {
+  if (!c.model.empty()) return c.model;
+  return default_model_path();
+}
+
 // all_cores: predict/eval run no detector thread beside inference.
 Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c, bool all_cores = false) {
   Result<DeviceChoice> device = parse_device_choice(c.device);
@@ -55,16 +61,12 @@ Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c, bool all_
   ClassifierOptions options;
   options.device = device.value();
   options.threads = c.threads > 0 || !all_cores ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
-  std::string path = c.model;
-  if (path.empty()) {
-    Result<std::string> shipped = default_model_path();
-    if (!shipped) return shipped.error();
-    path = shipped.value();
-  }
-  return load_classifier(path, options);
+  Result<std::string> path = model_path(c);
+  if (!path) return path.error();
+  return load_classifier(path.value(), options);
 }
 
-Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
+Result<DetectorOptions> detector_options(const CommonOptions& c) {
   Result<DetectorKind> kind = parse_detector_kind(c.detector);
   if (!kind) return kind.error();
   DetectorOptions options;
@@ -73,7 +75,13 @@ Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
   options.config_path = c.detector_config;
   options.detect_width = c.detect_width;
   options.min_face_fraction = c.min_face;
-  return create_face_detector(options);
+  return options;
+}
+
+Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
+  Result<DetectorOptions> options = detector_options(c);
+  if (!options) return options.error();
+  return create_face_detector(options.value());
 }
 
 // What predict and eval need: the model on all cores, and a detector unless
@@ -143,21 +151,26 @@ std::string json_text(const ojson& j, int indent = -1) {
   return j.dump(indent, ' ', false, ojson::error_handler_t::replace);
 }
 
-// Opens the recorder for a stream, or returns an error.
+// Opens a recorder for a run of `pipeline` (any of the paths may be empty;
+// csv and summary may be "-", standard output), or returns an error.
 Result<std::unique_ptr<Recorder>> open_recorder(const std::string& video, const std::string& csv,
                                                 const std::string& summary, const Pipeline& pipeline,
-                                                const std::string& source_name, bool replace_existing) {
-  RecorderOptions r;
+                                                const CommonOptions& common, bool replace_existing) {
+  Result<DetectorOptions> detector = detector_options(common);
+  if (!detector) return detector.error();
+  Result<std::string> model = model_path(common);
+  RecorderOptions r = recorder_options_for(pipeline, detector.value(), model ? model.value() : std::string());
   r.replace_existing = replace_existing;
   r.video_path = video;
   r.csv_path = csv;
   r.summary_path = summary;
-  r.fps = pipeline.source_info().fps > 0 ? pipeline.source_info().fps : 25.0;
-  r.frame_size = pipeline.source_info().size;
-  r.labels = pipeline.model_spec().labels;
-  r.model_name = pipeline.model_spec().name + " " + pipeline.model_spec().version;
-  r.source_name = source_name;
   return Recorder::open(r);
+}
+
+// Closes a recorder after a run: the run's frame counts go into its summary.
+Status finish_recorder(Recorder& recorder, const PipelineEnd& end) {
+  recorder.set_end(end);
+  return recorder.finish();
 }
 
 int end_code(const PipelineEnd& end) {
@@ -207,6 +220,8 @@ std::string loaded_blas() {
 void install_interrupt_handler() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // A closed pipe on --csv - / --summary - is a write error (exit 5), not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 int run_predict(const CommonOptions& common, const PredictOptions& options) {
@@ -266,8 +281,19 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
   return code;
 }
 
+// analyze reads files: a video, an image or a folder of images (never a camera).
+Result<std::unique_ptr<FrameSource>> open_file_source(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec) || is_image_path(path)) return open_images(path);
+  if (!fs::exists(fs::symlink_status(path, ec)) && (path.rfind("camera", 0) == 0 || path.rfind("/dev/video", 0) == 0))
+    return Error{ErrorCode::kUsage, "analyze reads a video, image or folder; for a camera use: live --source " + path};
+  return open_video_file(path);
+}
+
 int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
-  auto source = open_video_file(options.video);
+  if (options.csv == "-" && options.summary == "-")
+    return fail({ErrorCode::kUsage, "only one of --csv and --summary can be '-' (standard output)"});
+  auto source = open_file_source(options.input);
   if (!source) return fail(source.error());
   auto classifier = load_model(common);
   if (!classifier) return fail(classifier.error());
@@ -278,8 +304,7 @@ int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
   PipelineOptions po = pipeline_options(common, PipelineMode::kFile);
   po.every = options.every;
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), po);
-  auto recorder =
-      open_recorder(options.out_video, options.csv, options.summary, pipeline, options.video, options.force);
+  auto recorder = open_recorder(options.out_video, options.csv, options.summary, pipeline, common, options.force);
   if (!recorder) return fail(recorder.error());
 
   const std::vector<std::string> labels = pipeline.model_spec().labels;
@@ -314,7 +339,7 @@ int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
       [&](const PipelineEnd&) { done = true; });
   const PipelineEnd end = wait_interruptible(pipeline, done);
   progress.finish();
-  const Status finish_error = recorder.value()->finish();
+  const Status finish_error = finish_recorder(*recorder.value(), end);
   {
     std::lock_guard<std::mutex> lock(error_mutex);
     if (write_error) return fail(*write_error);
@@ -610,6 +635,8 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
 }
 
 int run_live(const CommonOptions& common, const LiveOptions& options) {
+  if (options.csv == "-" && options.summary == "-")
+    return fail({ErrorCode::kUsage, "only one of --csv and --summary can be '-' (standard output)"});
   auto source = open_source(options.source, /*live_pacing=*/true);
   if (!source) return fail(source.error());
   auto classifier = load_model(common);
@@ -619,6 +646,13 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
 
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(),
                     pipeline_options(common, PipelineMode::kLive));
+  // --csv / --summary (a file or "-"), beside the session a --record folder holds.
+  std::unique_ptr<Recorder> outputs;
+  if (!options.csv.empty() || !options.summary.empty()) {
+    auto r = open_recorder("", options.csv, options.summary, pipeline, common, options.force);
+    if (!r) return fail(r.error());
+    outputs = std::move(r).value();
+  }
   std::unique_ptr<Recorder> recorder;
   if (!options.record_dir.empty()) {
     std::error_code ec;
@@ -637,7 +671,7 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
     std::string base = options.record_dir + "/session";
     for (int n = 2; taken(base); ++n) base = options.record_dir + "/session-" + std::to_string(n);
     std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base.c_str());
-    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, options.source, false);
+    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, common, false);
     if (!r) return fail(r.error());
     recorder = std::move(r).value();
   }
@@ -666,14 +700,20 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
           write_error = recorder->write(r, annotate(r.frame.image, r.faces, labels));
           if (write_error) g_interrupted = true;
         }
+        if (outputs && !write_error) {
+          write_error = outputs->write(r, {});
+          if (write_error) g_interrupted = true;
+        }
       },
       [&](const PipelineEnd&) { done = true; });
   const PipelineEnd end = wait_interruptible(pipeline, done, options.seconds);
-  if (recorder) {
-    Status s = recorder->finish();
-    if (write_error) return fail(*write_error);
-    if (s) return fail(*s);
+  Status finish_error;
+  for (Recorder* rec : {recorder.get(), outputs.get()}) {
+    if (!rec) continue;
+    if (Status s = finish_recorder(*rec, end); s && !finish_error) finish_error = s;
   }
+  if (write_error) return fail(*write_error);
+  if (finish_error) return fail(*finish_error);
   std::fprintf(stderr, "processed %ld frames, dropped %llu\n", frames,
                static_cast<unsigned long long>(end.frames_dropped));
   if (end.reason == EndReason::kStopped && !g_interrupted) return kOk;  // --seconds reached

@@ -1,6 +1,8 @@
 // The subcommands of emoscope-cli. Each returns the process exit code
 // (0 ok, 2 usage, 3 unreadable input, 4 model problem, 5 output not writable,
-// 130 interrupted) and writes results to stdout, diagnostics to the log.
+// 130 interrupted) and writes results to stdout, diagnostics (the log,
+// progress, status lines) to stderr, so stdout stays parseable (analyze and
+// live write nothing there unless --csv - or --summary - asks for it).
 #pragma once
 
 #include <string>
@@ -28,8 +30,8 @@ struct PredictOptions {
 };
 
 struct AnalyzeOptions {
-  std::string video;
-  std::string out_video, csv, summary;
+  std::string input;                 // a video file, an image or a folder of images
+  std::string out_video, csv, summary;  // csv and summary may be "-": standard output
   int every = 1;
   bool hud = false;
   bool force = false;  // replace existing output files
@@ -61,6 +63,8 @@ struct BenchOptions {
 struct LiveOptions {
   std::string source = "camera";
   std::string record_dir;
+  std::string csv, summary;  // besides --record; either may be "-": standard output
+  bool force = false;        // replace existing --csv / --summary files
   double seconds = 0;  // 0 = until Ctrl+C or the source ends
 };
 

@@ -111,14 +111,16 @@ int main(int argc, char** argv) {
   p->add_option("inputs", predict.inputs, "image files or folders")->required();
 
   AnalyzeOptions analyze;
-  auto* a = app.add_subcommand("analyze", "Every frame of a video: annotated video, per-face CSV, JSON summary");
+  auto* a = app.add_subcommand("analyze",
+                               "Every frame of a video (or every image of a folder): annotated video, per-face CSV, "
+                               "JSON summary (formats: docs/output-formats.md)");
   add_model_options(a, common);
   add_detector_options(a, common);
   add_stream_options(a, common);
-  a->add_option("video", analyze.video, "video file")->required();
+  a->add_option("input", analyze.input, "video file, image or folder of images")->required();
   a->add_option("--out-video", analyze.out_video, "annotated video (.mkv recommended: stays playable if killed)");
-  a->add_option("--csv", analyze.csv, "per-frame, per-face CSV");
-  a->add_option("--summary", analyze.summary, "per-face JSON summary");
+  a->add_option("--csv", analyze.csv, "per-frame, per-face CSV ('-' = standard output)");
+  a->add_option("--summary", analyze.summary, "JSON summary: run header and per-face figures ('-' = standard output)");
   a->add_option("--every", analyze.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
   a->add_flag("--hud", analyze.hud, "draw FPS/latency/device on the annotated video");
   a->add_flag("--force", analyze.force, "replace output files that exist (refused otherwise)");
@@ -160,6 +162,9 @@ int main(int argc, char** argv) {
   l->add_option("--source", live.source, "camera, camera:N, /dev/videoN or a video file");
   l->add_option("--record", live.record_dir,
                 "record annotated video, CSV and summary into this folder (session.*, then session-2.*, ...)");
+  l->add_option("--csv", live.csv, "per-frame, per-face CSV ('-' = standard output)");
+  l->add_option("--summary", live.summary, "JSON summary, written at the end ('-' = standard output)");
+  l->add_flag("--force", live.force, "replace --csv / --summary files that exist (refused otherwise)");
   l->add_option("--seconds", live.seconds, "stop after this many seconds (0 = until Ctrl+C)")
       ->check(kFinite)
       ->check(CLI::NonNegativeNumber);

@@ -325,6 +325,16 @@ const char* detector_kind_name(DetectorKind kind) {
   return "?";
 }
 
+std::string detector_model_file(const DetectorOptions& options) {
+  if (!options.model_path.empty()) return options.model_path;
+  if (options.kind == DetectorKind::kHaar) return default_haar_cascade_path();
+  if (options.kind == DetectorKind::kYuNet) {
+    Result<std::string> shipped = default_yunet_model_path();
+    if (shipped) return shipped.value();
+  }
+  return {};
+}
+
 Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions& options) {
   std::error_code ec;
   const std::string kind = detector_kind_name(options.kind);
@@ -357,7 +367,7 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
             std::make_unique<HaarDetector>(std::move(cascade), std::move(verifier), options));
       }
       case DetectorKind::kYuNet: {
-        cv::Ptr<cv::FaceDetectorYN> net = cv::FaceDetectorYN::create(model, "", {320, 320}, options.score_threshold, 0.3f, 5000);
+        cv::Ptr<cv::FaceDetectorYN> net = cv::FaceDetectorYN::create(model, "", {320, 320}, options.score_threshold, kYuNetNmsThreshold, 5000);
         if (!net) return model_error("yunet model '" + model + "': cannot be loaded");
         // Probe: a network that loads but is not YuNet fails here, not silently on every frame.
         cv::Mat probe_faces;

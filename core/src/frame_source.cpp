@@ -33,12 +33,12 @@ std::string lower_extension(const std::string& path) {
 // Stamps frames in capture order.
 class Stamper {
  public:
-  Frame stamp(cv::Mat image, double pos_ms, std::string origin = {}) {
+  Frame stamp(cv::Mat image, SourceTime time, std::string origin = {}) {
     Frame f;
     f.image = std::move(image);
     f.seq = next_++;
     f.captured = SteadyClock::now();
-    f.pos_ms = pos_ms;
+    f.time = time;
     f.origin = std::move(origin);
     return f;
   }
@@ -102,7 +102,7 @@ class CaptureSource : public FrameSource {
     ++delivered_;
     if (image.channels() == 1) cv::cvtColor(image, image, cv::COLOR_GRAY2BGR);
     r.status = ReadStatus::kFrame;
-    r.frame = stamper_.stamp(std::move(image), pos_ms);
+    r.frame = stamper_.stamp(std::move(image), SourceTime::from_ms(pos_ms));
     return r;
   }
 
@@ -179,7 +179,8 @@ class ImageSource : public FrameSource {
       r.status = ReadStatus::kFrame;
       if (seq_to_path_.size() == stamper_next_) seq_to_path_.push_back(next_ - 1);
       ++stamper_next_;
-      r.frame = stamper_.stamp(std::move(image).value(), 0.0, path);
+      // A still image has no time: each is independent of the one before.
+      r.frame = stamper_.stamp(std::move(image).value(), SourceTime::unset(), path);
       return r;
     }
     r.status = ReadStatus::kEndOfStream;

@@ -118,7 +118,10 @@ struct Pipeline::Impl {
     changed.notify_all();
   }
 
-  bool should_detect(const cv::Mat& image) {
+  bool should_detect(const Frame& frame) {
+    // A still image is unrelated to the frame before: boxes are never carried into it.
+    if (!frame.time.is_set()) return true;
+    const cv::Mat& image = frame.image;
     if (frames_since_detection + 1 >= std::max(1, options.detect_every) || last_detection_thumb.empty()) {
       return true;
     }
@@ -137,7 +140,7 @@ struct Pipeline::Impl {
       d.frame = std::move(item->frame);
       d.times.decode = item->decode_ms;
       const auto t = SteadyClock::now();
-      if (should_detect(d.frame.image)) {
+      if (should_detect(d.frame)) {
         last_boxes.clear();
         last_scores.clear();
         for (const Detection& det : detector->detect(d.frame.image)) {
@@ -146,8 +149,12 @@ struct Pipeline::Impl {
         }
         d.times.detected = true;
         frames_since_detection = 0;
-        if (options.detect_every > 1) follower.reset(d.frame.image, last_boxes);
-        if (options.detect_every > 1) last_detection_thumb = motion_thumbnail(d.frame.image);
+        if (options.detect_every > 1 && d.frame.time.is_set()) {
+          follower.reset(d.frame.image, last_boxes);
+          last_detection_thumb = motion_thumbnail(d.frame.image);
+        } else {
+          last_detection_thumb.release();  // the next timed frame detects afresh
+        }
       } else {
         ++frames_since_detection;
         last_boxes = follower.follow(d.frame.image);
@@ -175,7 +182,7 @@ struct Pipeline::Impl {
     result.times.infer = ms_since(t);
     if (!probs) return probs.error().message;
 
-    result.faces = tracker.update(item.boxes, probs.value(), result.frame.pos_ms);
+    result.faces = tracker.update(item.boxes, probs.value(), result.frame.time);
     for (std::size_t i = 0; i < result.faces.size(); ++i) {
       result.faces[i].detected = result.times.detected;
       if (i < item.scores.size()) result.faces[i].face_score = item.scores[i];
@@ -280,6 +287,7 @@ std::uint64_t Pipeline::dropped() const { return impl_->frames->dropped(); }
 
 const SourceInfo& Pipeline::source_info() const { return impl_->source->info(); }
 const ModelSpec& Pipeline::model_spec() const { return impl_->classifier->spec(); }
+const PipelineOptions& Pipeline::options() const { return impl_->options; }
 std::string Pipeline::device_name() const { return impl_->classifier->device_name(); }
 
 }  // namespace emoscope

@@ -1,7 +1,9 @@
 #include "emoscope/recorder.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <cstdint>
 #include <cstring>
@@ -17,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "emoscope/file_checks.hpp"
+#include "emoscope/version.hpp"
 
 namespace emoscope {
 namespace fs = std::filesystem;
@@ -24,11 +27,59 @@ namespace fs = std::filesystem;
 namespace {
 
 Error not_writable(const std::string& path, const std::string& why) {
+  if (path == "-") return {ErrorCode::kOutputNotWritable, "cannot write to standard output: " + why};
   return {ErrorCode::kOutputNotWritable, "cannot write '" + path + "': " + why};
 }
 
-// Seconds between summary rewrites while recording, so a crash loses little.
-constexpr double kSummaryEveryMs = 5000.0;
+// Wall-clock time between summary rewrites while recording, so a crash loses little.
+constexpr auto kSummaryEvery = std::chrono::seconds(5);
+
+// "-" names standard output.
+bool is_stdout(const std::string& path) { return path == "-"; }
+
+using ojson = nlohmann::ordered_json;
+
+ojson number_or_null(double value, bool known) { return known ? ojson(value) : ojson(nullptr); }
+
+const char* source_kind_name(SourceKind kind) {
+  switch (kind) {
+    case SourceKind::kCamera: return "camera";
+    case SourceKind::kVideoFile: return "video";
+    case SourceKind::kImages: return "images";
+  }
+  return "?";
+}
+
+ojson detector_json(const std::optional<DetectorOptions>& d) {
+  if (!d) return nullptr;
+  const bool dnn = d->kind != DetectorKind::kHaar;
+  const bool haar = d->kind == DetectorKind::kHaar;
+  ojson j;
+  j["kind"] = detector_kind_name(d->kind);
+  j["model_file"] = d->model_path.empty() ? ojson(nullptr) : ojson(d->model_path);
+  j["config_file"] = d->kind == DetectorKind::kSsd && !d->config_path.empty() ? ojson(d->config_path) : ojson(nullptr);
+  j["detect_width"] = d->detect_width;
+  j["min_face_fraction"] = d->min_face_fraction;
+  j["score_threshold"] = dnn ? ojson(d->score_threshold) : ojson(nullptr);
+  j["nms_threshold"] = d->kind == DetectorKind::kYuNet ? ojson(kYuNetNmsThreshold) : ojson(nullptr);
+  j["min_neighbors"] = haar ? ojson(d->min_neighbors) : ojson(nullptr);
+  j["scale_factor"] = haar ? ojson(d->haar_scale_factor) : ojson(nullptr);
+  j["verify_faces"] = haar ? ojson(d->verify_faces) : ojson(nullptr);
+  return j;
+}
+
+ojson processing_json(const std::optional<PipelineOptions>& p, const std::string& device) {
+  ojson j;
+  j["mode"] = !p ? ojson(nullptr) : ojson(p->mode == PipelineMode::kLive ? "live" : "file");
+  j["device"] = device.empty() ? ojson(nullptr) : ojson(device);
+  j["detect_every"] = p ? ojson(p->detect_every) : ojson(nullptr);
+  j["every"] = p ? ojson(p->mode == PipelineMode::kFile ? std::max(1, p->every) : 1) : ojson(nullptr);
+  j["motion_threshold"] = p ? ojson(p->motion_threshold) : ojson(nullptr);
+  j["smoothing_ms"] = p ? ojson(p->tracker.smoothing_ms) : ojson(nullptr);
+  j["track_gap_ms"] = p ? ojson(p->tracker.max_gap_ms) : ojson(nullptr);
+  j["iou_threshold"] = p ? ojson(p->tracker.iou_threshold) : ojson(nullptr);
+  return j;
+}
 
 // The video stops, cleanly closed, when the disk has less than this left:
 // FFmpeg's writer reports no write errors, and a frame cut off by a full disk
@@ -68,12 +119,51 @@ std::string csv_escape(const std::string& field) {
 struct Recorder::Files {
   cv::VideoWriter video;
   std::FILE* csv = nullptr;
+  bool csv_is_stdout = false;
+  SteadyClock::time_point last_summary{};
   ~Files() {
-    if (csv) std::fclose(csv);
+    if (csv && !csv_is_stdout) std::fclose(csv);
   }
 };
 
-Recorder::Recorder(RecorderOptions options) : options_(std::move(options)), files_(std::make_unique<Files>()) {}
+std::string iso8601_local(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm local{};
+  ::localtime_r(&secs, &local);
+  char text[40];
+  char zone[8];
+  if (std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &local) == 0 ||
+      std::strftime(zone, sizeof(zone), "%z", &local) == 0)
+    return {};
+  std::string z = zone;  // +hhmm -> +hh:mm (ISO 8601 extended format, as the date and time)
+  if (z.size() == 5) z.insert(3, ":");
+  return std::string(text) + z;
+}
+
+RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
+                                     const std::string& model_file) {
+  RecorderOptions r;
+  const SourceInfo& info = pipeline.source_info();
+  const ModelSpec& spec = pipeline.model_spec();
+  r.fps = info.fps > 0 ? info.fps : 25.0;
+  r.frame_size = info.size;
+  r.labels = spec.labels;
+  r.model_name = spec.name;
+  r.source_name = info.name;
+  r.run.source = info;
+  r.run.model_version = spec.version;
+  r.run.model_file = model_file;
+  DetectorOptions d = detector;
+  d.model_path = detector_model_file(detector);
+  r.run.detector = d;
+  r.run.pipeline = pipeline.options();
+  r.run.device = pipeline.device_name();
+  return r;
+}
+
+Recorder::Recorder(RecorderOptions options)
+    : options_(std::move(options)), files_(std::make_unique<Files>()),
+      start_time_(iso8601_local(std::chrono::system_clock::now())) {}
 
 Recorder::~Recorder() {
   if (!finished_) {
@@ -83,21 +173,31 @@ Recorder::~Recorder() {
 
 Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options) {
   std::unique_ptr<Recorder> rec(new Recorder(options));
+  if (is_stdout(options.video_path))
+    return not_writable(options.video_path, "the video cannot go to standard output; give a file name");
+  if (is_stdout(options.csv_path) && is_stdout(options.summary_path))
+    return Error{ErrorCode::kUsage, "only one of the CSV and the summary can go to standard output ('-')"};
   for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
-    if (path->empty()) continue;
+    if (path->empty() || is_stdout(*path)) continue;
     if (Status s = check_output_path(*path)) return *s;  // devices, FIFOs, symlinks: never
     std::error_code ec;
     if (!options.replace_existing && fs::exists(fs::symlink_status(*path, ec)))
       return not_writable(*path, "it exists; give a new name, or --force to replace it");
   }
   for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
-    if (path->empty()) continue;
+    if (path->empty() || is_stdout(*path)) continue;
     if (Status s = create_private_file(*path)) return *s;
   }
   if (!options.csv_path.empty()) {
-    rec->files_->csv = std::fopen(options.csv_path.c_str(), "w");
+    if (is_stdout(options.csv_path)) {
+      rec->files_->csv = stdout;
+      rec->files_->csv_is_stdout = true;
+    } else {
+      rec->files_->csv = std::fopen(options.csv_path.c_str(), "w");
+    }
     if (!rec->files_->csv) return not_writable(options.csv_path, std::strerror(errno));
-    std::string header = "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,face_score";
+    std::string header;
+    for (const char* column : kCsvFixedColumns) header += std::string(header.empty() ? "" : ",") + column;
     for (const std::string& label : options.labels) header += "," + csv_escape("p_" + label);
     header += "\n";
     if (std::fputs(header.c_str(), rec->files_->csv) < 0 || std::fflush(rec->files_->csv) != 0)
@@ -115,17 +215,46 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
     if (!rec->files_->video.isOpened())
       return not_writable(options.video_path, "video encoder could not open it (use .mkv or .avi)");
   }
-  if (!options.summary_path.empty()) {
+  if (!options.summary_path.empty() && !is_stdout(options.summary_path)) {
     if (Status s = rec->write_summary()) return *s;
   }
+  rec->files_->last_summary = SteadyClock::now();
   return rec;
 }
 
+void Recorder::credit_previous(double slice_ms) {
+  covered_ms_ += slice_ms;
+  for (const auto& [id, label] : pending_) {
+    FaceSummary& s = faces_[id];
+    s.seconds += slice_ms / 1000.0;
+    if (label >= 0 && label < static_cast<int>(s.label_seconds.size())) s.label_seconds[label] += slice_ms / 1000.0;
+  }
+  pending_.clear();
+}
+
+double Recorder::last_slice_ms() const {
+  if (timed_frames_ >= 2 && first_ms_ && last_ms_) return (*last_ms_ - *first_ms_) / (timed_frames_ - 1);
+  return options_.run.source.fps > 0 ? 1000.0 / options_.run.source.fps : 0.0;
+}
+
+void Recorder::set_end(const PipelineEnd& end) { end_ = end; }
+
 Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
-  const double t = result.frame.pos_ms;
-  if (first_ms_ < 0) first_ms_ = t;
-  last_ms_ = t;
+  const SourceTime time = result.frame.time;
+  if (frames_ == 0) {
+    first_seq_ = result.frame.seq;
+    first_dropped_ = result.dropped_so_far;
+  }
+  last_seq_ = result.frame.seq;
+  last_dropped_ = result.dropped_so_far;
+  if (time.is_set()) {
+    // The previous frame stands for the time until this one (drops and skips included).
+    if (last_ms_) credit_previous(std::max(0.0, time.ms() - *last_ms_));
+    if (!first_ms_) first_ms_ = time.ms();
+    last_ms_ = time.ms();
+    ++timed_frames_;
+  }
 
   if (files_->video.isOpened() && !annotated.empty()) {
     if (free_bytes(options_.video_path) < kVideoReserveBytes) {
@@ -143,18 +272,28 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   }
 
   if (files_->csv) {
-    std::string rows;
+    // time_ms, time_s, frame, image: the same on every row of the frame.
     char buf[96];
+    std::string lead;
+    if (time.is_set()) {
+      std::snprintf(buf, sizeof(buf), "%.1f,%.4f,", time.ms(), time.seconds());
+      lead = buf;
+    } else {
+      lead = ",,";
+    }
+    lead += std::to_string(result.frame.seq) + "," + csv_escape(result.frame.origin) + ",";
+    const char* detected = result.times.detected ? "1" : "0";
+    std::string rows;
     const int k = static_cast<int>(options_.labels.size());
     if (result.faces.empty()) {
-      std::snprintf(buf, sizeof(buf), "%.1f,%llu,,,,,,,,,", t, static_cast<unsigned long long>(result.frame.seq));
-      rows += buf;
+      // success 0; face_id .. confidence empty; detected; face_score and the probabilities empty.
+      rows += lead + "0,,,,,,,," + detected + ",";
       for (int i = 0; i < k; ++i) rows += ",";
       rows += "\n";
     }
     for (const TrackedFace& f : result.faces) {
-      std::snprintf(buf, sizeof(buf), "%.1f,%llu,%d,%.0f,%.0f,%.0f,%.0f,", t,
-                    static_cast<unsigned long long>(result.frame.seq), f.id, f.box.x, f.box.y, f.box.width,
+      rows += lead;
+      std::snprintf(buf, sizeof(buf), "1,%d,%.0f,%.0f,%.0f,%.0f,", f.id, f.box.x, f.box.y, f.box.width,
                     f.box.height);
       rows += buf;
       rows += (f.label >= 0 && f.label < k) ? csv_escape(options_.labels[f.label]) : std::string();
@@ -178,46 +317,92 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   for (const TrackedFace& f : result.faces) {
     FaceSummary& s = faces_[f.id];
     if (s.frames == 0) {
-      s.first_ms = t;
+      s.first_ms = time.optional_ms();
       s.label_frames.assign(options_.labels.size(), 0);
+      s.label_seconds.assign(options_.labels.size(), 0.0);
     }
-    s.last_ms = t;
+    s.last_ms = time.optional_ms();
     ++s.frames;
     s.confidence_sum += f.confidence;
     if (f.label >= 0 && f.label < static_cast<int>(s.label_frames.size())) ++s.label_frames[f.label];
+    if (time.is_set()) pending_.emplace_back(f.id, f.label);
   }
   ++frames_;
-  if (!options_.summary_path.empty() && t - last_summary_ms_ >= kSummaryEveryMs) {
-    last_summary_ms_ = t;
+  if (!options_.summary_path.empty() && !is_stdout(options_.summary_path) &&
+      SteadyClock::now() - files_->last_summary >= kSummaryEvery) {
+    files_->last_summary = SteadyClock::now();
     if (Status s = write_summary()) return s;
   }
   return std::nullopt;
 }
 
 std::string Recorder::summary_json() const {
-  nlohmann::json j;
-  const double fps = options_.fps > 0 ? options_.fps : 25.0;
-  j["source"] = options_.source_name;
-  j["model"] = options_.model_name;
-  j["labels"] = options_.labels;
+  const RunDescription& run = options_.run;
+  const SourceInfo& src = run.source;
+  ojson header;
+  header["format"] = "emoscope-summary";
+  header["format_version"] = 2;
+  header["app"] = {{"name", "emoscope"}, {"version", version()}};
+  header["start_time"] = start_time_;
+  ojson source;
+  source["kind"] = source_kind_name(src.kind);
+  source["name"] = options_.source_name;
+  source["frame_size"] = src.size.area() > 0 ? ojson::array({src.size.width, src.size.height}) : ojson(nullptr);
+  source["fps"] = number_or_null(src.fps, src.fps > 0);
+  source["frame_count"] = src.frame_count >= 0 ? ojson(src.frame_count) : ojson(nullptr);
+  header["source"] = source;
+  header["model"] = {{"name", options_.model_name},
+                     {"version", run.model_version},
+                     {"labels", options_.labels},
+                     {"file", run.model_file.empty() ? ojson(nullptr) : ojson(run.model_file)}};
+  header["detector"] = detector_json(run.detector);
+  header["processing"] = processing_json(run.pipeline, run.device);
+  const std::uint64_t processed = static_cast<std::uint64_t>(frames_);
+  std::uint64_t read = frames_ > 0 ? last_seq_ - first_seq_ + 1 : 0;
+  std::uint64_t dropped = last_dropped_ - first_dropped_;
+  if (end_) {
+    read = end_->frames_read;
+    dropped = end_->frames_dropped;
+  }
+  read = std::max(read, processed + dropped);
+  header["frames"] = {{"read", read}, {"processed", processed}, {"dropped", dropped},
+                      {"skipped", read - processed - dropped}};
+
+  // The newest frame's time slice is not known yet: the mean interval so far.
+  const double tail_ms = last_slice_ms();
+  const bool timed = timed_frames_ > 0;
+  ojson j;
+  j["header"] = header;
   j["frames"] = frames_;
-  j["duration_s"] = frames_ > 0 ? (last_ms_ - first_ms_) / 1000.0 + 1.0 / fps : 0.0;
-  j["faces"] = nlohmann::json::array();
+  j["duration_s"] = number_or_null((covered_ms_ + tail_ms) / 1000.0, timed);
+  j["faces"] = ojson::array();
   for (const auto& [id, s] : faces_) {
-    nlohmann::json face;
+    double seconds = s.seconds;
+    std::vector<double> label_seconds = s.label_seconds;
+    for (const auto& [pid, label] : pending_) {
+      if (pid != id) continue;
+      seconds += tail_ms / 1000.0;
+      if (label >= 0 && label < static_cast<int>(label_seconds.size())) label_seconds[label] += tail_ms / 1000.0;
+    }
+    const bool face_timed = s.first_ms.has_value();
+    ojson face;
     face["id"] = id;
     face["frames"] = s.frames;
-    face["seconds_seen"] = s.frames / fps;
-    face["first_seen_s"] = s.first_ms / 1000.0;
-    face["last_seen_s"] = s.last_ms / 1000.0;
+    face["seconds_seen"] = number_or_null(seconds, face_timed);
+    face["first_seen_s"] = number_or_null(s.first_ms.value_or(0) / 1000.0, face_timed);
+    face["last_seen_s"] = number_or_null(s.last_ms.value_or(0) / 1000.0, face_timed);
     face["mean_confidence"] = s.frames > 0 ? s.confidence_sum / s.frames : 0.0;
-    nlohmann::json share = nlohmann::json::object();
-    long best = -1;
+    // Share of the face's time per label; of its frames when it has no time.
+    const bool by_time = face_timed && seconds > 0;
+    ojson share = ojson::object();
+    double best = -1;
     std::string dominant;
     for (std::size_t i = 0; i < options_.labels.size() && i < s.label_frames.size(); ++i) {
-      share[options_.labels[i]] = s.frames > 0 ? static_cast<double>(s.label_frames[i]) / s.frames : 0.0;
-      if (s.label_frames[i] > best) {
-        best = s.label_frames[i];
+      const double value = by_time ? label_seconds[i] / seconds
+                                   : (s.frames > 0 ? static_cast<double>(s.label_frames[i]) / s.frames : 0.0);
+      share[options_.labels[i]] = value;
+      if (value > best) {
+        best = value;
         dominant = options_.labels[i];
       }
     }
@@ -225,10 +410,16 @@ std::string Recorder::summary_json() const {
     face["dominant_label"] = dominant;
     j["faces"].push_back(face);
   }
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(2, ' ', false, ojson::error_handler_t::replace);
 }
 
 Status Recorder::write_summary() {
+  if (is_stdout(options_.summary_path)) {
+    const std::string text = summary_json() + "\n";
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
+      return not_writable("-", std::strerror(errno));
+    return std::nullopt;
+  }
   // Write then rename, so a reader never sees half a file.
   const std::string tmp = options_.summary_path + ".tmp";
   if (Status s = create_private_file(tmp)) return s;
@@ -256,7 +447,8 @@ Status Recorder::finish() {
   Status status;
   if (files_->video.isOpened()) files_->video.release();
   if (files_->csv) {
-    if (std::fclose(files_->csv) != 0) status = not_writable(options_.csv_path, std::strerror(errno));
+    const bool failed = files_->csv_is_stdout ? std::fflush(files_->csv) != 0 : std::fclose(files_->csv) != 0;
+    if (failed) status = not_writable(options_.csv_path, std::strerror(errno));
     files_->csv = nullptr;
   }
   if (!options_.summary_path.empty()) {

@@ -62,11 +62,15 @@ std::vector<cv::Rect2f> Tracker::live_boxes() const {
 }
 
 std::vector<TrackedFace> Tracker::update(const std::vector<cv::Rect2f>& boxes,
-                                         const std::vector<Probabilities>& probabilities,
-                                         double time_ms) {
-  // Expire first, so a face that comes back after a long gap gets a new ID.
+                                         const std::vector<Probabilities>& probabilities, SourceTime time) {
+  // Expire first, so a face that comes back after a long gap gets a new ID. A
+  // track from a still image, or any track when this frame is a still image,
+  // ends here: unrelated images share no time, so nothing carries between them.
   tracks_.erase(std::remove_if(tracks_.begin(), tracks_.end(),
-                               [&](const Track& t) { return time_ms - t.last_seen_ms > options_.max_gap_ms; }),
+                               [&](const Track& t) {
+                                 return !time.is_set() || !t.last_seen.is_set() ||
+                                        time.ms() - t.last_seen.ms() > options_.max_gap_ms;
+                               }),
                 tracks_.end());
 
   const std::vector<int> match = associate(live_boxes(), boxes, options_.iou_threshold);
@@ -74,15 +78,15 @@ std::vector<TrackedFace> Tracker::update(const std::vector<cv::Rect2f>& boxes,
   for (std::size_t d = 0; d < boxes.size(); ++d) {
     const Probabilities& p = d < probabilities.size() ? probabilities[d] : Probabilities{};
     Track* track = nullptr;
-    if (match[d] >= 0) {
+    if (match[d] >= 0) {  // only possible when both times are set (see above)
       track = &tracks_[match[d]];
-      track->smoothed = smooth(track->smoothed, p, time_ms - track->last_seen_ms, options_.smoothing_ms);
+      track->smoothed = smooth(track->smoothed, p, time.ms() - track->last_seen.ms(), options_.smoothing_ms);
     } else {
-      tracks_.push_back({next_id_++, boxes[d], p, time_ms});
+      tracks_.push_back({next_id_++, boxes[d], p, time});
       track = &tracks_.back();
     }
     track->box = boxes[d];
-    track->last_seen_ms = time_ms;
+    track->last_seen = time;
 
     TrackedFace& face = faces[d];
     face.id = track->id;

@@ -240,7 +240,7 @@ def test_kill_9_mid_analysis_keeps_everything_recorded(cli, model, shared, tmp_p
     def frames_written():  # frames in the complete rows so far (a frame may have several rows)
         text = table.read_text() if table.exists() else ""
         rows = text[:text.rfind("\n")].split("\n")[1:]
-        return int(rows[-1].split(",")[1]) + 1 if rows else 0
+        return int(rows[-1].split(",")[2]) + 1 if rows else 0  # time_ms,time_s,frame,...
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!rec) std::abort();
   emoscope::FrameResult r;
   r.frame.seq = size;
-  r.frame.pos_ms = static_cast<double>(size) * 33.3;
+  r.frame.time = emoscope::SourceTime::from_ms(static_cast<double>(size) * 33.3);
   emoscope::TrackedFace face;
   face.id = static_cast<int>(size % 7);
   face.box = {1.f, 2.f, 30.f, 40.f};
@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ifstream csv(o.csv_path, std::ios::binary);
   const std::size_t header = csv_field_count(csv);
   const std::size_t row = csv_field_count(csv);
-  if (header != 11 + o.labels.size() || row != header) std::abort();
+  if (header != emoscope::kCsvFixedColumns.size() + o.labels.size() || row != header) std::abort();
   std::ifstream summary(o.summary_path, std::ios::binary);
   const nlohmann::json j = nlohmann::json::parse(summary, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.contains("faces")) std::abort();

@@ -84,8 +84,9 @@ CsvInfo read_csv(const std::string& path) {
     if (line.empty()) continue;
     ++info.rows;
     std::stringstream ss(line);
-    std::string time, frame;
-    std::getline(ss, time, ',');
+    std::string time_ms, time_s, frame;  // the first columns (docs/output-formats.md)
+    std::getline(ss, time_ms, ',');
+    std::getline(ss, time_s, ',');
     std::getline(ss, frame, ',');
     frames.insert(frame);
   }

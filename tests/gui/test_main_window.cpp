@@ -72,7 +72,7 @@ void check_recording(const std::string& base) {
   const long summary = json_frames(base + ".json");
   std::printf("recording %s: video %ld frames, CSV %ld rows over %ld frames, JSON %ld frames\n", base.c_str(), video,
               csv.rows, csv.distinct_frames, summary);
-  CHECK(csv.header.rfind("time_ms,frame,face_id", 0) == 0);
+  CHECK(csv.header.rfind("time_ms,time_s,frame,image,success,face_id,", 0) == 0);  // docs/output-formats.md
   CHECK(video > 10);
   CHECK(csv.distinct_frames == video);
   CHECK(csv.rows >= video);

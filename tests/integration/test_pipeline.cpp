@@ -1,11 +1,15 @@
 // The pipeline end to end on real video files: file mode (every frame, in
 // order, back-pressure), live mode (newest frame only, drops counted), stable
 // IDs, clean shutdown at any moment, and classifier failures.
+#include <cmath>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "emoscope/pipeline.hpp"
 #include "test_support.hpp"
@@ -98,7 +102,7 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
     int with_face = 0;
     for (std::size_t i = 0; i < c.results.size(); ++i) {
       CHECK(c.results[i].frame.seq == i);
-      if (i < 100) CHECK(c.results[i].frame.pos_ms == Approx(i * 40.0).margin(0.5));
+      if (i < 100) CHECK(c.results[i].frame.time.ms() == Approx(i * 40.0).margin(0.5));
       if (!c.results[i].faces.empty()) ++with_face;
       for (const TrackedFace& f : c.results[i].faces) {
         CHECK(f.smoothed.size() == 2);
@@ -267,4 +271,53 @@ TEST_CASE("stop() - wait() and the destructor from several threads at once - 100
     if (ended == 3 && SteadyClock::now() - start < std::chrono::seconds(5)) ++clean;
   }
   CHECK(clean == 1000);
+}
+
+TEST_CASE("still images are each processed on their own - no boxes - IDs or smoothing carried between them") {
+  // Real photos: the astronaut, the astronaut with the mouth turned upside down
+  // (same face place, another expression), the astronaut again.
+  const cv::Mat astronaut = cv::imread("/usr/lib/python3/dist-packages/skimage/data/astronaut.png", cv::IMREAD_COLOR);
+  REQUIRE_FALSE(astronaut.empty());
+  auto finder = create_face_detector({});
+  REQUIRE(finder.ok());
+  const auto found = (*finder)->detect(astronaut);
+  REQUIRE(found.size() == 1);
+  const cv::Rect box = cv::Rect(found[0].box) & cv::Rect(0, 0, astronaut.cols, astronaut.rows);
+  cv::Mat changed = astronaut.clone();
+  const cv::Rect mouth(box.x + box.width / 4, box.y + box.height * 62 / 100, box.width / 2, box.height * 30 / 100);
+  cv::flip(astronaut(mouth), changed(mouth), 0);
+  const std::string dir = test::temp_dir("still-images");
+  REQUIRE(cv::imwrite(dir + "/a.png", astronaut));
+  REQUIRE(cv::imwrite(dir + "/b.png", changed));
+  REQUIRE(cv::imwrite(dir + "/c.png", astronaut));
+
+  auto source = open_source(dir);
+  REQUIRE(source.ok());
+  auto detector = create_face_detector({});
+  REQUIRE(detector.ok());
+  auto classifier = load_classifier(test::source_path("models/happy_sad.pt"), {DeviceChoice::kCpu, 1, true});
+  REQUIRE(classifier.ok());
+  PipelineOptions o;
+  o.detect_every = 10;            // would carry boxes between timed frames
+  o.tracker.smoothing_ms = 5000;  // would hold the first image's probabilities
+  o.tracker.max_gap_ms = 1e9;
+  Pipeline p(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), o);
+  std::vector<FrameResult> results;
+  p.start([&](FrameResult&& r) { results.push_back(std::move(r)); });
+  REQUIRE(p.wait().reason == EndReason::kEndOfStream);
+  REQUIRE(results.size() == 3);
+  std::set<int> ids;
+  for (const FrameResult& r : results) {
+    CHECK_FALSE(r.frame.time.is_set());
+    CHECK(r.times.detected);
+    REQUIRE(r.faces.size() == 1);
+    CHECK(r.faces[0].smoothed == r.faces[0].raw);
+    ids.insert(r.faces[0].id);
+  }
+  CHECK(ids.size() == 3);
+  // The changed face reads differently, and the astronaut after it reads exactly
+  // as the first time: nothing of image b stayed with its face.
+  CHECK(std::abs(results[1].faces[0].raw[0] - results[0].faces[0].raw[0]) > 0.2f);
+  CHECK(results[2].faces[0].smoothed == results[0].faces[0].smoothed);
+  CHECK(results[2].faces[0].box == results[0].faces[0].box);
 }

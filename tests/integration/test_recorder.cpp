@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -10,6 +12,7 @@
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/recorder.hpp"
+#include "emoscope/version.hpp"
 #include "test_support.hpp"
 
 using namespace emoscope;
@@ -92,19 +95,28 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
   CHECK(ffprobe_frames(ro.video_path) == 115);
   const auto csv = lines_of(ro.csv_path);
   REQUIRE(csv.size() == static_cast<std::size_t>(expected_rows + 1));
-  CHECK(csv[0] == "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,face_score,p_happy,p_sad");
+  CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,x,y,w,h,label,confidence,detected,face_score,p_happy,p_sad");
   CHECK(face_rows > 100);
   // Every frame index 0..114 appears; every face row has YuNet's score in (0, 1].
   std::set<long> seen;
   long scored = 0;
   for (std::size_t i = 1; i < csv.size(); ++i) {
     const std::vector<std::string> fields = split_csv(csv[i]);
-    REQUIRE(fields.size() == 13);
-    seen.insert(std::stol(fields[1]));
-    if (fields[2].empty()) continue;  // a frame without a face
+    REQUIRE(fields.size() == 16);
+    const long frame = std::stol(fields[2]);
+    seen.insert(frame);
+    // time_s is time_ms in seconds; the clip runs at 25 fps.
+    CHECK(std::stod(fields[1]) == Approx(std::stod(fields[0]) / 1000.0).margin(1e-4));
+    if (frame < 100) CHECK(std::stod(fields[0]) == Approx(frame * 40.0).margin(0.5));
+    CHECK(fields[3].empty());  // not an image source
+    if (fields[5].empty()) {  // a frame without a face
+      CHECK(fields[4] == "0");
+      continue;
+    }
+    CHECK(fields[4] == "1");
     INFO("row " << i << ": " << csv[i]);
-    REQUIRE_FALSE(fields[10].empty());
-    const double score = std::stod(fields[10]);
+    REQUIRE_FALSE(fields[13].empty());
+    const double score = std::stod(fields[13]);
     CHECK(score > 0.0);
     CHECK(score <= 1.0);
     ++scored;
@@ -118,6 +130,16 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
   REQUIRE(summary["faces"].size() >= 1);
   const auto& first = summary["faces"][0];
   CHECK(first["seconds_seen"].get<double>() > 3.0);
+  CHECK(first["seconds_seen"].get<double>() <= summary["duration_s"].get<double>() + 1e-9);
+  // From the frames' own timestamps (the CSV's), not 115 / the container's nominal
+  // rate: each frame lasts until the next, the last one the mean interval.
+  std::map<long, double> times;
+  for (std::size_t i = 1; i < csv.size(); ++i) {
+    const std::vector<std::string> fields = split_csv(csv[i]);
+    times[std::stol(fields[2])] = std::stod(fields[0]);
+  }
+  const double span_ms = times.rbegin()->second - times.begin()->second;
+  CHECK(summary["duration_s"].get<double>() == Approx(span_ms / 1000.0 * 115 / 114).margin(0.001));
   CHECK(first["label_share"]["happy"].get<double>() + first["label_share"]["sad"].get<double>() == Approx(1.0));
 
   for (const std::string& p : {ro.video_path, ro.csv_path, ro.summary_path}) CHECK(mode_of(p) == 0600);
@@ -152,7 +174,8 @@ TEST_CASE("a frame without faces still gets a CSV row") {
   REQUIRE(rec.ok());
   FrameResult r;
   r.frame.seq = 7;
-  r.frame.pos_ms = 280;
+  r.frame.time = SourceTime::from_ms(280);
+  r.times.detected = true;
   REQUIRE_FALSE((*rec)->write(r, {}));
   TrackedFace f;
   f.id = 3;
@@ -171,8 +194,163 @@ TEST_CASE("a frame without faces still gets a CSV row") {
   REQUIRE_FALSE((*rec)->finish());
   const auto csv = lines_of(ro.csv_path);
   REQUIRE(csv.size() == 4);
-  CHECK(csv[0] == "time_ms,frame,face_id,x,y,w,h,label,confidence,detected,face_score,p_happy,\"p_sad, really\"");
-  CHECK(csv[1] == "280.0,7,,,,,,,,,,,");
-  CHECK(csv[2] == "280.0,8,3,1,2,30,40,\"sad, really\",0.7500,1,,0.2500,0.7500");
-  CHECK(csv[3] == "280.0,9,3,1,2,30,40,\"sad, really\",0.7500,0,0.8750,0.2500,0.7500");
+  CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,x,y,w,h,label,confidence,detected,face_score,p_happy,"
+                  "\"p_sad, really\"");
+  CHECK(csv[1] == "280.0,0.2800,7,,0,,,,,,,,1,,,");
+  CHECK(csv[2] == "280.0,0.2800,8,,1,3,1,2,30,40,\"sad, really\",0.7500,1,,0.2500,0.7500");
+  CHECK(csv[3] == "280.0,0.2800,9,,1,3,1,2,30,40,\"sad, really\",0.7500,0,0.8750,0.2500,0.7500");
+}
+
+namespace {
+
+FrameResult face_frame(std::uint64_t seq, SourceTime time, std::vector<std::pair<int, int>> faces,
+                       std::uint64_t dropped = 0) {
+  FrameResult r;
+  r.frame.seq = seq;
+  r.frame.time = time;
+  r.dropped_so_far = dropped;
+  for (const auto& [id, label] : faces) {
+    TrackedFace f;
+    f.id = id;
+    f.box = {0, 0, 10, 10};
+    f.label = label;
+    f.confidence = 0.5f;
+    f.smoothed = label == 0 ? Probabilities{0.75f, 0.25f} : Probabilities{0.25f, 0.75f};
+    r.faces.push_back(f);
+  }
+  return r;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("summary durations come from frame timestamps - dropped frames keep their time") {
+  const std::string dir = test::temp_dir("recorder-times");
+  RecorderOptions ro;
+  ro.summary_path = dir + "/s.json";
+  ro.labels = {"happy", "sad"};
+  ro.run.source.fps = 25.0;  // nominal: frames / fps would say 4 frames = 0.16 s
+  auto rec = Recorder::open(ro);
+  REQUIRE(rec.ok());
+  // Four processed frames at 0, 100, 200 and 600 ms (frames between were dropped).
+  // Face 1 (happy, then sad) is in all four; face 2 only in the second.
+  const std::vector<double> times{0, 100, 200, 600};
+  const std::vector<std::vector<std::pair<int, int>>> faces{
+      {{1, 0}}, {{1, 0}, {2, 1}}, {{1, 1}}, {{1, 1}}};
+  for (std::size_t i = 0; i < times.size(); ++i)
+    REQUIRE_FALSE((*rec)->write(face_frame(i * 3, SourceTime::from_ms(times[i]), faces[i], i * 2), {}));
+  REQUIRE_FALSE((*rec)->finish());
+  const auto j = read_json(ro.summary_path);
+  // Each frame lasts until the next; the last one the mean interval (600 / 3 ms).
+  const double tail = (times.back() - times.front()) / (times.size() - 1);
+  CHECK(j["duration_s"].get<double>() == Approx((times.back() - times.front() + tail) / 1000.0));
+  REQUIRE(j["faces"].size() == 2);
+  const auto& one = j["faces"][0];
+  CHECK(one["id"] == 1);
+  CHECK(one["frames"] == 4);
+  CHECK(one["seconds_seen"].get<double>() == Approx((times.back() - times.front() + tail) / 1000.0));
+  CHECK(one["first_seen_s"].get<double>() == Approx(times.front() / 1000.0));
+  CHECK(one["last_seen_s"].get<double>() == Approx(times.back() / 1000.0));
+  // happy for 0..200 ms, sad for 200..800 ms: shares of time, not of frames (2 and 2).
+  const double happy = (times[2] - times[0]) / 1000.0;
+  const double sad = (times[3] - times[2] + tail) / 1000.0;
+  CHECK(one["label_share"]["happy"].get<double>() == Approx(happy / (happy + sad)));
+  CHECK(one["label_share"]["sad"].get<double>() == Approx(sad / (happy + sad)));
+  CHECK(one["dominant_label"] == "sad");
+  const auto& two = j["faces"][1];
+  CHECK(two["seconds_seen"].get<double>() == Approx((times[2] - times[1]) / 1000.0));
+  // Frame counts from the sequence numbers and drop counters: seq 0..9 read, 4 processed, 6 dropped.
+  CHECK(j["header"]["frames"]["processed"] == 4);
+  CHECK(j["header"]["frames"]["read"] == 10);
+  CHECK(j["header"]["frames"]["dropped"] == 6);
+  CHECK(j["header"]["frames"]["skipped"] == 0);
+  CHECK(j["frames"] == 4);
+}
+
+TEST_CASE("still images have no time - empty time columns - null durations - shares of frames") {
+  const std::string dir = test::temp_dir("recorder-images");
+  RecorderOptions ro;
+  ro.csv_path = dir + "/s.csv";
+  ro.summary_path = dir + "/s.json";
+  ro.labels = {"happy", "sad"};
+  ro.run.source.kind = SourceKind::kImages;
+  auto rec = Recorder::open(ro);
+  REQUIRE(rec.ok());
+  FrameResult a = face_frame(0, SourceTime::unset(), {{1, 0}});
+  a.frame.origin = "faces/a, b.png";
+  FrameResult b = face_frame(1, SourceTime::unset(), {});
+  b.frame.origin = "faces/c.png";
+  REQUIRE_FALSE((*rec)->write(a, {}));
+  REQUIRE_FALSE((*rec)->write(b, {}));
+  REQUIRE_FALSE((*rec)->finish());
+  const auto csv = lines_of(ro.csv_path);
+  REQUIRE(csv.size() == 3);
+  CHECK(csv[1].rfind(",,0,\"faces/a, b.png\",1,1,", 0) == 0);
+  CHECK(csv[2].rfind(",,1,faces/c.png,0,", 0) == 0);
+  const auto j = read_json(ro.summary_path);
+  CHECK(j["duration_s"].is_null());
+  CHECK(j["header"]["source"]["kind"] == "images");
+  CHECK(j["header"]["source"]["fps"].is_null());
+  REQUIRE(j["faces"].size() == 1);
+  CHECK(j["faces"][0]["seconds_seen"].is_null());
+  CHECK(j["faces"][0]["first_seen_s"].is_null());
+  CHECK(j["faces"][0]["label_share"]["happy"].get<double>() == 1.0);
+}
+
+TEST_CASE("the summary starts with a header describing the run") {
+  REQUIRE_SHARED_DATA();
+  auto source = open_video_file(test::shared_path("videos/justinshenk_fer_test.mp4"));
+  REQUIRE(source.ok());
+  DetectorOptions d;  // YuNet, shipped model
+  auto detector = create_face_detector(d);
+  REQUIRE(detector.ok());
+  const std::string model = test::test_model("tiny.pt");
+  auto classifier = load_classifier(model, {DeviceChoice::kCpu, 1, true});
+  REQUIRE(classifier.ok());
+  PipelineOptions po;
+  po.detect_every = 3;
+  po.tracker.smoothing_ms = 123;
+  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), po);
+  const std::string dir = test::temp_dir("recorder-header");
+  RecorderOptions ro = recorder_options_for(pipeline, d, model);
+  ro.summary_path = dir + "/s.json";
+  auto rec = Recorder::open(ro);
+  REQUIRE(rec.ok());
+  pipeline.start([&](FrameResult&& r) { REQUIRE_FALSE((*rec)->write(r, {})); });
+  const PipelineEnd end = pipeline.wait();
+  (*rec)->set_end(end);
+  REQUIRE_FALSE((*rec)->finish());
+  const auto j = read_json(ro.summary_path);
+  // nlohmann::json sorts keys on parsing: the order is checked on the text.
+  std::ifstream in(ro.summary_path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"header\"") < text.find("\"faces\""));
+  const auto& h = j["header"];
+  CHECK(h["app"]["version"] == version());
+  CHECK(h["model"]["name"] == pipeline.model_spec().name);
+  CHECK(h["model"]["version"] == pipeline.model_spec().version);
+  CHECK(h["model"]["labels"] == pipeline.model_spec().labels);
+  CHECK(h["model"]["file"] == model);
+  CHECK(h["detector"]["kind"] == "yunet");
+  CHECK(fs::path(h["detector"]["model_file"].get<std::string>()).filename() == "face_detection_yunet_2022mar.onnx");
+  CHECK(h["detector"]["score_threshold"].get<double>() == Approx(d.score_threshold));
+  CHECK(h["processing"]["detect_every"] == 3);
+  CHECK(h["processing"]["smoothing_ms"].get<double>() == 123.0);
+  CHECK(h["source"]["name"] == test::shared_path("videos/justinshenk_fer_test.mp4"));
+  CHECK(h["source"]["frame_size"] == std::vector<int>{pipeline.source_info().size.width,
+                                                      pipeline.source_info().size.height});
+  CHECK(h["source"]["fps"].get<double>() == Approx(pipeline.source_info().fps));
+  CHECK(h["frames"]["read"] == end.frames_read);
+  CHECK(h["frames"]["processed"] == end.frames_processed);
+  CHECK(h["frames"]["dropped"] == 0);
+  // ISO 8601 with the UTC offset: 2026-12-01T14:17:53+00:00.
+  const std::string start = h["start_time"];
+  REQUIRE(start.size() == 25);
+  CHECK(start[10] == 'T');
+  CHECK((start[19] == '+' || start[19] == '-'));
+  CHECK(start[22] == ':');
 }

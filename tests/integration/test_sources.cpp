@@ -23,9 +23,10 @@ TEST_CASE("a video file yields stamped frames - then a clean end of stream") {
   ReadResult r;
   while ((r = (*src)->read()).status == ReadStatus::kFrame) {
     CHECK(r.frame.seq == n);
-    if (n < 100) CHECK(r.frame.pos_ms == Approx(n * 40.0).margin(0.5));  // the file's 25 fps timestamps
-    CHECK(r.frame.pos_ms > last_pos);
-    last_pos = r.frame.pos_ms;
+    REQUIRE(r.frame.time.is_set());
+    if (n < 100) CHECK(r.frame.time.ms() == Approx(n * 40.0).margin(0.5));  // the file's 25 fps timestamps
+    CHECK(r.frame.time.ms() > last_pos);
+    last_pos = r.frame.time.ms();
     CHECK(r.frame.captured >= last);
     last = r.frame.captured;
     ++n;
@@ -84,9 +85,11 @@ TEST_CASE("an image folder yields its images in name order and skips broken ones
   REQUIRE(r1.status == ReadStatus::kFrame);
   CHECK(fs::path(r1.frame.origin).filename() == "a.jpg");
   CHECK(r1.frame.image.channels() == 3);
+  CHECK_FALSE(r1.frame.time.is_set());  // a still image has no time (not time 0)
   auto r2 = (*src)->read();
   REQUIRE(r2.status == ReadStatus::kFrame);
   CHECK(r2.frame.seq == 1);
+  CHECK_FALSE(r2.frame.time.is_set());
   CHECK(r2.frame.image.size() == cv::Size(20, 10));
   auto r3 = (*src)->read();
   CHECK(r3.status == ReadStatus::kEndOfStream);
@@ -154,11 +157,11 @@ TEST_CASE("seeking a video or an image folder returns the frame with that sequen
     // last frames of this file are stamped 0 by the decoder.
     for (std::uint64_t seq : {90u, 3u, 57u, 0u, 114u, 112u, 89u}) {
       INFO("frame " << seq);
-      REQUIRE((*seeker)->seek(seq, frames[seq].pos_ms));
+      REQUIRE((*seeker)->seek(seq, frames[seq].time.ms()));
       ReadResult r = (*seeker)->read();
       REQUIRE(r.status == ReadStatus::kFrame);
       CHECK(r.frame.seq == seq);
-      CHECK(r.frame.pos_ms == Approx(frames[seq].pos_ms).margin(0.5));
+      CHECK(r.frame.time.ms() == Approx(frames[seq].time.ms()).margin(0.5));
       CHECK(cv::norm(r.frame.image, frames[seq].image, cv::NORM_INF) == 0);  // the same decoded pixels
       ReadResult next = (*seeker)->read();
       if (seq + 1 < frames.size()) CHECK(cv::norm(next.frame.image, frames[seq + 1].image, cv::NORM_INF) == 0);

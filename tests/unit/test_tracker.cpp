@@ -40,13 +40,13 @@ TEST_CASE("tracker keeps IDs - smooths per face and expires after a gap") {
   o.smoothing_ms = 100;
   o.max_gap_ms = 500;
   Tracker t(o);
-  auto f1 = t.update({{0, 0, 50, 50}, {200, 0, 50, 50}}, {{0.9f, 0.1f}, {0.2f, 0.8f}}, 0);
+  auto f1 = t.update({{0, 0, 50, 50}, {200, 0, 50, 50}}, {{0.9f, 0.1f}, {0.2f, 0.8f}}, SourceTime::from_ms(0));
   REQUIRE(f1.size() == 2);
   CHECK(f1[0].id == 1);
   CHECK(f1[1].id == 2);
   CHECK(f1[1].label == 1);
   // Faces swap order and move a little: IDs follow the boxes.
-  auto f2 = t.update({{205, 2, 50, 50}, {3, 1, 50, 50}}, {{0.2f, 0.8f}, {0.1f, 0.9f}}, 40);
+  auto f2 = t.update({{205, 2, 50, 50}, {3, 1, 50, 50}}, {{0.2f, 0.8f}, {0.1f, 0.9f}}, SourceTime::from_ms(40));
   CHECK(f2[0].id == 2);
   CHECK(f2[1].id == 1);
   // Face 1 saw a sudden flip to "sad": smoothing holds it near "happy".
@@ -56,6 +56,49 @@ TEST_CASE("tracker keeps IDs - smooths per face and expires after a gap") {
   // Face 2's state is its own: it stays sad.
   CHECK(f2[0].label == 1);
   // After a long gap the same place gets a new ID.
-  auto f3 = t.update({{3, 1, 50, 50}}, {{0.5f, 0.5f}}, 2000);
+  auto f3 = t.update({{3, 1, 50, 50}}, {{0.5f, 0.5f}}, SourceTime::from_ms(2000));
   CHECK(f3[0].id == 3);
+}
+
+TEST_CASE("source times - set and unset") {
+  const SourceTime none;
+  CHECK_FALSE(none.is_set());
+  CHECK(none == SourceTime::unset());
+  CHECK(none.ms_or(-1.0) == -1.0);
+  CHECK_THROWS_AS(none.ms(), std::bad_optional_access);
+  const SourceTime t = SourceTime::from_ms(1500.0);
+  CHECK(t.is_set());
+  CHECK(t.ms() == 1500.0);
+  CHECK(t.seconds() == 1.5);
+  CHECK(t != none);
+  CHECK(SourceTime::from_ms(0.0) != none);  // time 0 is a time; unset is none
+}
+
+TEST_CASE("still images are tracked independently - no smoothing or IDs carried between them") {
+  TrackerOptions o;
+  o.smoothing_ms = 10000;  // strong smoothing: any carry-over would show
+  o.max_gap_ms = 1e9;      // and no expiry by time
+  Tracker t(o);
+  const cv::Rect2f box{10, 10, 50, 50};
+  auto a = t.update({box}, {{0.9f, 0.1f}}, SourceTime::unset());
+  auto b = t.update({box}, {{0.2f, 0.8f}}, SourceTime::unset());
+  REQUIRE(a.size() == 1);
+  REQUIRE(b.size() == 1);
+  // The second image's face is its own: its probabilities are exactly the model's.
+  CHECK(b[0].smoothed == Probabilities{0.2f, 0.8f});
+  CHECK(b[0].label == 1);
+  CHECK(b[0].confidence == 0.8f);
+  CHECK(b[0].id != a[0].id);  // a new face, never the same ID again
+  // A timed frame after a still image does not continue the image's face either...
+  auto c = t.update({box}, {{0.6f, 0.4f}}, SourceTime::from_ms(0));
+  CHECK(c[0].id != b[0].id);
+  CHECK(c[0].smoothed == Probabilities{0.6f, 0.4f});
+  // ...while timed frames do smooth among themselves (the control).
+  auto d = t.update({box}, {{0.0f, 1.0f}}, SourceTime::from_ms(40));
+  CHECK(d[0].id == c[0].id);
+  CHECK(d[0].smoothed[0] > 0.5f);
+  // And a still image after them starts afresh again.
+  auto e = t.update({box}, {{0.0f, 1.0f}}, SourceTime::unset());
+  CHECK(e[0].id != d[0].id);
+  CHECK(e[0].smoothed == Probabilities{0.0f, 1.0f});
 }

@@ -89,17 +89,12 @@ void Session::setPaused(bool paused) {
 }
 
 bool Session::startRecording(const std::string& base_path, QString* error) {
-  RecorderOptions r;
   const SourceInfo& info = pipeline_->source_info();
+  RecorderOptions r = recorder_options_for(*pipeline_, config_.detector, config_.model_path);
   // Image folders announce no frame size (and may mix sizes): no video then.
   if (!info.size.empty()) r.video_path = base_path + ".mkv";
   r.csv_path = base_path + ".csv";
   r.summary_path = base_path + ".json";
-  r.fps = info.fps > 0 ? info.fps : 25.0;
-  r.frame_size = info.size;
-  r.labels = labels_;
-  r.model_name = pipeline_->model_spec().name + " " + pipeline_->model_spec().version;
-  r.source_name = info.name;
   auto recorder = Recorder::open(r);
   if (!recorder) {
     if (error) *error = qstr(recorder.error().message);
@@ -167,7 +162,7 @@ void Session::onResult(FrameResult&& r) {
   {
     std::lock_guard<std::mutex> lock(slot_mutex_);
     wanted = !delivery_pending_ && (!last_post_.isValid() || last_post_.elapsed() >= kMinDeliveryGapMs);
-    if (!wanted && !config_.live) pending_records_.push_back({r.frame.seq, r.frame.pos_ms, r.faces});
+    if (!wanted && !config_.live) pending_records_.push_back({r.frame.seq, r.frame.time.ms_or(0.0), r.faces});
   }
   if (!wanted) return;
 
@@ -187,7 +182,7 @@ void Session::onResult(FrameResult&& r) {
     }
   }
   u.seq = r.frame.seq;
-  u.pos_ms = r.frame.pos_ms;
+  u.pos_ms = r.frame.time.ms_or(0.0);
   u.faces = r.faces;
   u.fps = fps_;
   u.detect_ms = last_detect_ms_;
@@ -198,7 +193,7 @@ void Session::onResult(FrameResult&& r) {
   bool post = false;
   {
     std::lock_guard<std::mutex> lock(slot_mutex_);
-    if (!config_.live) pending_records_.push_back({r.frame.seq, r.frame.pos_ms, std::move(r.faces)});
+    if (!config_.live) pending_records_.push_back({r.frame.seq, r.frame.time.ms_or(0.0), std::move(r.faces)});
     slot_ = std::move(u);
     post = !delivery_pending_;
     delivery_pending_ = true;

@@ -100,11 +100,19 @@ class FaceFollower {
   std::vector<Followed> faces_;
 };
 
+// YuNet's non-maximum suppression overlap threshold (fixed).
+constexpr float kYuNetNmsThreshold = 0.3f;
+
 Result<DetectorKind> parse_detector_kind(const std::string& name);
 const char* detector_kind_name(DetectorKind kind);
 Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions& options);
 
 // Default Haar cascade path from Debian's opencv-data.
 std::string default_haar_cascade_path();
+
+// The model file create_face_detector(options) loads: options.model_path, else
+// the kind's default (YuNet: the shipped model; Haar: opencv-data's cascade);
+// empty when there is none (SSD without a model, no data folder).
+std::string detector_model_file(const DetectorOptions& options);
 
 }  // namespace emoscope

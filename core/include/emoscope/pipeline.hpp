@@ -12,6 +12,8 @@
 //    (queue_capacity frames) is full (back-pressure), and a slow result sink
 //    slows processing in turn.
 // Results carry the frame they belong to (same seq), so overlays never drift.
+// Frames without a time (still images) are each detected afresh and tracked on
+// their own: no box, ID or smoothing carries between them (tracker.hpp).
 // The sink and end callbacks run on the classification thread; they must not call
 // stop(). stop(), wait() and the destructor may be called from any other thread
 // at any moment, also at the same time (one joins, the others wait for it).
@@ -84,6 +86,7 @@ class Pipeline {
   std::uint64_t dropped() const;
   const SourceInfo& source_info() const;
   const ModelSpec& model_spec() const;
+  const PipelineOptions& options() const;
   std::string device_name() const;
 
  private:

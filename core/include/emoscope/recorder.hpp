@@ -1,48 +1,88 @@
-// Recorder: writes a session to disk as it happens:
+// Recorder: writes a session to disk as it happens. The formats, every CSV
+// column and every summary field, with units, are in docs/output-formats.md:
 //  - the annotated video (MJPG in Matroska: every finished frame stays playable
 //    if the process dies),
-//  - a per-frame, per-face CSV (a row per face, and one row for a frame with no
-//    face), flushed every frame. Columns: time_ms, frame, face_id, x, y, w, h,
-//    label, confidence, detected (1 = the detector ran on this frame),
-//    face_score (the detector's score for the box, 4 decimals; empty for Haar),
-//    then p_<label> per model label (smoothed probabilities),
-//  - a JSON summary per face, written atomically at finish() and every few seconds.
-// Files are created user-only (0600). Not thread-safe: one writer thread.
-// Times are source milliseconds; box coordinates are frame pixels.
+//  - a per-frame, per-face CSV (a row per face with success = 1, and one row
+//    with success = 0 for a frame with no face), flushed every frame. Columns
+//    (kCsvFixedColumns, then p_<label> per model label): time_ms, time_s,
+//    frame, image, success, face_id, x, y, w, h, label, confidence, detected,
+//    face_score. Time columns are empty for still images, which have no time.
+//  - a JSON summary: a header describing the run (app, model, detector,
+//    settings, source, start time, frame counts), then per-face figures whose
+//    durations come from the frames' timestamps. Written atomically at finish()
+//    and every few seconds while recording.
+// A CSV or summary path of "-" means standard output (the summary is then
+// written once, at finish()). Other files are created user-only (0600) and
+// never replace an existing file unless replace_existing.
+// Not thread-safe: one writer thread.
+// Units: source times in milliseconds in, seconds and milliseconds out (as the
+// column or field name says); box coordinates in frame pixels.
 #pragma once
 
+#include <array>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "emoscope/error.hpp"
+#include "emoscope/face_detector.hpp"
+#include "emoscope/frame_source.hpp"
 #include "emoscope/pipeline.hpp"
 
 namespace emoscope {
 
+// The CSV's columns before the per-label probability columns, in order.
+inline constexpr std::array<const char*, 14> kCsvFixedColumns = {
+    "time_ms", "time_s", "frame", "image",      "success",  "face_id",  "x",
+    "y",       "w",      "h",     "label",      "confidence", "detected", "face_score"};
+
+// What the summary's header says about how the outputs were made.
+struct RunDescription {
+  SourceInfo source;                   // kind, path or camera, nominal fps, frame count, frame size
+  std::string model_version;           // RecorderOptions::model_name holds the name
+  std::string model_file;              // path of the model file; empty when unknown
+  std::optional<DetectorOptions> detector;  // with model_path as loaded; nullopt = unknown
+  std::optional<PipelineOptions> pipeline;  // mode, detect_every, every, tracker; nullopt = unknown
+  std::string device;                  // "cpu", "cuda:0"; empty when unknown
+};
+
 struct RecorderOptions {
   std::string video_path;    // empty = no video
-  std::string csv_path;      // empty = no CSV
-  std::string summary_path;  // empty = no summary
+  std::string csv_path;      // empty = no CSV; "-" = standard output
+  std::string summary_path;  // empty = no summary; "-" = standard output
   double fps = 25.0;         // video frame rate
   cv::Size frame_size;       // video frame size
   std::vector<std::string> labels;
   std::string model_name;
   std::string source_name;
   bool replace_existing = false;  // false: an existing output file is an error, never truncated
+  RunDescription run;             // for the summary's header
 };
+
+// Recorder options describing a run of `pipeline` (labels, model, source, video
+// size and rate, header), with the detector's settings and the model's file.
+RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
+                                     const std::string& model_file);
 
 // RFC 4180 field quoting.
 std::string csv_escape(const std::string& field);
 
+// The local time as ISO 8601 with its UTC offset, e.g. 2026-12-01T14:17:53+01:00.
+std::string iso8601_local(std::chrono::system_clock::time_point t);
+
 struct FaceSummary {
-  double first_ms = 0, last_ms = 0;
+  std::optional<double> first_ms, last_ms;  // source times; unset for still images
   long frames = 0;
+  double seconds = 0;                 // time on screen, from frame timestamps
   double confidence_sum = 0;
-  std::vector<long> label_frames;  // per label
+  std::vector<long> label_frames;     // per label
+  std::vector<double> label_seconds;  // per label, from frame timestamps
 };
 
 class Recorder {
@@ -51,6 +91,10 @@ class Recorder {
   ~Recorder();
   // annotated may be empty when there is no video output.
   Status write(const FrameResult& result, const cv::Mat& annotated);
+  // The run's frame counts as the pipeline reports them at its end (the
+  // header's frames read / dropped); without it they are counted from the
+  // frames written (sequence numbers and drop counts).
+  void set_end(const PipelineEnd& end);
   Status finish();  // idempotent
   long frames_written() const { return frames_; }
   const std::map<int, FaceSummary>& faces() const { return faces_; }
@@ -59,13 +103,24 @@ class Recorder {
  private:
   explicit Recorder(RecorderOptions options);
   Status write_summary();
+  void credit_previous(double slice_ms);
+  double last_slice_ms() const;  // the estimated duration of the newest frame
   struct Files;
   RecorderOptions options_;
   std::unique_ptr<Files> files_;
   std::map<int, FaceSummary> faces_;
+  std::string start_time_;
   long frames_ = 0;
+  long timed_frames_ = 0;
+  std::optional<double> first_ms_, last_ms_;
+  double covered_ms_ = 0;  // sum of the frames' time slices so far (the newest excluded)
+  // The newest frame's faces (id, label), credited with its time slice once
+  // the next frame's time (or the end) is known.
+  std::vector<std::pair<int, int>> pending_;
+  std::uint64_t first_seq_ = 0, last_seq_ = 0;
+  std::uint64_t first_dropped_ = 0, last_dropped_ = 0;
+  std::optional<PipelineEnd> end_;
   double last_summary_ms_ = 0;
-  double first_ms_ = -1, last_ms_ = 0;
   bool finished_ = false;
 };
 

@@ -2,7 +2,11 @@
 // greedy best-first) and smooths each face's class probabilities over time with
 // its own exponential moving average (time constant in ms, so the smoothing
 // means the same at any frame rate). Tracks unseen for longer than max_gap_ms
-// expire. Not thread-safe: one tracker per stream, fed in frame order.
+// expire. Frames without a time (still images: SourceTime unset) are each
+// independent: no track, ID association or smoothing carries into or out of
+// them; their faces get fresh IDs (IDs are never reused within a stream).
+// Not thread-safe: one tracker per stream, fed in frame order.
+// Units: times in milliseconds, boxes in frame pixels.
 #pragma once
 
 #include <limits>
@@ -11,6 +15,7 @@
 #include <opencv2/core.hpp>
 
 #include "emoscope/classifier.hpp"
+#include "emoscope/frame.hpp"
 
 namespace emoscope {
 
@@ -47,9 +52,11 @@ Probabilities smooth(const Probabilities& previous, const Probabilities& current
 class Tracker {
  public:
   explicit Tracker(TrackerOptions options = {});
-  // Faces in this frame, in the order of `boxes`. time_ms is the frame's source time.
+  // Faces in this frame, in the order of `boxes`. `time` is the frame's source
+  // time; unset (a still image) ends every track first and starts new ones
+  // that no later frame continues.
   std::vector<TrackedFace> update(const std::vector<cv::Rect2f>& boxes,
-                                  const std::vector<Probabilities>& probabilities, double time_ms);
+                                  const std::vector<Probabilities>& probabilities, SourceTime time);
   // Boxes of the live tracks (to carry over on frames where detection is skipped).
   std::vector<cv::Rect2f> live_boxes() const;
   void set_options(const TrackerOptions& options) { options_ = options; }
@@ -60,7 +67,7 @@ class Tracker {
     int id;
     cv::Rect2f box;
     Probabilities smoothed;
-    double last_seen_ms;
+    SourceTime last_seen;  // unset: seen on a still image, so never continued
   };
   TrackerOptions options_;
   std::vector<Track> tracks_;

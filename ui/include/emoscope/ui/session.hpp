@@ -54,7 +54,7 @@ struct SessionConfig {
 // One processed frame, kept for the analysis timeline and seeking.
 struct FrameRecord {
   std::uint64_t seq = 0;
-  double pos_ms = 0;
+  double pos_ms = 0;  // source time (Frame::time); 0 for still images, which have none
   std::vector<TrackedFace> faces;
 };
 
@@ -65,7 +65,7 @@ struct SessionUpdate {
                                        // only carries the remaining records
   QImage display;                      // the same, pre-scaled off the UI thread to the view's size
   std::uint64_t seq = 0;
-  double pos_ms = 0;
+  double pos_ms = 0;                   // source time; 0 for still images, which have none
   std::vector<TrackedFace> faces;
   double fps = 0;                      // processed frames per second (last second)
   double detect_ms = 0;                // last detector run
