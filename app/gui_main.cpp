@@ -22,6 +22,7 @@
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include "emoscope/ui/i18n.hpp"
 #include "emoscope/ui/main_window.hpp"
 #include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
@@ -103,6 +104,7 @@ int main(int argc, char** argv) {
   }
 
   QApplication app(argc, argv);  // takes Qt's own options out of the arguments
+  emoscope::ui::install_translations();
   QApplication::setOrganizationName("Emoscope");
   QApplication::setApplicationName("Emoscope");
   QApplication::setApplicationVersion(emoscope::version());

@@ -36,6 +36,8 @@ dev=(
   # headers of what the app links
   libtorch-dev libopencv-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libssl-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  # translations (lupdate, lrelease and their CMake functions)
+  qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools
   # tests (the test models are built with python3-torch; models/tests run with pytest)
   catch2 ffmpeg xvfb xauth fonts-dejavu-core python3 python3-pytest python3-torch python3-numpy
   python3-opencv python3-matplotlib

@@ -19,6 +19,7 @@
 #include "emoscope/resources.hpp"
 #include "emoscope/ui/analysis_controller.hpp"
 #include "emoscope/ui/convert.hpp"
+#include "emoscope/ui/i18n.hpp"
 #include "emoscope/ui/main_actions.hpp"
 #include "emoscope/ui/model_catalogue.hpp"
 #include "emoscope/ui/recording_controller.hpp"
@@ -305,4 +306,12 @@ TEST_CASE("MainActions and StatusFields show the window's state", "[gui][parts]"
   fields.showUpdate(u);
   fields.setDevice("cpu");
   CHECK(fields.text() == "FPS 12.5 | detect 3.2 ms | classify 0.0 ms | dropped 7 | device cpu | ");
+}
+
+TEST_CASE("translations are compiled in and load for the user's language", "[gui][i18n]") {
+  gui_app();
+  const QStringList languages = available_translations();
+  CHECK(languages.contains("en"));
+  CHECK(install_translations(QLocale(QLocale::English, QLocale::UnitedKingdom)) == "en");
+  CHECK(install_translations(QLocale(QLocale::Japanese, QLocale::Japan)).isEmpty());  // no such translation: English source text
 }

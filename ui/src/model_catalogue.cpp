@@ -18,9 +18,9 @@ struct Bundled {
   const char* file;
 };
 // The first is the default model.
-const Bundled kBundled[] = {{QT_TRANSLATE_NOOP("ModelCatalogue", "Happy / neutral / sad"), "happy_neutral_sad.pt"},
-                            {QT_TRANSLATE_NOOP("ModelCatalogue", "Happy / sad (forced choice)"), "happy_sad.pt"},
-                            {QT_TRANSLATE_NOOP("ModelCatalogue", "Seven emotions"), "seven_emotions.pt"}};
+const Bundled kBundled[] = {{QT_TRANSLATE_NOOP("emoscope::ui::ModelCatalogue", "Happy / neutral / sad"), "happy_neutral_sad.pt"},
+                            {QT_TRANSLATE_NOOP("emoscope::ui::ModelCatalogue", "Happy / sad (forced choice)"), "happy_sad.pt"},
+                            {QT_TRANSLATE_NOOP("emoscope::ui::ModelCatalogue", "Seven emotions"), "seven_emotions.pt"}};
 
 bool same_file(const QString& a, const QString& b) {
   const QString ca = QFileInfo(a).canonicalFilePath();

@@ -1,0 +1,720 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>emoscope::ui::AnalysisController</name>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis timeline: labels over time; click to seek</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create a temporary folder: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2 frames, ETA %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done: %1 frames in %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped at %1 frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled at %1 frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no finished analysis to export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already has %2. Replace?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not exported: %1 already has %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::FacePanel</name>
+    <message>
+        <source>Faces: one card per tracked face with its label, confidence and chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No faces in view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::MainActions</name>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start / stop the camera (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record annotated video, CSV and JSON summary (R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the annotated frame as PNG (S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open video…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Emoscope models (*.pt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export analysis…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export analysis to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presentation (full screen)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirror camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Emoscope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look for cameras again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Camera: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera found</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::MainWindow</name>
+    <message>
+        <source>No emotion model loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faces and settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording saved in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop recording (R) before switching cameras.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened the first of %1 files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera found.
+
+Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose Refresh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera found: open a video or an image (Ctrl+O) instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Start (Space) to watch the camera, or open a video (Ctrl+O).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PAUSED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera was found. Open a video or an image (Ctrl+O) instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot start %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an image file this app can read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysing %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis cancelled; the frames analysed so far can be exported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis complete. Click the timeline to see any frame; Export saves the files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording was saved in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live view stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snapshot saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no finished analysis to export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1-emoscope .mkv, .csv and .json to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame %1 (%2 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Emoscope %1&lt;/h3&gt;&lt;p&gt;Reads facial expressions in real time.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;What the labels are not:&lt;/b&gt; a label is the expression that most people who annotated similar photos would name, and its confidence is how often such a label was right on held-out photos. It is not a clinical, diagnostic or affective-state measurement: a face labelled &quot;sad&quot; shows an expression, not a person who is sad. Do not use it to judge people.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Emoscope</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::ModelCatalogue</name>
+    <message>
+        <source>%1 could not be loaded:
+%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (not installed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No model loaded.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not reported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Model:&lt;/b&gt; %1 %2&lt;br&gt;&lt;b&gt;Labels:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Test accuracy:&lt;/b&gt; %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;&lt;b&gt;Trained on:&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;&lt;b&gt;File:&lt;/b&gt; %1&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Happy / neutral / sad</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Happy / sad (forced choice)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seven emotions</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::RecordingController</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording could not be completed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>● REC %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::SessionController</name>
+    <message>
+        <source>The source ended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The source could not be read any further: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera was lost: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Processing failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No emotion model is loaded. Choose one in Settings → Emotion model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::SettingsPanel</name>
+    <message>
+        <source>YuNet (DNN, shipped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Haar cascade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSD ResNet-10 (DNN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face detector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector models (*.onnx *.pb *.caffemodel);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Emotion model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Emoscope models (*.pt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Min. confidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detect every</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CUDA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No CUDA device available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save recordings in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector, model, smoothing, detection interval and device apply when the source (re)starts; the minimum confidence applies at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smoothing time in milliseconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Minimum confidence in percent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the face detector every N frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inference device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the detector&apos;s model file (Browse…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CUDA is not available on this machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The device stays as it was. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The previous model (%1 %2) stays active.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model is active.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model %1 %2 loaded (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(built-in cascade)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(shipped YuNet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::StatusFields</name>
+    <message>
+        <source>FPS –</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detect – ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>classify – ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dropped 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>device –</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FPS %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detect %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>classify %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dropped %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>device %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::TimelineView</name>
+    <message>
+        <source>Click to show that frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No faces found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a video to analyse it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::VideoView</name>
+    <message>
+        <source>Video with face boxes and emotion labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The current frame; each face&apos;s label and confidence are also listed in Faces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no frame to save yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
