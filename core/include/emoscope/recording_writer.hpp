@@ -21,7 +21,7 @@
 //    Stats::ahead_frames).
 //
 // Queues and overflow policy:
-//  - frames waiting to be written: at most `capacity` (default: 2 s at the
+//  - frames waiting to be written: at most `capacity` (default: 1 s at the
 //    source's rate, at least 8 and more than `every`). When full, on_frame
 //    blocks (kBlock: back-pressure on the capture thread; nothing is dropped).
 //    Every such wait is counted (Stats::capture_waits, waited_ms). For a camera
@@ -68,7 +68,7 @@ class RecordingWriter final : public FrameTap {
   using Draw = std::function<cv::Mat(const cv::Mat& image, const FrameResult* latest)>;
 
   struct Options {
-    std::size_t capacity = 0;  // frames queued before on_frame blocks; 0 = 2 s at `fps`, at least 8
+    std::size_t capacity = 0;  // frames queued before on_frame blocks; 0 = 1 s at `fps`, at least 8
     int every = 1;             // the pipeline processes every Nth frame: capacity stays above it
     std::function<void(const Error&)> on_error;  // first write error, on the writer thread
   };
