@@ -25,6 +25,7 @@
 #include "emoscope/pipeline.hpp"
 #include "emoscope/preprocess.hpp"
 #include "emoscope/recorder.hpp"
+#include "emoscope/recording_writer.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/stats.hpp"
 #include "ferplus.hpp"
@@ -173,6 +174,24 @@ Status finish_recorder(Recorder& recorder, const PipelineEnd& end) {
   return recorder.finish();
 }
 
+// Puts a recorder behind a writer thread that records every frame the source
+// delivers (RecordingWriter); a write error stops the run (as Ctrl+C does).
+std::shared_ptr<RecordingWriter> make_writer(std::unique_ptr<Recorder> recorder, bool has_video,
+                                             const Pipeline& pipeline, RecordingWriter::Draw draw) {
+  RecordingWriter::Options wo;
+  wo.every = pipeline.options().mode == PipelineMode::kFile ? std::max(1, pipeline.options().every) : 1;
+  wo.on_error = [](const Error&) { g_interrupted = true; };
+  const double fps = pipeline.source_info().fps > 0 ? pipeline.source_info().fps : 25.0;  // as the Recorder's
+  return std::make_shared<RecordingWriter>(std::move(recorder), has_video, fps, std::move(draw), wo);
+}
+
+std::string writer_report(const RecordingWriter::Stats& s) {
+  return fmt::format("video: {} frames ({} captured, {} repeated to fill gaps, {} ahead of time); "
+                     "capture waited for the writer {} times ({:.0f} ms)",
+                     s.video_frames, s.frames_tapped, s.repeated_frames, s.ahead_frames, s.capture_waits,
+                     s.waited_ms);
+}
+
 int end_code(const PipelineEnd& end) {
   switch (end.reason) {
     case EndReason::kEndOfStream: return kOk;
@@ -310,41 +329,35 @@ int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
   const std::vector<std::string> labels = pipeline.model_spec().labels;
   const std::string device = pipeline.device_name();
   ProgressBar progress("analyze", total > 0 ? (total + options.every - 1) / options.every : -1);
-  std::mutex error_mutex;
-  Status write_error;
   std::atomic<bool> done{false};
-  long processed = 0;
-  LatencyStats fps_window;
+  std::atomic<long> processed{0};
   const auto start = SteadyClock::now();
+  // Every frame of the file goes into the video, drawn with the newest
+  // processed frame's faces (--every N keeps the source's duration).
+  RecordingWriter::Draw draw;
+  if (!options.out_video.empty()) {
+    draw = [&, hud = options.hud](const cv::Mat& image, const FrameResult* latest) {
+      AnnotateOptions ao;
+      ao.hud.show = hud;
+      const double secs = std::chrono::duration<double>(SteadyClock::now() - start).count();
+      ao.hud.fps = secs > 0 ? processed.load() / secs : 0;
+      ao.hud.latency_ms = latest ? latest->times.total : 0;
+      ao.hud.device = device;
+      return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels, ao);
+    };
+  }
+  std::shared_ptr<RecordingWriter> writer =
+      make_writer(std::move(recorder).value(), !options.out_video.empty(), pipeline, std::move(draw));
   pipeline.start(
       [&](FrameResult&& r) {
-        if (write_error) return;
-        cv::Mat annotated;
-        if (!options.out_video.empty()) {
-          AnnotateOptions ao;
-          ao.hud.show = options.hud;
-          const double secs = std::chrono::duration<double>(SteadyClock::now() - start).count();
-          ao.hud.fps = secs > 0 ? processed / secs : 0;
-          ao.hud.latency_ms = r.times.total;
-          ao.hud.device = device;
-          annotated = annotate(r.frame.image, r.faces, labels, ao);
-        }
-        if (Status s = recorder.value()->write(r, annotated)) {
-          std::lock_guard<std::mutex> lock(error_mutex);
-          write_error = s;
-          g_interrupted = true;  // stop: the output is broken
-        }
+        writer->on_result(r);
         progress.update(++processed);
       },
-      [&](const PipelineEnd&) { done = true; });
+      [&](const PipelineEnd&) { done = true; }, writer);
   const PipelineEnd end = wait_interruptible(pipeline, done);
   progress.finish();
-  const Status finish_error = finish_recorder(*recorder.value(), end);
-  {
-    std::lock_guard<std::mutex> lock(error_mutex);
-    if (write_error) return fail(*write_error);
-  }
-  if (finish_error) return fail(*finish_error);
+  if (Status s = writer->finish(&end)) return fail(*s);
+  if (!options.out_video.empty()) spdlog::info("{}", writer_report(writer->stats()));
   spdlog::info("analyzed {} of {} decoded frames", end.frames_processed, end.frames_read);
   std::fprintf(stderr, "analyzed %llu frames (%llu decoded)%s\n",
                static_cast<unsigned long long>(end.frames_processed),
@@ -653,7 +666,8 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
     if (!r) return fail(r.error());
     outputs = std::move(r).value();
   }
-  std::unique_ptr<Recorder> recorder;
+  const std::vector<std::string> labels = pipeline.model_spec().labels;
+  std::shared_ptr<RecordingWriter> recorder;  // every captured frame, drawn with the newest result
   if (!options.record_dir.empty()) {
     std::error_code ec;
     if (!fs::exists(options.record_dir, ec)) {
@@ -673,9 +687,10 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
     std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base.c_str());
     auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, common, false);
     if (!r) return fail(r.error());
-    recorder = std::move(r).value();
+    recorder = make_writer(std::move(r).value(), true, pipeline, [&labels](const cv::Mat& image, const FrameResult* latest) {
+      return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels);
+    });
   }
-  const std::vector<std::string> labels = pipeline.model_spec().labels;
   std::atomic<bool> done{false};
   Status write_error;
   long frames = 0;
@@ -696,26 +711,24 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
           window_start = SteadyClock::now();
           window_frames = 0;
         }
-        if (recorder && !write_error) {
-          write_error = recorder->write(r, annotate(r.frame.image, r.faces, labels));
-          if (write_error) g_interrupted = true;
-        }
+        if (recorder) recorder->on_result(r);
         if (outputs && !write_error) {
           write_error = outputs->write(r, {});
           if (write_error) g_interrupted = true;
         }
       },
-      [&](const PipelineEnd&) { done = true; });
+      [&](const PipelineEnd&) { done = true; }, recorder);
   const PipelineEnd end = wait_interruptible(pipeline, done, options.seconds);
   Status finish_error;
-  for (Recorder* rec : {recorder.get(), outputs.get()}) {
-    if (!rec) continue;
-    if (Status s = finish_recorder(*rec, end); s && !finish_error) finish_error = s;
+  if (recorder) finish_error = recorder->finish(&end);
+  if (outputs) {
+    if (Status s = finish_recorder(*outputs, end); s && !finish_error) finish_error = s;
   }
   if (write_error) return fail(*write_error);
   if (finish_error) return fail(*finish_error);
   std::fprintf(stderr, "processed %ld frames, dropped %llu\n", frames,
                static_cast<unsigned long long>(end.frames_dropped));
+  if (recorder) std::fprintf(stderr, "recorded %s\n", writer_report(recorder->stats()).c_str());
   if (end.reason == EndReason::kStopped && !g_interrupted) return kOk;  // --seconds reached
   return end_code(end);
 }

@@ -49,6 +49,7 @@ struct Pipeline::Impl {
 
   ResultSink on_result;
   EndSink on_end;
+  std::shared_ptr<FrameTap> tap;  // set before the threads start, then only read
 
   // capture -> detect. kLive: one slot, drop-oldest (only the newest frame
   // waits). kFile: queue_capacity frames, blocking (back-pressure).
@@ -84,6 +85,7 @@ struct Pipeline::Impl {
     stop_requested = true;
     frames->close();
     detected->close();
+    if (tap) tap->on_results_end();  // a tap blocking capture must not wait for results now
   }
 
   void capture_loop() {
@@ -107,6 +109,7 @@ struct Pipeline::Impl {
         std::lock_guard<std::mutex> lock(mutex);
         ++frames_read;
       }
+      if (tap) tap->on_frame(r.frame);  // every frame, before it can be dropped or skipped
       if ((index++ % every) != 0) continue;
       if (!frames->push({std::move(r.frame), decode_ms})) { reason = EndReason::kStopped; break; }
     }
@@ -205,6 +208,7 @@ struct Pipeline::Impl {
       }
       ++processed;
     }
+    if (tap) tap->on_results_end();
     PipelineEnd final_end;
     {
       std::unique_lock<std::mutex> lock(mutex);
@@ -247,7 +251,7 @@ Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDete
 
 Pipeline::~Pipeline() { stop(); }
 
-void Pipeline::start(ResultSink on_result, EndSink on_end) {
+void Pipeline::start(ResultSink on_result, EndSink on_end, std::shared_ptr<FrameTap> tap) {
   std::lock_guard<std::mutex> join_lock(impl_->join_mutex);
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -256,6 +260,7 @@ void Pipeline::start(ResultSink on_result, EndSink on_end) {
   }
   impl_->on_result = std::move(on_result);
   impl_->on_end = std::move(on_end);
+  impl_->tap = std::move(tap);
   impl_->capture_thread = std::thread([this] { impl_->capture_loop(); });
   impl_->detect_thread = std::thread([this] { impl_->detect_loop(); });
   impl_->classify_thread = std::thread([this] { impl_->classify_loop(); });

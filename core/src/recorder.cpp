@@ -239,6 +239,25 @@ double Recorder::last_slice_ms() const {
 
 void Recorder::set_end(const PipelineEnd& end) { end_ = end; }
 
+Status Recorder::write_video_frame(const cv::Mat& annotated) {
+  if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
+  if (!files_->video.isOpened() || annotated.empty()) return std::nullopt;
+  if (free_bytes(options_.video_path) < kVideoReserveBytes) {
+    files_->video.release();  // closed while it is still whole
+    return not_writable(options_.video_path, "disk full: the video was closed after " + std::to_string(video_frames_) +
+                                                 " frames, all of them playable");
+  }
+  cv::Mat frame = annotated;
+  if (frame.size() != options_.frame_size) cv::resize(annotated, frame, options_.frame_size);
+  try {
+    files_->video.write(frame);
+  } catch (const cv::Exception& e) {
+    return not_writable(options_.video_path, e.what());
+  }
+  ++video_frames_;
+  return std::nullopt;
+}
+
 Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
   const SourceTime time = result.frame.time;
@@ -256,19 +275,8 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
     ++timed_frames_;
   }
 
-  if (files_->video.isOpened() && !annotated.empty()) {
-    if (free_bytes(options_.video_path) < kVideoReserveBytes) {
-      files_->video.release();  // closed while it is still whole
-      return not_writable(options_.video_path, "disk full: the video was closed after " + std::to_string(frames_) +
-                                                   " frames, all of them playable");
-    }
-    cv::Mat frame = annotated;
-    if (frame.size() != options_.frame_size) cv::resize(annotated, frame, options_.frame_size);
-    try {
-      files_->video.write(frame);
-    } catch (const cv::Exception& e) {
-      return not_writable(options_.video_path, e.what());
-    }
+  if (!annotated.empty()) {
+    if (Status s = write_video_frame(annotated)) return s;
   }
 
   if (files_->csv) {
@@ -366,7 +374,8 @@ std::string Recorder::summary_json() const {
   }
   read = std::max(read, processed + dropped);
   header["frames"] = {{"read", read}, {"processed", processed}, {"dropped", dropped},
-                      {"skipped", read - processed - dropped}};
+                      {"skipped", read - processed - dropped},
+                      {"video", video_frames_}};
 
   // The newest frame's time slice is not known yet: the mean interval so far.
   const double tail_ms = last_slice_ms();

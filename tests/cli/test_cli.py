@@ -147,6 +147,11 @@ VIDEOS = {
     "ageitgey_face_recognition_short_hamilton_clip.mp4": (275, OK),
     "Syzygy126_Liveness_test.avi": (88, UNREADABLE),  # truncated: 88 of 221 frames decode
 }
+# Frames in the annotated video: it keeps the source's timeline, so where the
+# decoded frames' timestamps leave gaps (the AVI's empty "repeat the last frame"
+# chunks: frame 1 of the Syzygy clip is at 4.55 s) the frame before is repeated,
+# as a player shows it.
+VIDEO_FRAMES = {"Syzygy126_Liveness_test.avi": 221}
 
 
 @pytest.mark.parametrize("video", list(VIDEOS))
@@ -173,8 +178,8 @@ def test_analyze_writes_every_frame(cli, model, shared, tmp_path, video):
     for frame_rows in per_frame.values():
         if any(r["face_id"] == "" for r in frame_rows):
             assert len(frame_rows) == 1
-    assert ffprobe_frames(out) == frames
     s = json.loads(summary.read_text())
+    assert ffprobe_frames(out) == s["header"]["frames"]["video"] == VIDEO_FRAMES.get(video, frames)
     assert s["frames"] == frames
     for p in (out, table, summary):
         assert (p.stat().st_mode & 0o777) == 0o600
@@ -518,6 +523,50 @@ def test_analyze_refuses_to_replace_outputs_without_force(cli, model, shared, tm
     r = cli("analyze", video, "--model", model, "--csv", table, "--force")
     assert r.returncode == OK, r.stderr
     assert table.read_text().startswith("time_ms,")
+
+
+def video_stream(path):
+    """(frames, fps, duration_s) of a file's video stream; duration = frames / fps (constant rate)."""
+    frames = ffprobe_frames(path)
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "stream=r_frame_rate", "-of", "csv=p=0", str(path)], capture_output=True, text=True)
+    num, den = out.stdout.strip().split("/")
+    fps = int(num) / int(den)
+    return frames, fps, frames / fps
+
+
+def test_live_recording_keeps_the_source_duration(cli, model, shared, tmp_path):
+    """Recordings keep real time: every captured frame is recorded, even those
+    live processing drops, so the recording lasts as long as the source (within a frame)."""
+    video = shared / "videos" / "ageitgey_face_recognition_short_hamilton_clip.mp4"
+    rec = tmp_path / "rec"
+    # One inference thread and detection on every frame: processing drops frames here.
+    r = cli("live", "--source", video, "--model", model, "--record", rec, "--threads", "1", "--detect-every", "1")
+    assert r.returncode == OK, r.stderr
+    src_frames, src_fps, src_s = video_stream(video)
+    frames, fps, seconds = video_stream(rec / "session.mkv")
+    summary = json.loads((rec / "session.json").read_text())
+    counts = summary["header"]["frames"]
+    print(f"source {src_frames} frames {src_s:.3f} s; recording {frames} frames {seconds:.3f} s; "
+          f"processed {counts['processed']}, dropped {counts['dropped']}")
+    assert fps == pytest.approx(src_fps)
+    assert abs(seconds - src_s) <= 1 / src_fps
+    assert frames == counts["video"] == counts["read"] == src_frames
+    # The CSV lists the processed frames only.
+    assert len({row["frame"] for row in read_csv(rec / "session.csv")}) == counts["processed"]
+
+
+def test_analyze_every_n_video_keeps_the_source_duration(cli, model, shared, tmp_path):
+    # A constant-rate clip (justinshenk's container claims 24.70 fps, its frames are 25 fps apart).
+    video = shared / "videos" / "ageitgey_face_recognition_short_hamilton_clip.mp4"
+    out, table = tmp_path / "every3.mkv", tmp_path / "every3.csv"
+    r = cli("analyze", video, "--model", model, "--every", "3", "--out-video", out, "--csv", table)
+    assert r.returncode == OK, r.stderr
+    src_frames, src_fps, src_s = video_stream(video)
+    frames, fps, seconds = video_stream(out)
+    assert fps == pytest.approx(src_fps)
+    assert abs(seconds - src_s) <= 1 / src_fps and frames == src_frames
+    assert sorted({int(row["frame"]) for row in read_csv(table)}) == list(range(0, src_frames, 3))
 
 
 def test_two_recordings_into_one_folder_keep_both(cli, model, shared, tmp_path):

@@ -115,7 +115,7 @@ def test_summary_header_and_durations_come_from_the_frames(analyzed, shared):
     frames = len({row["frame"] for row in rows})
     assert h["source"]["kind"] == "video" and h["source"]["name"] == str(shared / "videos" / CLIP)
     assert h["source"]["fps"] == pytest.approx(fps) and h["source"]["frame_size"] == size
-    assert h["frames"] == {"read": frames, "processed": frames, "dropped": 0, "skipped": 0}
+    assert h["frames"] == {"read": frames, "processed": frames, "dropped": 0, "skipped": 0, "video": 0}  # no --out-video
     assert h["model"]["file"].endswith("happy_sad.pt")
     assert h["detector"]["kind"] == "yunet" and h["detector"]["model_file"].endswith(".onnx")
     assert h["processing"]["mode"] == "file" and h["processing"]["detect_every"] == 5

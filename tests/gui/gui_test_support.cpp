@@ -107,6 +107,11 @@ long json_frames(const std::string& path) {
   return o.contains("frames") ? static_cast<long>(o.value("frames").toDouble()) : -1;
 }
 
+long json_video_frames(const std::string& path) {
+  const QJsonObject frames = read_json(path).value("header").toObject().value("frames").toObject();
+  return frames.contains("video") ? static_cast<long>(frames.value("video").toDouble()) : -1;
+}
+
 int json_faces(const std::string& path) {
   const QJsonObject o = read_json(path);
   return o.contains("faces") ? static_cast<int>(o.value("faces").toArray().size()) : -1;

@@ -30,6 +30,7 @@ struct CsvInfo {
 };
 CsvInfo read_csv(const std::string& path);
 long json_frames(const std::string& path);   // the summary's "frames", -1 if unreadable
+long json_video_frames(const std::string& path);  // the summary's header.frames.video, -1 if unreadable
 int json_faces(const std::string& path);     // entries in "faces", -1 if unreadable
 
 }  // namespace emoscope::test

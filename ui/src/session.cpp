@@ -9,6 +9,16 @@
 
 namespace emoscope::ui {
 
+class Session::Tap final : public FrameTap {
+ public:
+  explicit Tap(Session* session) : session_(session) {}  // the session joins the pipeline before it goes
+  void on_frame(const Frame& frame) override { session_->onFrame(frame); }
+  void on_results_end() override { session_->onResultsEnd(); }
+
+ private:
+  Session* session_;
+};
+
 std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* error,
                                          std::shared_ptr<Classifier> preloaded, QObject* parent) {
   qRegisterMetaType<emoscope::ui::SessionUpdate>();
@@ -59,7 +69,8 @@ void Session::start() {
                        pending_end_ = end;
                      }
                      QMetaObject::invokeMethod(this, [this] { onEnded(); }, Qt::QueuedConnection);
-                   });
+                   },
+                   std::make_shared<Tap>(this));
 }
 
 void Session::stop() {
@@ -86,6 +97,10 @@ void Session::setPaused(bool paused) {
   std::lock_guard<std::mutex> lock(pause_mutex_);
   paused_ = paused;
   pause_changed_.notify_all();
+  if (config_.live) {
+    std::lock_guard<std::mutex> rec_lock(recorder_mutex_);
+    if (recorder_) recorder_->set_paused(paused);
+  }
 }
 
 bool Session::startRecording(const std::string& base_path, QString* error) {
@@ -100,20 +115,36 @@ bool Session::startRecording(const std::string& base_path, QString* error) {
     if (error) *error = qstr(recorder.error().message);
     return false;
   }
-  std::lock_guard<std::mutex> lock(recorder_mutex_);
-  if (recorder_) recorder_->finish();
-  recorder_ = std::move(recorder).value();
-  record_error_.reset();
+  const bool has_video = !r.video_path.empty();
+  RecordingWriter::Options wo;
+  wo.every = std::max(1, pipeline_->options().every);
+  auto writer = std::make_shared<RecordingWriter>(
+      std::move(recorder).value(), has_video, r.fps,
+      [this](const cv::Mat& image, const FrameResult* latest) {
+        AnnotateOptions ao;
+        ao.min_confidence = min_confidence_;
+        return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels_, ao);
+      },
+      wo);
+  if (config_.live) writer->set_paused(paused_);
+  std::shared_ptr<RecordingWriter> old;
+  {
+    std::lock_guard<std::mutex> lock(recorder_mutex_);
+    old = std::move(recorder_);
+    recorder_ = std::move(writer);
+  }
+  if (old) old->finish();
   return true;
 }
 
 Status Session::stopRecording() {
-  std::lock_guard<std::mutex> lock(recorder_mutex_);
-  if (!recorder_) return std::nullopt;
-  Status s = recorder_->finish();
-  recorder_.reset();
-  if (record_error_) return record_error_;
-  return s;
+  std::shared_ptr<RecordingWriter> writer;
+  {
+    std::lock_guard<std::mutex> lock(recorder_mutex_);
+    writer = std::move(recorder_);
+  }
+  if (!writer) return std::nullopt;
+  return writer->finish();  // writes what is queued; a blocked onFrame returns
 }
 
 bool Session::recording() const {
@@ -123,7 +154,25 @@ bool Session::recording() const {
 
 long Session::recordedFrames() const {
   std::lock_guard<std::mutex> lock(recorder_mutex_);
-  return recorder_ ? recorder_->frames_written() : 0;
+  return recorder_ ? recorder_->stats().frames_tapped : 0;
+}
+
+void Session::onFrame(const Frame& frame) {
+  std::shared_ptr<RecordingWriter> writer;
+  {
+    std::lock_guard<std::mutex> lock(recorder_mutex_);
+    writer = recorder_;
+  }
+  if (writer) writer->on_frame(frame);
+}
+
+void Session::onResultsEnd() {
+  std::shared_ptr<RecordingWriter> writer;
+  {
+    std::lock_guard<std::mutex> lock(recorder_mutex_);
+    writer = recorder_;
+  }
+  if (writer) writer->on_results_end();
 }
 
 void Session::onResult(FrameResult&& r) {
@@ -139,8 +188,12 @@ void Session::onResult(FrameResult&& r) {
   ao.min_confidence = min_confidence_;
   cv::Mat annotated = annotate(r.frame.image, r.faces, labels_, ao);
   {
-    std::lock_guard<std::mutex> lock(recorder_mutex_);
-    if (recorder_ && !record_error_) record_error_ = recorder_->write(r, annotated);
+    std::shared_ptr<RecordingWriter> writer;
+    {
+      std::lock_guard<std::mutex> lock(recorder_mutex_);
+      writer = recorder_;
+    }
+    if (writer) writer->on_result(r);
   }
 
   ++processed_;

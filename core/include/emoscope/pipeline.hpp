@@ -12,6 +12,8 @@
 //    (queue_capacity frames) is full (back-pressure), and a slow result sink
 //    slows processing in turn.
 // Results carry the frame they belong to (same seq), so overlays never drift.
+// A FrameTap (start()) sees every frame read, dropped and skipped ones too,
+// before processing does: a recording keeps all frames while the preview may drop.
 // Frames without a time (still images) are each detected afresh and tracked on
 // their own: no box, ID or smoothing carries between them (tracker.hpp).
 // The sink and end callbacks run on the classification thread; they must not call
@@ -67,6 +69,21 @@ struct PipelineOptions {
   TrackerOptions tracker;
 };
 
+// Sees every frame the source delivers, in order, on the capture thread: also
+// the frames live mode will drop and `every` skips. on_frame runs before the
+// frame is queued for processing, so a result never arrives before its frame
+// was tapped. on_frame may block: capture then waits (back-pressure; in live
+// mode a camera's driver drops frames meanwhile, a paced file falls behind).
+// on_results_end tells the tap that no more results will come (end of stream,
+// stop or failure), so it must stop waiting for them; it may run on any
+// thread, more than once, also while on_frame blocks.
+class FrameTap {
+ public:
+  virtual ~FrameTap() = default;
+  virtual void on_frame(const Frame& frame) = 0;
+  virtual void on_results_end() = 0;
+};
+
 using ResultSink = std::function<void(FrameResult&&)>;
 using EndSink = std::function<void(const PipelineEnd&)>;
 
@@ -80,7 +97,9 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  void start(ResultSink on_result, EndSink on_end = {});
+  // `tap`, when given, sees every frame read (FrameTap); the pipeline keeps it
+  // alive until it is destroyed.
+  void start(ResultSink on_result, EndSink on_end = {}, std::shared_ptr<FrameTap> tap = nullptr);
   void stop();                 // asks both threads to finish, then joins
   PipelineEnd wait();          // blocks until the stream ends or stop(); returns how it ended
   std::uint64_t dropped() const;

@@ -89,14 +89,19 @@ class Recorder {
  public:
   static Result<std::unique_ptr<Recorder>> open(const RecorderOptions& options);
   ~Recorder();
-  // annotated may be empty when there is no video output.
+  // A processed frame: its CSV rows and summary figures, and `annotated` as a
+  // video frame unless it is empty (no video, or frames written apart).
   Status write(const FrameResult& result, const cv::Mat& annotated);
+  // One video frame only (RecordingWriter writes every captured frame this
+  // way, and results through write(result, {})); nothing without a video.
+  Status write_video_frame(const cv::Mat& annotated);
   // The run's frame counts as the pipeline reports them at its end (the
   // header's frames read / dropped); without it they are counted from the
   // frames written (sequence numbers and drop counts).
   void set_end(const PipelineEnd& end);
   Status finish();  // idempotent
-  long frames_written() const { return frames_; }
+  long frames_written() const { return frames_; }      // processed frames (CSV)
+  long video_frames_written() const { return video_frames_; }
   const std::map<int, FaceSummary>& faces() const { return faces_; }
   std::string summary_json() const;
 
@@ -111,6 +116,7 @@ class Recorder {
   std::map<int, FaceSummary> faces_;
   std::string start_time_;
   long frames_ = 0;
+  long video_frames_ = 0;
   long timed_frames_ = 0;
   std::optional<double> first_ms_, last_ms_;
   double covered_ms_ = 0;  // sum of the frames' time slices so far (the newest excluded)

@@ -7,11 +7,16 @@
 //
 // Threading: the pipeline runs on its own three threads. Its result sink (the
 // classification thread) annotates the frame with core's annotator, converts it
-// to a QImage, writes the Recorder when recording, and stores the newest update
+// to a QImage, hands the result to the recording, and stores the newest update
 // in a mutex-guarded slot; it posts one queued invocation to the UI thread only
 // if none is pending (coalescing: a slow UI sees the newest frame, never a
 // backlog). frameReady()/finished() are emitted on the thread that owns the
 // Session (the UI thread); every public method must be called from that thread.
+// Recording (RecordingWriter, on a thread of its own) gets every frame the
+// source delivers through the pipeline's FrameTap, so a live recording keeps
+// the frames the preview drops, each drawn with the newest result at or before
+// it; while a live session is paused nothing is recorded and the recording's
+// clock stops.
 // Units: milliseconds for times, frames per second for fps.
 #pragma once
 
@@ -35,6 +40,7 @@
 #include "emoscope/face_detector.hpp"
 #include "emoscope/pipeline.hpp"
 #include "emoscope/recorder.hpp"
+#include "emoscope/recording_writer.hpp"
 #include "emoscope/tracker.hpp"
 
 namespace emoscope::ui {
@@ -102,7 +108,7 @@ class Session : public QObject {
   bool startRecording(const std::string& base_path, QString* error);
   Status stopRecording();            // finalises the files; no-op when not recording
   bool recording() const;
-  long recordedFrames() const;
+  long recordedFrames() const;       // frames in the recording's video so far (captured frames)
 
   const SourceInfo& sourceInfo() const { return pipeline_->source_info(); }
   const ModelSpec& modelSpec() const { return pipeline_->model_spec(); }
@@ -118,6 +124,9 @@ class Session : public QObject {
 
  private:
   Session(SessionConfig config, std::unique_ptr<Pipeline> pipeline, QObject* parent);
+  class Tap;                             // the pipeline's FrameTap: forwards to the recording
+  void onFrame(const Frame& frame);      // capture thread
+  void onResultsEnd();                   // any thread
   void onResult(FrameResult&& result);   // classification thread
   void deliver();                        // UI thread
   void onEnded();                        // UI thread
@@ -153,9 +162,10 @@ class Session : public QObject {
   QElapsedTimer last_post_;  // sink thread
   std::optional<PipelineEnd> pending_end_;
 
+  // Guards the pointer only: the writer is called outside the lock (its
+  // on_frame may block until stopRecording() finishes it).
   mutable std::mutex recorder_mutex_;
-  std::unique_ptr<Recorder> recorder_;
-  Status record_error_;
+  std::shared_ptr<RecordingWriter> recorder_;
 };
 
 }  // namespace emoscope::ui
