@@ -32,7 +32,8 @@ namespace {
 constexpr AVRational kTimeBase{1, 90000};  // encoder ticks: 90 kHz, as MPEG does
 constexpr double kTicksPerMs = 90.0;
 constexpr std::int64_t kMinStep = 90;      // frames at least 1 ms apart (Matroska counts in ms)
-constexpr double kAudioLeadS = 0.5;        // audio muxed this far ahead of the newest frame
+constexpr double kAudioLeadS = 0.5;
+constexpr int kFlushEveryMs = 500;        // longest MP4 fragment / Matroska cluster        // audio muxed this far ahead of the newest frame
 
 std::string av_error(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {0};
@@ -224,14 +225,18 @@ Status FfmpegVideoWriter::open() {
       return not_writable(path, av_error(err));
   }
   // Crash safety: every packet goes to the file at once, MP4 in fragments
-  // (header first, a fragment per keyframe), Matroska in clusters of <= 1 s.
+  // (header first, then a fragment per keyframe or 0.5 s), Matroska in
+  // clusters of at most 0.5 s; a cut-off file plays up to its last whole one.
   out_->flush_packets = 1;
   out_->flags |= AVFMT_FLAG_FLUSH_PACKETS;
   AVDictionary* mux_options = nullptr;
   const std::string name = format->name;
-  if (name.find("mp4") != std::string::npos || name.find("mov") != std::string::npos)
+  if (is_mp4) {
     av_dict_set(&mux_options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
-  if (name.find("matroska") != std::string::npos) av_dict_set(&mux_options, "cluster_time_limit", "1000", 0);
+    av_dict_set(&mux_options, "frag_duration", std::to_string(kFlushEveryMs * 1000).c_str(), 0);  // microseconds
+  }
+  if (name.find("matroska") != std::string::npos)
+    av_dict_set(&mux_options, "cluster_time_limit", std::to_string(kFlushEveryMs).c_str(), 0);
   const int err = avformat_write_header(out_, &mux_options);
   av_dict_free(&mux_options);
   if (err < 0) return not_writable(path, "cannot write the header: " + av_error(err));

@@ -230,9 +230,10 @@ def test_analyze_bad_video_exits_3(cli, model, tmp_path):
         assert str(path) in r.stderr
 
 
-def test_kill_9_mid_analysis_keeps_everything_recorded(cli, model, shared, tmp_path):
+@pytest.mark.parametrize("ext", ["mkv", "mp4"])  # Matroska, fragmented MP4 (H.264 in both)
+def test_kill_9_mid_analysis_keeps_everything_recorded(cli, model, shared, tmp_path, ext):
     """Crash safety: after SIGKILL both files open and hold all but the last second."""
-    out = tmp_path / "crash.mkv"
+    out = tmp_path / f"crash.{ext}"
     table = tmp_path / "crash.csv"
     proc = subprocess.Popen([cli.path, "analyze", shared / "videos" / "ageitgey_face_recognition_short_hamilton_clip.mp4",
                              "--model", model, "--out-video", out, "--csv", table, "--detect-every", "1"],
