@@ -51,7 +51,7 @@ struct VideoWriterOptions {
   // Streams the container cannot hold are left out with a warning. The audio
   // is aligned to the video's timeline: output time 0 is the first frame's time.
   std::string audio_from;
-  std::size_t queue_frames = 8;     // frames waiting for the encoding thread, at most
+  std::size_t queue_frames = 4;     // frames waiting for the encoding thread, at most
 };
 
 class VideoWriter {
