@@ -326,7 +326,11 @@ void FfmpegVideoWriter::run() {
       return;
     }
     if (failed) continue;  // discard: the file is broken, write() reports it
-    if (Status s = encode_frame(item.image, item.time_ms)) fail(*s);
+    try {
+      if (Status s = encode_frame(item.image, item.time_ms)) fail(*s);
+    } catch (const std::exception& e) {  // cv::Exception, std::bad_alloc: never past the thread
+      fail(not_writable(options_.path, e.what()));
+    }
   }
 }
 
