@@ -156,13 +156,17 @@ std::string json_text(const ojson& j, int indent = -1) {
 // csv and summary may be "-", standard output), or returns an error.
 Result<std::unique_ptr<Recorder>> open_recorder(const std::string& video, const std::string& csv,
                                                 const std::string& summary, const Pipeline& pipeline,
-                                                const CommonOptions& common, bool replace_existing) {
+                                                const CommonOptions& common, bool replace_existing,
+                                                const std::string& video_codec = "h264") {
   Result<DetectorOptions> detector = detector_options(common);
   if (!detector) return detector.error();
+  Result<VideoCodec> codec = parse_video_codec(video_codec);
+  if (!codec) return codec.error();
   Result<std::string> model = model_path(common);
   RecorderOptions r = recorder_options_for(pipeline, detector.value(), model ? model.value() : std::string());
   r.replace_existing = replace_existing;
   r.video_path = video;
+  r.video_codec = codec.value();
   r.csv_path = csv;
   r.summary_path = summary;
   return Recorder::open(r);
@@ -323,7 +327,8 @@ int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
   PipelineOptions po = pipeline_options(common, PipelineMode::kFile);
   po.every = options.every;
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), po);
-  auto recorder = open_recorder(options.out_video, options.csv, options.summary, pipeline, common, options.force);
+  auto recorder = open_recorder(options.out_video, options.csv, options.summary, pipeline, common, options.force,
+                                options.video_codec);
   if (!recorder) return fail(recorder.error());
 
   const std::vector<std::string> labels = pipeline.model_spec().labels;
@@ -685,7 +690,7 @@ int run_live(const CommonOptions& common, const LiveOptions& options) {
     std::string base = options.record_dir + "/session";
     for (int n = 2; taken(base); ++n) base = options.record_dir + "/session-" + std::to_string(n);
     std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base.c_str());
-    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, common, false);
+    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, common, false, options.video_codec);
     if (!r) return fail(r.error());
     recorder = make_writer(std::move(r).value(), true, pipeline, [&labels](const cv::Mat& image, const FrameResult* latest) {
       return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels);

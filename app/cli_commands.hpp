@@ -32,6 +32,7 @@ struct PredictOptions {
 struct AnalyzeOptions {
   std::string input;                 // a video file, an image or a folder of images
   std::string out_video, csv, summary;  // csv and summary may be "-": standard output
+  std::string video_codec = "h264";  // h264 | mjpeg
   int every = 1;
   bool hud = false;
   bool force = false;  // replace existing output files
@@ -63,6 +64,7 @@ struct BenchOptions {
 struct LiveOptions {
   std::string source = "camera";
   std::string record_dir;
+  std::string video_codec = "h264";  // of the recorded video: h264 | mjpeg
   std::string csv, summary;  // besides --record; either may be "-": standard output
   bool force = false;        // replace existing --csv / --summary files
   double seconds = 0;  // 0 = until Ctrl+C or the source ends

@@ -118,7 +118,11 @@ int main(int argc, char** argv) {
   add_detector_options(a, common);
   add_stream_options(a, common);
   a->add_option("input", analyze.input, "video file, image or folder of images")->required();
-  a->add_option("--out-video", analyze.out_video, "annotated video (.mkv recommended: stays playable if killed)");
+  a->add_option("--out-video", analyze.out_video,
+                "annotated video, with the source's audio: .mp4 (fragmented MP4) or .mkv (Matroska); "
+                "either stays playable if the run is killed");
+  a->add_option("--video-codec", analyze.video_codec, "codec of the annotated video: h264 (default) or mjpeg")
+      ->check(CLI::IsMember({"h264", "mjpeg"}));
   a->add_option("--csv", analyze.csv, "per-frame, per-face CSV ('-' = standard output)");
   a->add_option("--summary", analyze.summary, "JSON summary: run header and per-face figures ('-' = standard output)");
   a->add_option("--every", analyze.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
@@ -162,6 +166,8 @@ int main(int argc, char** argv) {
   l->add_option("--source", live.source, "camera, camera:N, /dev/videoN or a video file");
   l->add_option("--record", live.record_dir,
                 "record annotated video, CSV and summary into this folder (session.*, then session-2.*, ...)");
+  l->add_option("--video-codec", live.video_codec, "codec of the recorded video: h264 (default) or mjpeg")
+      ->check(CLI::IsMember({"h264", "mjpeg"}));
   l->add_option("--csv", live.csv, "per-frame, per-face CSV ('-' = standard output)");
   l->add_option("--summary", live.summary, "JSON summary, written at the end ('-' = standard output)");
   l->add_flag("--force", live.force, "replace --csv / --summary files that exist (refused otherwise)");

@@ -27,6 +27,8 @@ app=(
   libtorch1.13 libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406
   libopencv-objdetect406 libopencv-dnn406 opencv-data libqt6widgets6 libqt6charts6 libqt6opengl6
   libspdlog1.10 libssl3
+  # FFmpeg's libraries: the annotated video (H.264 through libx264, audio copied from the source)
+  libavformat59 libavcodec59 libswscale6 libavutil57
   # fast BLAS for Debian's torch (generic BLAS otherwise)
   libopenblas0-pthread
 )
@@ -36,6 +38,7 @@ dev=(
   # headers of what the app links
   libtorch-dev libopencv-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libssl-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   # translations (lupdate, lrelease and their CMake functions)
   qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools
   # tests (the test models are built with python3-torch; models/tests run with pytest)

@@ -19,6 +19,6 @@ code=$?
 if [ "$code" -eq 3 ]; then
   echo >&2
   echo "emoscope: no camera found. To analyse a video file instead:" >&2
-  echo "  $build/emoscope-cli analyze VIDEO --out-video out.mkv --csv out.csv --summary out.json" >&2
+  echo "  $build/emoscope-cli analyze VIDEO --out-video out.mp4 --csv out.csv --summary out.json" >&2
 fi
 exit "$code"

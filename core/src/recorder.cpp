@@ -15,7 +15,6 @@
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 #include <spdlog/spdlog.h>
 
 #include "emoscope/file_checks.hpp"
@@ -81,9 +80,10 @@ ojson processing_json(const std::optional<PipelineOptions>& p, const std::string
   return j;
 }
 
-// The video stops, cleanly closed, when the disk has less than this left:
-// FFmpeg's writer reports no write errors, and a frame cut off by a full disk
-// would leave a file that ends in garbage. An MJPEG frame is well under 4 MB.
+// The video stops, cleanly closed, when the disk has less than this left, so
+// that it ends with whole frames and a trailer (write errors are reported too,
+// but a frame cut off by a full disk would leave a file that ends in garbage).
+// An encoded frame is well under 4 MB.
 constexpr std::uint64_t kVideoReserveBytes = 16u << 20;
 
 }  // namespace
@@ -117,7 +117,7 @@ std::string csv_escape(const std::string& field) {
 }
 
 struct Recorder::Files {
-  cv::VideoWriter video;
+  std::unique_ptr<VideoWriter> video;
   std::FILE* csv = nullptr;
   bool csv_is_stdout = false;
   SteadyClock::time_point last_summary{};
@@ -146,6 +146,7 @@ RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOpt
   const SourceInfo& info = pipeline.source_info();
   const ModelSpec& spec = pipeline.model_spec();
   r.fps = info.fps > 0 ? info.fps : 25.0;
+  if (info.kind == SourceKind::kVideoFile && pipeline.options().mode == PipelineMode::kFile) r.audio_from = info.name;
   r.frame_size = info.size;
   r.labels = spec.labels;
   r.model_name = spec.name;
@@ -205,15 +206,15 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
   }
   if (!options.video_path.empty()) {
     if (options.frame_size.area() <= 0) return not_writable(options.video_path, "unknown frame size");
-    const double fps = options.fps > 0 ? options.fps : 25.0;
-    try {
-      rec->files_->video.open(options.video_path, cv::CAP_FFMPEG, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'),
-                              fps, options.frame_size, true);
-    } catch (const cv::Exception& e) {
-      return not_writable(options.video_path, e.what());
-    }
-    if (!rec->files_->video.isOpened())
-      return not_writable(options.video_path, "video encoder could not open it (use .mkv or .avi)");
+    VideoWriterOptions vo;
+    vo.path = options.video_path;
+    vo.frame_size = options.frame_size;
+    vo.fps = options.fps > 0 ? options.fps : 25.0;
+    vo.codec = options.video_codec;
+    vo.audio_from = options.audio_from;
+    auto video = open_video_writer(vo);
+    if (!video) return video.error();
+    rec->files_->video = std::move(video).value();
   }
   if (!options.summary_path.empty() && !is_stdout(options.summary_path)) {
     if (Status s = rec->write_summary()) return *s;
@@ -239,21 +240,19 @@ double Recorder::last_slice_ms() const {
 
 void Recorder::set_end(const PipelineEnd& end) { end_ = end; }
 
-Status Recorder::write_video_frame(const cv::Mat& annotated) {
+Status Recorder::write_video_frame(const cv::Mat& annotated, SourceTime time) {
   if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
-  if (!files_->video.isOpened() || annotated.empty()) return std::nullopt;
+  if (!files_->video || annotated.empty()) return std::nullopt;
   if (free_bytes(options_.video_path) < kVideoReserveBytes) {
-    files_->video.release();  // closed while it is still whole
+    Status closed = files_->video->close();  // closed while it is still whole
+    files_->video.reset();
     return not_writable(options_.video_path, "disk full: the video was closed after " + std::to_string(video_frames_) +
-                                                 " frames, all of them playable");
+                                                 " frames, all of them playable" +
+                                                 (closed ? " (" + closed->message + ")" : std::string()));
   }
   cv::Mat frame = annotated;
   if (frame.size() != options_.frame_size) cv::resize(annotated, frame, options_.frame_size);
-  try {
-    files_->video.write(frame);
-  } catch (const cv::Exception& e) {
-    return not_writable(options_.video_path, e.what());
-  }
+  if (Status s = files_->video->write(frame, time)) return s;
   ++video_frames_;
   return std::nullopt;
 }
@@ -276,7 +275,7 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   }
 
   if (!annotated.empty()) {
-    if (Status s = write_video_frame(annotated)) return s;
+    if (Status s = write_video_frame(annotated, time)) return s;
   }
 
   if (files_->csv) {
@@ -454,7 +453,15 @@ Status Recorder::finish() {
   if (finished_) return std::nullopt;
   finished_ = true;
   Status status;
-  if (files_->video.isOpened()) files_->video.release();
+  if (files_->video) {
+    // The last frame lasts until the next frame the source read (frames left
+    // out by --every or dropped after it count), else one mean interval.
+    std::optional<double> end_ms;
+    if (end_ && last_ms_ && options_.run.source.fps > 0 && end_->frames_read > last_seq_)
+      end_ms = *last_ms_ + (end_->frames_read - last_seq_) * 1000.0 / options_.run.source.fps;
+    status = files_->video->close(end_ms);
+    files_->video.reset();
+  }
   if (files_->csv) {
     const bool failed = files_->csv_is_stdout ? std::fflush(files_->csv) != 0 : std::fclose(files_->csv) != 0;
     if (failed) status = not_writable(options_.csv_path, std::strerror(errno));

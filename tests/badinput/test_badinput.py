@@ -379,14 +379,16 @@ def test_record_folder_is_private(cli, bad, tmp_path):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
 
 
-def _on_small_tmpfs(size_mb: int, command: list[str], folder: Path) -> subprocess.CompletedProcess:
-    """Runs command with a fresh tmpfs of size_mb mounted on folder (a private mount namespace)."""
+def _on_small_tmpfs(size_mb, command: list[str], folder: Path) -> subprocess.CompletedProcess:
+    """Runs command with a fresh tmpfs of size_mb (MB, or a tmpfs size such as "16800k") mounted
+    on folder (a private mount namespace)."""
     if shutil.which("unshare") is None:
         pytest.skip("no unshare(1): cannot mount a small tmpfs to fill")
     probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"user namespaces unavailable, cannot mount a small tmpfs: {probe.stderr.decode().strip()}")
-    script = f'mount -t tmpfs -o size={size_mb}m tmpfs "$1" && shift && exec "$@"'
+    size = f"{size_mb}m" if isinstance(size_mb, int) else size_mb
+    script = f'mount -t tmpfs -o size={size} tmpfs "$1" && shift && exec "$@"'
     try:
         return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh",
                                str(folder), *map(str, command)], capture_output=True, text=True, timeout=TIMEOUT_S * 3)
@@ -394,17 +396,20 @@ def _on_small_tmpfs(size_mb: int, command: list[str], folder: Path) -> subproces
         pytest.fail("hung on a full disk")
 
 
-def test_full_disk_stops_with_code_5_and_keeps_a_valid_video(cli, bad, tmp_path, shared):
-    """The hamilton clip at full size fills a 20 MB tmpfs (16 MB kept free): rc 5, playable video."""
+# MJPEG (6.9 MB) fills 4 MB beyond the 16 MB kept free; H.264 (0.8 MB) fills 400 KiB.
+@pytest.mark.parametrize("codec,size", [("mjpeg", 20), ("h264", "16800k")])
+def test_full_disk_stops_with_code_5_and_keeps_a_valid_video(cli, bad, tmp_path, shared, codec, size):
+    """The hamilton clip fills a small tmpfs (16 MB kept free): rc 5, playable video."""
     clip = shared / "videos" / "ageitgey_face_recognition_short_hamilton_clip.mp4"
     out = tmp_path / "full"
     out.mkdir()
     # The video is checked inside the namespace too: the tmpfs is gone when it exits.
-    check = (f'"{cli.path}" analyze "{clip}" --out-video "{out}/a.mkv" --csv "{out}/a.csv" --summary "{out}/a.json"; '
+    check = (f'"{cli.path}" analyze "{clip}" --out-video "{out}/a.mkv" --video-codec {codec} '
+             f'--csv "{out}/a.csv" --summary "{out}/a.json"; '
              f'rc=$?; ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames '
              f'-of csv=p=0 "{out}/a.mkv"; wc -l < "{out}/a.csv"; python3 -c "import json,sys; '
              f'json.load(open(sys.argv[1]))" "{out}/a.json" && echo summary-ok; exit $rc')
-    r = _on_small_tmpfs(20, ["sh", "-c", check], out)
+    r = _on_small_tmpfs(size, ["sh", "-c", check], out)
     _assert_clean(r, "full disk")
     assert r.returncode == OUTPUT, r.stderr[-2000:]
     assert "disk full" in r.stderr, r.stderr[-2000:]

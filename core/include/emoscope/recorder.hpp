@@ -1,7 +1,10 @@
 // Recorder: writes a session to disk as it happens. The formats, every CSV
 // column and every summary field, with units, are in docs/output-formats.md:
-//  - the annotated video (MJPG in Matroska: every finished frame stays playable
-//    if the process dies),
+//  - the annotated video (video_writer.hpp: H.264, or MJPEG, in fragmented MP4
+//    or Matroska by the file's extension, each frame at its source time or at
+//    the nominal rate (write_video_frame without a time); a
+//    killed process leaves a playable file missing at most a second or two;
+//    the source's audio copied in when audio_from names it),
 //  - a per-frame, per-face CSV (a row per face with success = 1, and one row
 //    with success = 0 for a frame with no face), flushed every frame. Columns
 //    (kCsvFixedColumns, then p_<label> per model label): time_ms, time_s,
@@ -34,6 +37,7 @@
 #include "emoscope/face_detector.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/pipeline.hpp"
+#include "emoscope/video_writer.hpp"
 
 namespace emoscope {
 
@@ -56,8 +60,10 @@ struct RecorderOptions {
   std::string video_path;    // empty = no video
   std::string csv_path;      // empty = no CSV; "-" = standard output
   std::string summary_path;  // empty = no summary; "-" = standard output
-  double fps = 25.0;         // video frame rate
+  double fps = 25.0;         // nominal video frame rate (frames without a time; keyframe interval)
   cv::Size frame_size;       // video frame size
+  VideoCodec video_codec = VideoCodec::kH264;
+  std::string audio_from;    // media file whose audio is copied into the video; empty = none
   std::vector<std::string> labels;
   std::string model_name;
   std::string source_name;
@@ -67,6 +73,7 @@ struct RecorderOptions {
 
 // Recorder options describing a run of `pipeline` (labels, model, source, video
 // size and rate, header), with the detector's settings and the model's file.
+// A video file analysed in file mode is also the video's audio_from.
 RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
                                      const std::string& model_file);
 
@@ -94,7 +101,9 @@ class Recorder {
   Status write(const FrameResult& result, const cv::Mat& annotated);
   // One video frame only (RecordingWriter writes every captured frame this
   // way, and results through write(result, {})); nothing without a video.
-  Status write_video_frame(const cv::Mat& annotated);
+  // `time` places it on the video's timeline; unset: one frame after the last
+  // at the nominal rate (RecordingWriter repeats frames to fill gaps in time).
+  Status write_video_frame(const cv::Mat& annotated, SourceTime time = {});
   // The run's frame counts as the pipeline reports them at its end (the
   // header's frames read / dropped); without it they are counted from the
   // frames written (sequence numbers and drop counts).
