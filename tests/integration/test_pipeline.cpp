@@ -12,34 +12,12 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "emoscope/pipeline.hpp"
+#include "stub_classifier.hpp"
 #include "test_support.hpp"
 
 using namespace emoscope;
 
 namespace {
-
-// Stands in for the model where timing matters: fixed delay, fixed output.
-class StubClassifier final : public Classifier {
- public:
-  explicit StubClassifier(std::chrono::milliseconds delay, bool fail = false) : delay_(delay), fail_(fail) {
-    spec_.name = "stub";
-    spec_.labels = {"happy", "sad"};
-    spec_.mean = {0.5f};
-    spec_.std = {0.25f};
-  }
-  const ModelSpec& spec() const override { return spec_; }
-  std::string device_name() const override { return "stub"; }
-  Result<std::vector<Probabilities>> classify(const Batch& batch) override {
-    std::this_thread::sleep_for(delay_);
-    if (fail_) return Error{ErrorCode::kModel, "stub failure"};
-    return std::vector<Probabilities>(batch.n, Probabilities{0.7f, 0.3f});
-  }
-
- private:
-  ModelSpec spec_;
-  std::chrono::milliseconds delay_;
-  bool fail_;
-};
 
 std::unique_ptr<Pipeline> make_pipeline(const std::string& video, PipelineOptions options,
                                         std::unique_ptr<Classifier> classifier = nullptr, bool live_pacing = false) {
@@ -138,7 +116,7 @@ TEST_CASE("a slow sink applies back-pressure in file mode - nothing is dropped")
   REQUIRE_SHARED_DATA();
   PipelineOptions o;
   o.queue_capacity = 2;
-  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<StubClassifier>(std::chrono::milliseconds(1)));
+  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(1)));
   long n = 0;
   p->start([&](FrameResult&&) {
     ++n;
@@ -154,7 +132,7 @@ TEST_CASE("live mode keeps only the newest frame and counts what it drops") {
   PipelineOptions o;
   o.mode = PipelineMode::kLive;
   // 80 ms per frame against a 25 fps (40 ms) source: about half must go.
-  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<StubClassifier>(std::chrono::milliseconds(80)),
+  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(80)),
                          /*live_pacing=*/true);
   std::vector<std::uint64_t> seqs;
   std::vector<std::uint64_t> dropped_seen;
@@ -186,7 +164,7 @@ TEST_CASE("stop() at any moment ends cleanly - without hanging") {
       PipelineOptions o;
       o.mode = mode;
       auto p = make_pipeline("ageitgey_face_recognition_short_hamilton_clip.mp4", o,
-                             std::make_unique<StubClassifier>(std::chrono::milliseconds(2)),
+                             std::make_unique<test::StubClassifier>(std::chrono::milliseconds(2)),
                              mode == PipelineMode::kLive);
       std::atomic<int> n{0};
       PipelineEnd seen;
@@ -205,7 +183,7 @@ TEST_CASE("stop() at any moment ends cleanly - without hanging") {
     }
   }
   // Destroying a running pipeline also stops it.
-  auto p = make_pipeline("justinshenk_fer_test.mp4", {}, std::make_unique<StubClassifier>(std::chrono::milliseconds(5)));
+  auto p = make_pipeline("justinshenk_fer_test.mp4", {}, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(5)));
   p->start([](FrameResult&&) {});
   p.reset();
   SUCCEED("destroyed while running");
@@ -214,7 +192,7 @@ TEST_CASE("stop() at any moment ends cleanly - without hanging") {
 TEST_CASE("a classifier failure ends the pipeline with the error") {
   REQUIRE_SHARED_DATA();
   auto p = make_pipeline("justinshenk_fer_test.mp4", {},
-                         std::make_unique<StubClassifier>(std::chrono::milliseconds(0), /*fail=*/true));
+                         std::make_unique<test::StubClassifier>(std::chrono::milliseconds(0), /*fail=*/true));
   p->start([](FrameResult&&) {});
   const PipelineEnd end = p->wait();
   CHECK(end.reason == EndReason::kFailed);
@@ -223,7 +201,7 @@ TEST_CASE("a classifier failure ends the pipeline with the error") {
 
 TEST_CASE("the truncated video ends with a read error after all decodable frames") {
   REQUIRE_SHARED_DATA();
-  auto p = make_pipeline("Syzygy126_Liveness_test.avi", {}, std::make_unique<StubClassifier>(std::chrono::milliseconds(0)));
+  auto p = make_pipeline("Syzygy126_Liveness_test.avi", {}, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(0)));
   long n = 0;
   p->start([&](FrameResult&&) { ++n; });
   const PipelineEnd end = p->wait();
@@ -253,7 +231,7 @@ TEST_CASE("stop() - wait() and the destructor from several threads at once - 100
     PipelineOptions o;
     o.mode = run % 2 ? PipelineMode::kLive : PipelineMode::kFile;
     auto p = std::make_unique<Pipeline>(std::move(source).value(), std::make_unique<NoFaceDetector>(),
-                                        std::make_unique<StubClassifier>(std::chrono::milliseconds(0)), o);
+                                        std::make_unique<test::StubClassifier>(std::chrono::milliseconds(0)), o);
     if (run % 5 != 4) p->start([](FrameResult&&) {});  // every fifth run is never started
     const auto start = SteadyClock::now();
     std::atomic<int> ended{0};

@@ -22,6 +22,7 @@
 #include "emoscope/pipeline.hpp"
 #include "emoscope/recorder.hpp"
 #include "emoscope/recording_writer.hpp"
+#include "stub_classifier.hpp"
 #include "test_support.hpp"
 
 using namespace emoscope;
@@ -31,27 +32,6 @@ namespace {
 
 constexpr double kFps = 30.0;
 constexpr int kClipFrames = 120;  // 4 s at 30 fps
-
-// A classifier that takes `delay` per frame (the pipeline calls it once per frame).
-class SlowClassifier final : public Classifier {
- public:
-  explicit SlowClassifier(std::chrono::milliseconds delay) : delay_(delay) {
-    spec_.name = "slow-stub";
-    spec_.labels = {"happy", "sad"};
-    spec_.mean = {0.5f};
-    spec_.std = {0.25f};
-  }
-  const ModelSpec& spec() const override { return spec_; }
-  std::string device_name() const override { return "stub"; }
-  Result<std::vector<Probabilities>> classify(const Batch& batch) override {
-    std::this_thread::sleep_for(delay_);
-    return std::vector<Probabilities>(batch.n, Probabilities{0.7f, 0.3f});
-  }
-
- private:
-  ModelSpec spec_;
-  std::chrono::milliseconds delay_;
-};
 
 // A 30 fps clip (the shared clips are 25 and 29.97 fps): the hamilton clip's
 // first 120 frames at 640x360, MJPG in AVI. Made once per test run.
@@ -123,7 +103,7 @@ Run record(const std::string& name, PipelineMode mode, int every, std::chrono::m
   po.mode = mode;
   po.every = every;
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(),
-                    std::make_shared<SlowClassifier>(delay), po);
+                    std::make_shared<test::StubClassifier>(delay), po);
 
   Run run;
   run.base = test::temp_dir("recording_writer_" + name) + "/session";
