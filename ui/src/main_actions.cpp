@@ -33,9 +33,7 @@ MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window)
   snapshot = make(tr("Snapshot"), Qt::Key_S, [w] { w->saveSnapshot(); });
   snapshot->setToolTip(tr("Save the annotated frame as PNG (S)"));
   auto open = [w](const QString& title, const QString& filter) {
-    QString dir = w->settings().last_open_dir;
-    const QString path = QFileDialog::getOpenFileName(w, title, dir, filter);
-    return path;
+    return QFileDialog::getOpenFileName(w, title, w->settings().last_open_dir, filter);
   };
   QAction* open_video = make(tr("Open video…"), QKeySequence::Open, [w, open] {
     const QString path = open(tr("Open video"), tr("Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v);;All files (*)"));

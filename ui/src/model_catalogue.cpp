@@ -47,11 +47,10 @@ bool ModelCatalogue::load(const QString& path, DeviceChoice device, QString* err
 }
 
 bool ModelCatalogue::loadPreferred(const QString& preferred, DeviceChoice device, QString* error) {
-  const Result<std::string> shipped = default_model_path();
-  const QString fallback = shipped ? qstr(shipped.value()) : QString();
   QString why;
   if (!preferred.isEmpty() && load(preferred, device, &why)) return true;
-  if (!fallback.isEmpty() && fallback != preferred && load(fallback, device, &why)) return true;
+  const Result<std::string> shipped = default_model_path();
+  if (shipped && qstr(shipped.value()) != preferred && load(qstr(shipped.value()), device, &why)) return true;
   if (error) *error = why.isEmpty() && !shipped ? qstr(shipped.error().message) : why;
   return false;
 }
