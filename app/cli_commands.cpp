@@ -11,7 +11,10 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -111,6 +114,8 @@ PipelineOptions pipeline_options(const CommonOptions& c, PipelineMode mode) {
   o.detect_every = c.detect_every;
   o.tracker.smoothing_ms = c.smoothing_ms;
   o.tracker.max_gap_ms = c.track_gap_ms;
+  o.tracker.classify_interval_ms = c.classify_interval_ms;
+  o.batch_frames = c.batch_frames;
   return o;
 }
 
@@ -236,6 +241,13 @@ std::string loaded_blas() {
     return ec ? line.substr(at) : real.string();
   }
   return "none";
+}
+
+// The most memory the process has held in RAM so far (Linux reports KiB).
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
 }
 
 }  // namespace
@@ -597,7 +609,8 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
                     pipeline_options(common, options.live ? PipelineMode::kLive : PipelineMode::kFile));
   const std::vector<std::string> labels = pipeline.model_spec().labels;
   LatencyStats decode, detect, detect_run, preprocess, infer, annotate_ms, end_to_end;
-  long frames = 0, faces = 0, detections = 0;
+  long frames = 0, faces = 0, faces_classified = 0, detections = 0;
+  std::set<int> track_ids;
   std::atomic<bool> done{false};
   pipeline.start(
       [&](FrameResult&& r) {
@@ -615,6 +628,10 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
         infer.add(r.times.infer);
         end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
         faces += static_cast<long>(r.faces.size());
+        for (const TrackedFace& f : r.faces) {
+          faces_classified += f.classified ? 1 : 0;
+          track_ids.insert(f.id);
+        }
         if (++frames == options.frames) g_interrupted = true;
       },
       [&](const PipelineEnd&) { done = true; });
@@ -636,11 +653,16 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
   j["detector"] = common.detector;
   j["detect_width"] = common.detect_width;
   j["detect_every"] = common.detect_every;
+  j["classify_interval_ms"] = common.classify_interval_ms;
+  j["batch_frames"] = common.batch_frames;
   j["frames_read"] = end.frames_read;
   j["frames_processed"] = frames;
   j["frames_dropped"] = end.frames_dropped;
   j["detector_runs"] = detections;
   j["faces"] = faces;
+  j["faces_classified"] = faces_classified;
+  j["face_ids"] = track_ids.size();  // distinct track IDs: fewer for the same faces = fewer ID switches
+  j["peak_rss_mb"] = peak_rss_mb();
   j["wall_s"] = wall;
   j["fps"] = wall > 0 ? frames / wall : 0;
   j["stages"] = {{"decode", stage(decode)},       {"detect", stage(detect)},

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "emoscope/pipeline.hpp"
+
 namespace emoscope::cli {
 
 struct CommonOptions {
@@ -22,6 +24,8 @@ struct CommonOptions {
   int detect_every = 5;
   double smoothing_ms = 250.0;
   double track_gap_ms = 1000.0;
+  double classify_interval_ms = TrackerOptions{}.classify_interval_ms;
+  int batch_frames = PipelineOptions{}.batch_frames;
 };
 
 struct PredictOptions {
