@@ -32,6 +32,15 @@ def face_rows(path):
             for r in rows}
 
 
+def label_changes(rows):
+    """Times a face's shown label changed between its consecutive rows (flicker)."""
+    last, changes = {}, 0
+    for (frame, face), (label, _, _) in sorted(rows.items(), key=lambda kv: (int(kv[0][1]), int(kv[0][0]))):
+        changes += face in last and last[face] != label
+        last[face] = label
+    return changes
+
+
 # Exit 3: the input ended early. The Syzygy clip is truncated (88 of 221 frames
 # decode); its decodable frames are analysed and written all the same.
 OK_CODES = (0, 3)
@@ -67,25 +76,27 @@ def main():
 
     intervals = [float(x) for x in args.intervals.split(",")]
     print("classify interval: agreement with classifying every frame (interval 0), all clips pooled")
-    print("%10s %10s %12s %14s %14s %10s" % ("interval", "face rows", "classified", "label agrees",
-                                             "mean |dp|", "max |dp|"))
+    print("%10s %10s %12s %14s %14s %10s %14s" % ("interval", "face rows", "classified", "label agrees",
+                                                  "mean |dp|", "max |dp|", "label changes"))
     with tempfile.TemporaryDirectory() as tmp:
         base = {c: analyze(args.cli, c, os.path.join(tmp, "base.csv"), ["--classify-interval", "0"])
                 for c in clips}
         for interval in intervals:
-            n = same = classified = 0
+            n = same = classified = changes = 0
             diffs = []
             for c in clips:
                 rows = analyze(args.cli, c, os.path.join(tmp, "run.csv"), ["--classify-interval", str(interval)])
                 if rows.keys() != base[c].keys():
                     sys.exit("face rows differ from the baseline's on %s: tracking changed" % c)
+                changes += label_changes(rows)
                 for key, (label, probs, was_classified) in rows.items():
                     n += 1
                     same += label == base[c][key][0]
                     classified += was_classified == "1"
                     diffs.extend(abs(a - b) for a, b in zip(probs, base[c][key][1]))
-            print("%10g %10d %11.1f%% %13.2f%% %14.4f %10.4f" % (
-                interval, n, 100.0 * classified / n, 100.0 * same / n, sum(diffs) / len(diffs), max(diffs)))
+            print("%10g %10d %11.1f%% %13.2f%% %14.4f %10.4f %14d" % (
+                interval, n, 100.0 * classified / n, 100.0 * same / n, sum(diffs) / len(diffs), max(diffs),
+                changes))
 
     print("\ndetect every N frames: faces (face rows), distinct IDs, file-mode FPS")
     print("%6s  " % "N" + "  ".join("%-36s" % os.path.basename(c)[:36] for c in clips))
