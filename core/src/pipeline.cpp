@@ -33,7 +33,16 @@ struct Detected {
 // Small grey thumbnail used to notice motion between detections.
 cv::Mat motion_thumbnail(const cv::Mat& bgr) {
   cv::Mat small, grey;
-  cv::resize(bgr, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
+  // Area-averaging a 4.7 MP frame straight down costs 6 ms; a bilinear step to
+  // 256 px first (0.2 ms) leaves the average over each thumbnail pixel nearly
+  // the same for what it is used for: a mean difference over the whole picture.
+  if (bgr.cols > 512) {
+    cv::Mat step;
+    cv::resize(bgr, step, cv::Size(256, std::max(36, bgr.rows * 256 / bgr.cols)), 0, 0, cv::INTER_LINEAR);
+    cv::resize(step, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
+  } else {
+    cv::resize(bgr, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
+  }
   cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
   return grey;
 }
