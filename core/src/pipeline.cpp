@@ -36,7 +36,7 @@ cv::Mat motion_thumbnail(const cv::Mat& bgr) {
   // Area-averaging a 4.7 MP frame straight down costs 6 ms; a bilinear step to
   // 256 px first (0.2 ms) leaves the average over each thumbnail pixel nearly
   // the same for what it is used for: a mean difference over the whole picture.
-  if (bgr.cols > 512) {
+  if (bgr.cols > 1280) {
     cv::Mat step;
     cv::resize(bgr, step, cv::Size(256, std::max(36, bgr.rows * 256 / bgr.cols)), 0, 0, cv::INTER_LINEAR);
     cv::resize(step, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
@@ -237,15 +237,18 @@ struct Pipeline::Impl {
   void classify_loop() {
     std::uint64_t processed = 0;
     std::optional<std::string> failure;
-    const std::size_t max_group = static_cast<std::size_t>(std::max(1, options.batch_frames));
+    // kFile: groups of batch_frames consecutive frames (the last one may be
+    // shorter), the same in every run, so that results do not depend on timing
+    // (a batch's size changes its sums in the last bits). kLive: one frame.
+    const std::size_t max_group =
+        options.mode == PipelineMode::kFile ? static_cast<std::size_t>(std::max(1, options.batch_frames)) : 1;
     std::vector<Detected> group;
     while (std::optional<Detected> item = detected->pop()) {
       if (stop_requested) break;
-      // Frames already waiting join this one's forward pass (never waits for more).
       group.clear();
       group.push_back(std::move(*item));
       while (group.size() < max_group) {
-        std::optional<Detected> more = detected->try_pop();
+        std::optional<Detected> more = detected->pop();
         if (!more) break;
         group.push_back(std::move(*more));
       }

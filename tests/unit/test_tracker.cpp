@@ -140,6 +140,7 @@ TEST_CASE("a tracked face is classified again only after the classify interval -
 TEST_CASE("assigning several frames before resolving them gives what frame-by-frame updates give") {
   TrackerOptions o;
   o.smoothing_ms = 80;
+  o.classify_interval_ms = 0;  // every face every frame, as update() does
   const std::vector<std::vector<cv::Rect2f>> boxes{
       {{0, 0, 50, 50}}, {{2, 0, 50, 50}, {300, 0, 40, 40}}, {{4, 1, 50, 50}}, {{300, 2, 40, 40}}};
   const std::vector<std::vector<Probabilities>> probs{

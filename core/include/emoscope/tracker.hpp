@@ -30,9 +30,10 @@ struct TrackerOptions {
   double smoothing_ms = 250.0;  // EMA time constant; 0 = no smoothing
   double max_gap_ms = 1000.0;   // a track unseen this long expires
   // A tracked face is classified again once this long has passed since its last
-  // classification (0 = on every frame). Emotions change over hundreds of ms
-  // and smoothing averages over smoothing_ms anyway; see README, "Speed".
-  double classify_interval_ms = 0.0;
+  // classification (0 = on every frame): every third frame at 30 fps. Emotions
+  // change over hundreds of ms and smoothing averages over smoothing_ms anyway;
+  // measured in README, "Speed" (scripts/measure-tracking.py).
+  double classify_interval_ms = 100.0;
 };
 
 struct TrackedFace {
