@@ -96,7 +96,12 @@ class CaptureSource : public FrameSource {
       if (delivered_ > 0 && !from_seek && !(pos_ms > last_pos_ms_)) pos_ms = last_pos_ms_ + step;
       last_pos_ms_ = pos_ms;
       if (live_pacing_ && info_.fps > 0) {
-        std::this_thread::sleep_until(opened_ + std::chrono::microseconds(static_cast<long long>(pos_ms * 1000)));
+        const auto offset = std::chrono::microseconds(static_cast<long long>(pos_ms * 1000));
+        // The clock starts at the first frame read, not at open: a model loaded
+        // in between would otherwise put playback behind from the start, and
+        // the frames it then rushes through to catch up would be dropped.
+        if (delivered_ == 0) playback_origin_ = SteadyClock::now() - offset;
+        std::this_thread::sleep_until(playback_origin_ + offset);
       }
     }
     ++delivered_;
@@ -152,6 +157,7 @@ class CaptureSource : public FrameSource {
   SourceInfo info_;
   bool live_pacing_;
   SteadyClock::time_point opened_;
+  SteadyClock::time_point playback_origin_;  // live pacing: when the file's time 0 plays
   Stamper stamper_;
   long delivered_ = 0;
   double last_pos_ms_ = 0.0;
