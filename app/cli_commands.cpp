@@ -9,20 +9,16 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
-#include <map>
-#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <spdlog/spdlog.h>
 
-#include "emoscope/annotator.hpp"
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
 #include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
-#include "emoscope/pipeline.hpp"
 #include "emoscope/preprocess.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/run.hpp"
