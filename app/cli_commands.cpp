@@ -9,7 +9,10 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <set>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -142,6 +145,13 @@ std::string loaded_blas() {
     return ec ? line.substr(at) : real.string();
   }
   return "none";
+}
+
+// The most memory the process has held in RAM so far (Linux reports KiB).
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
 }
 
 }  // namespace
@@ -467,7 +477,8 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
   RunEngine& e = *engine.value();
   const SourceInfo info = e.source_info();
   LatencyStats decode, detect, detect_run, preprocess, infer, annotate_ms, end_to_end;
-  long frames = 0, faces = 0, detections = 0;
+  long frames = 0, faces = 0, faces_classified = 0, detections = 0;
+  std::set<int> track_ids;
   e.start([&](FrameResult&& r) -> Status {
     if (options.frames > 0 && frames >= options.frames) return std::nullopt;  // stopping
     const auto t = SteadyClock::now();
@@ -483,6 +494,10 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
     infer.add(r.times.infer);
     end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
     faces += static_cast<long>(r.faces.size());
+    for (const TrackedFace& f : r.faces) {
+      faces_classified += f.classified ? 1 : 0;
+      track_ids.insert(f.id);
+    }
     if (++frames == options.frames) e.request_stop();
     return std::nullopt;
   });
@@ -505,11 +520,16 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
   j["detector"] = detector_kind_name(run.detector.kind);
   j["detect_width"] = run.detector.detect_width;
   j["detect_every"] = run.pipeline.detect_every;
+  j["classify_interval_ms"] = run.pipeline.tracker.classify_interval_ms;
+  j["batch_frames"] = run.pipeline.batch_frames;
   j["frames_read"] = end.pipeline.frames_read;
   j["frames_processed"] = frames;
   j["frames_dropped"] = end.pipeline.frames_dropped;
   j["detector_runs"] = detections;
   j["faces"] = faces;
+  j["faces_classified"] = faces_classified;
+  j["face_ids"] = track_ids.size();  // distinct track IDs: fewer for the same faces = fewer ID switches
+  j["peak_rss_mb"] = peak_rss_mb();
   j["wall_s"] = wall;
   j["fps"] = wall > 0 ? frames / wall : 0;
   j["stages"] = {{"decode", stage(decode)},       {"detect", stage(detect)},

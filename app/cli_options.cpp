@@ -73,6 +73,14 @@ void add_stream_options(CLI::App* cmd, RunOptions& run) {
                   "a face unseen this long (ms) gets a new ID when it returns")
       ->check(kFinite)
       ->check(CLI::Range(0.0, 600000.0));
+  cmd->add_option("--classify-interval", run.pipeline.tracker.classify_interval_ms,
+                  "classify a tracked face again after this many ms; it keeps its smoothed probabilities in between "
+                  "(0 = every frame)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 10000.0));
+  cmd->add_option("--batch-frames", run.pipeline.batch_frames,
+                  "file analysis: classify the faces of up to N waiting frames in one forward pass")
+      ->check(CLI::Range(1, 64));
 }
 
 CLI::Option* add_codec_option(CLI::App* cmd, OutputOptions& output, const std::string& what) {

@@ -79,29 +79,28 @@ void preprocess_face(const cv::Mat& bgr, const cv::Rect& crop, const ModelSpec& 
   }
 }
 
-Batch make_batch(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxes, const ModelSpec& spec) {
+Batch make_empty_batch(int n, const ModelSpec& spec) {
   Batch batch;
-  batch.n = static_cast<int>(boxes.size());
+  batch.n = n;
   batch.c = spec.channels;
   batch.h = spec.height;
   batch.w = spec.width;
-  const std::size_t per_face = static_cast<std::size_t>(batch.c) * batch.h * batch.w;
-  batch.data.resize(per_face * boxes.size());
+  batch.data.resize(batch.face_size() * static_cast<std::size_t>(n));
+  return batch;
+}
+
+Batch make_batch(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxes, const ModelSpec& spec) {
+  Batch batch = make_empty_batch(static_cast<int>(boxes.size()), spec);
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     preprocess_face(bgr, crop_rect(boxes[i], spec.crop_margin, spec.crop_square), spec,
-                    batch.data.data() + i * per_face);
+                    batch.face(static_cast<int>(i)));
   }
   return batch;
 }
 
 Batch make_whole_image_batch(const cv::Mat& bgr, const ModelSpec& spec) {
-  Batch batch;
-  batch.n = 1;
-  batch.c = spec.channels;
-  batch.h = spec.height;
-  batch.w = spec.width;
-  batch.data.resize(static_cast<std::size_t>(batch.c) * batch.h * batch.w);
-  preprocess_face(bgr, cv::Rect(0, 0, bgr.cols, bgr.rows), spec, batch.data.data());
+  Batch batch = make_empty_batch(1, spec);
+  preprocess_face(bgr, cv::Rect(0, 0, bgr.cols, bgr.rows), spec, batch.face(0));
   return batch;
 }
 

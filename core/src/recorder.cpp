@@ -77,6 +77,7 @@ ojson processing_json(const std::optional<PipelineOptions>& p, const std::string
   j["smoothing_ms"] = p ? ojson(p->tracker.smoothing_ms) : ojson(nullptr);
   j["track_gap_ms"] = p ? ojson(p->tracker.max_gap_ms) : ojson(nullptr);
   j["iou_threshold"] = p ? ojson(p->tracker.iou_threshold) : ojson(nullptr);
+  j["classify_interval_ms"] = p ? ojson(p->tracker.classify_interval_ms) : ojson(nullptr);
   return j;
 }
 
@@ -293,8 +294,8 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
     std::string rows;
     const int k = static_cast<int>(options_.labels.size());
     if (result.faces.empty()) {
-      // success 0; face_id .. confidence empty; detected; face_score and the probabilities empty.
-      rows += lead + "0,,,,,,,," + detected + ",";
+      // success 0; face_id .. confidence empty; detected; classified, face_score and the probabilities empty.
+      rows += lead + "0,,,,,,,," + detected + ",,";
       for (int i = 0; i < k; ++i) rows += ",";
       rows += "\n";
     }
@@ -304,7 +305,7 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
                     f.box.height);
       rows += buf;
       rows += (f.label >= 0 && f.label < k) ? csv_escape(options_.labels[f.label]) : std::string();
-      std::snprintf(buf, sizeof(buf), ",%.4f,%d,", f.confidence, f.detected ? 1 : 0);
+      std::snprintf(buf, sizeof(buf), ",%.4f,%d,%d,", f.confidence, f.detected ? 1 : 0, f.classified ? 1 : 0);
       rows += buf;
       if (!std::isnan(f.face_score)) {
         std::snprintf(buf, sizeof(buf), "%.4f", f.face_score);

@@ -223,6 +223,13 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
       return model_error(path, "output width " + std::to_string(logits.size(1)) + " differs from " +
                                    std::to_string(spec->labels.size()) + " labels in its metadata");
     }
+    // The first forward pass at each batch size costs 1.5-2x a later one (the
+    // executor specialises per shape): pay it now for the sizes a few faces
+    // give, not on the first frames of a live feed, where it drops frames.
+    for (int n : {1, 3, 4}) {
+      module.forward({torch::zeros({n, spec->channels, spec->height, spec->width},
+                                   torch::TensorOptions().dtype(torch::kFloat32).device(device))});
+    }
   } catch (const c10::Error& e) {
     return model_error(path, "does not accept the input its metadata describes (" +
                                  first_line(e.what()) + ")");

@@ -54,45 +54,78 @@ void Tracker::reset() {
   next_id_ = 1;
 }
 
+std::size_t Tracker::Assignment::classify_count() const {
+  return static_cast<std::size_t>(std::count(to_classify_.begin(), to_classify_.end(), true));
+}
+
 std::vector<cv::Rect2f> Tracker::live_boxes() const {
   std::vector<cv::Rect2f> boxes;
   boxes.reserve(tracks_.size());
-  for (const Track& t : tracks_) boxes.push_back(t.box);
+  for (const auto& t : tracks_) boxes.push_back(t->box);
   return boxes;
 }
 
 std::vector<TrackedFace> Tracker::update(const std::vector<cv::Rect2f>& boxes,
                                          const std::vector<Probabilities>& probabilities, SourceTime time) {
+  return resolve(assign(boxes, time, /*classify_all=*/true), probabilities);
+}
+
+Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time) {
+  return assign(boxes, time, /*classify_all=*/false);
+}
+
+Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, bool classify_all) {
   // Expire first, so a face that comes back after a long gap gets a new ID. A
   // track from a still image, or any track when this frame is a still image,
   // ends here: unrelated images share no time, so nothing carries between them.
   tracks_.erase(std::remove_if(tracks_.begin(), tracks_.end(),
-                               [&](const Track& t) {
-                                 return !time.is_set() || !t.last_seen.is_set() ||
-                                        time.ms() - t.last_seen.ms() > options_.max_gap_ms;
+                               [&](const auto& t) {
+                                 return !time.is_set() || !t->last_seen.is_set() ||
+                                        time.ms() - t->last_seen.ms() > options_.max_gap_ms;
                                }),
                 tracks_.end());
 
   const std::vector<int> match = associate(live_boxes(), boxes, options_.iou_threshold);
-  std::vector<TrackedFace> faces(boxes.size());
+  Assignment a;
+  a.faces_.reserve(boxes.size());
+  a.to_classify_.reserve(boxes.size());
   for (std::size_t d = 0; d < boxes.size(); ++d) {
-    const Probabilities& p = d < probabilities.size() ? probabilities[d] : Probabilities{};
-    Track* track = nullptr;
+    std::shared_ptr<Track> track;
+    bool due = true;
+    double dt_ms = 0;
     if (match[d] >= 0) {  // only possible when both times are set (see above)
-      track = &tracks_[match[d]];
-      track->smoothed = smooth(track->smoothed, p, time.ms() - track->last_seen.ms(), options_.smoothing_ms);
+      track = tracks_[match[d]];
+      dt_ms = time.ms() - track->classified_at.ms();
+      due = classify_all || dt_ms >= options_.classify_interval_ms;
     } else {
-      tracks_.push_back({next_id_++, boxes[d], p, time});
-      track = &tracks_.back();
+      track = std::make_shared<Track>(Track{next_id_++, boxes[d], {}, time, time});
+      tracks_.push_back(track);
     }
     track->box = boxes[d];
     track->last_seen = time;
+    if (due) track->classified_at = time;
+    a.faces_.push_back({track, boxes[d], dt_ms});
+    a.to_classify_.push_back(due);
+  }
+  return a;
+}
 
+std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
+                                          const std::vector<Probabilities>& probabilities) {
+  std::vector<TrackedFace> faces(assignment.faces_.size());
+  std::size_t next = 0;  // index into probabilities
+  for (std::size_t d = 0; d < faces.size(); ++d) {
+    const Assignment::Face& f = assignment.faces_[d];
     TrackedFace& face = faces[d];
-    face.id = track->id;
-    face.box = boxes[d];
-    face.raw = p;
-    face.smoothed = track->smoothed;
+    face.classified = assignment.to_classify_[d];
+    if (face.classified) {
+      face.raw = next < probabilities.size() ? probabilities[next] : Probabilities{};
+      ++next;
+      f.track->smoothed = smooth(f.track->smoothed, face.raw, f.dt_ms, options_.smoothing_ms);
+    }
+    face.id = f.track->id;
+    face.box = f.box;
+    face.smoothed = f.track->smoothed;
     if (!face.smoothed.empty()) {
       const auto best = std::max_element(face.smoothed.begin(), face.smoothed.end());
       face.label = static_cast<int>(best - face.smoothed.begin());

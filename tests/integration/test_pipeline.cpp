@@ -299,3 +299,77 @@ TEST_CASE("still images are each processed on their own - no boxes - IDs or smoo
   CHECK(results[2].faces[0].smoothed == results[0].faces[0].smoothed);
   CHECK(results[2].faces[0].box == results[0].faces[0].box);
 }
+
+namespace {
+
+std::vector<FrameResult> run_file(const std::string& video, PipelineOptions options) {
+  auto classifier = load_classifier(test::source_path("models/happy_neutral_sad.pt"), {DeviceChoice::kCpu, 1, true});
+  REQUIRE(classifier.ok());
+  auto p = make_pipeline(video, options, std::move(classifier).value());
+  std::vector<FrameResult> results;
+  p->start([&](FrameResult&& r) { results.push_back(std::move(r)); });
+  REQUIRE(p->wait().reason == EndReason::kEndOfStream);
+  return results;
+}
+
+}  // namespace
+
+TEST_CASE("faces of several frames classified in one batch read as when classified frame by frame") {
+  REQUIRE_SHARED_DATA();
+  PipelineOptions one;
+  one.batch_frames = 1;
+  PipelineOptions grouped = one;
+  grouped.batch_frames = 8;
+  grouped.queue_capacity = 16;
+  const auto a = run_file("justinshenk_fer_test.mp4", one);
+  const auto b = run_file("justinshenk_fer_test.mp4", grouped);
+  REQUIRE(a.size() == 115);
+  REQUIRE(b.size() == a.size());
+  long faces = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i].frame.seq == a[i].frame.seq);
+    REQUIRE(b[i].faces.size() == a[i].faces.size());
+    for (std::size_t k = 0; k < a[i].faces.size(); ++k) {
+      ++faces;
+      CHECK(b[i].faces[k].id == a[i].faces[k].id);
+      CHECK(b[i].faces[k].label == a[i].faces[k].label);
+      for (std::size_t c = 0; c < a[i].faces[k].smoothed.size(); ++c) {
+        CHECK(b[i].faces[k].smoothed[c] == Approx(a[i].faces[k].smoothed[c]).margin(1e-4));
+      }
+    }
+  }
+  CHECK(faces > 100);
+}
+
+TEST_CASE("with a classify interval a face is classified every few frames and keeps its probabilities between") {
+  REQUIRE_SHARED_DATA();
+  PipelineOptions o;
+  o.tracker.classify_interval_ms = 100;  // the clip's frames are 40 ms apart: every third frame
+  const auto results = run_file("justinshenk_fer_test.mp4", o);
+  REQUIRE(results.size() == 115);
+  long faces = 0, classified = 0;
+  std::map<int, const TrackedFace*> previous;  // by face ID
+  std::map<int, double> last_classified_ms;
+  for (const FrameResult& r : results) {
+    for (const TrackedFace& f : r.faces) {
+      ++faces;
+      INFO("frame " << r.frame.seq << " face " << f.id);
+      const auto before = previous.find(f.id);
+      if (f.classified) {
+        ++classified;
+        CHECK(f.raw.size() == 3);
+        if (before != previous.end()) CHECK(r.frame.time.ms() - last_classified_ms[f.id] >= 100.0);
+        last_classified_ms[f.id] = r.frame.time.ms();
+      } else {
+        CHECK(f.raw.empty());
+        REQUIRE(before != previous.end());  // a new face is always classified
+        CHECK(f.smoothed == before->second->smoothed);
+        CHECK(r.frame.time.ms() - last_classified_ms[f.id] < 100.0);
+      }
+      previous[f.id] = &f;
+    }
+  }
+  CHECK(faces > 100);
+  CHECK(classified * 2 < faces);
+  CHECK(classified * 4 > faces);
+}

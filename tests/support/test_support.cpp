@@ -62,6 +62,8 @@ void check_same_run_settings(const RunOptions& a, const RunOptions& b) {
   CHECK(a.pipeline.detect_every == b.pipeline.detect_every);
   CHECK(a.pipeline.motion_threshold == b.pipeline.motion_threshold);
   CHECK(a.pipeline.every == b.pipeline.every);
+  CHECK(a.pipeline.batch_frames == b.pipeline.batch_frames);
+  CHECK(a.pipeline.tracker.classify_interval_ms == b.pipeline.tracker.classify_interval_ms);
   CHECK(a.pipeline.tracker.iou_threshold == b.pipeline.tracker.iou_threshold);
   CHECK(a.pipeline.tracker.smoothing_ms == b.pipeline.tracker.smoothing_ms);
   CHECK(a.pipeline.tracker.max_gap_ms == b.pipeline.tracker.max_gap_ms);

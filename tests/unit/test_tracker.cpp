@@ -102,3 +102,64 @@ TEST_CASE("still images are tracked independently - no smoothing or IDs carried 
   CHECK(e[0].id != d[0].id);
   CHECK(e[0].smoothed == Probabilities{0.0f, 1.0f});
 }
+
+TEST_CASE("a tracked face is classified again only after the classify interval - new faces at once") {
+  TrackerOptions o;
+  o.smoothing_ms = 100;
+  o.classify_interval_ms = 100;
+  Tracker t(o);
+  const cv::Rect2f a{0, 0, 50, 50}, b{200, 0, 50, 50};
+  auto f0 = t.assign({a}, SourceTime::from_ms(0));
+  CHECK(f0.to_classify() == std::vector<bool>{true});
+  const auto r0 = t.resolve(f0, {{0.9f, 0.1f}});
+  CHECK(r0[0].classified);
+  // 40 ms later face a is not due; a new face b is.
+  auto f1 = t.assign({a, b}, SourceTime::from_ms(40));
+  CHECK(f1.to_classify() == std::vector<bool>{false, true});
+  CHECK(f1.classify_count() == 1);
+  const auto r1 = t.resolve(f1, {{0.3f, 0.7f}});  // b's only
+  CHECK_FALSE(r1[0].classified);
+  CHECK(r1[0].raw.empty());
+  CHECK(r1[0].smoothed == r0[0].smoothed);  // carried unchanged
+  CHECK(r1[0].id == r0[0].id);
+  CHECK(r1[1].classified);
+  CHECK(r1[1].smoothed == Probabilities{0.3f, 0.7f});
+  // At 100 ms face a is due again and smooths over the 100 ms since its last
+  // classification (not the 60 ms since it was last seen).
+  auto f2 = t.assign({a, b}, SourceTime::from_ms(100));
+  CHECK(f2.to_classify() == std::vector<bool>{true, false});
+  const auto r2 = t.resolve(f2, {{0.1f, 0.9f}});
+  const Probabilities expected = smooth({0.9f, 0.1f}, {0.1f, 0.9f}, 100, 100);
+  CHECK(r2[0].smoothed[0] == Approx(expected[0]));
+  CHECK(r2[0].raw == Probabilities{0.1f, 0.9f});
+  // Still images are always classified, whatever the interval.
+  auto still = t.assign({a}, SourceTime::unset());
+  CHECK(still.to_classify() == std::vector<bool>{true});
+}
+
+TEST_CASE("assigning several frames before resolving them gives what frame-by-frame updates give") {
+  TrackerOptions o;
+  o.smoothing_ms = 80;
+  const std::vector<std::vector<cv::Rect2f>> boxes{
+      {{0, 0, 50, 50}}, {{2, 0, 50, 50}, {300, 0, 40, 40}}, {{4, 1, 50, 50}}, {{300, 2, 40, 40}}};
+  const std::vector<std::vector<Probabilities>> probs{
+      {{0.9f, 0.1f}}, {{0.5f, 0.5f}, {0.2f, 0.8f}}, {{0.1f, 0.9f}}, {{0.7f, 0.3f}}};
+  Tracker one_by_one(o), grouped(o);
+  std::vector<std::vector<TrackedFace>> expected, got;
+  for (std::size_t f = 0; f < boxes.size(); ++f) {
+    expected.push_back(one_by_one.update(boxes[f], probs[f], SourceTime::from_ms(40.0 * f)));
+  }
+  std::vector<Tracker::Assignment> assigned;
+  for (std::size_t f = 0; f < boxes.size(); ++f) assigned.push_back(grouped.assign(boxes[f], SourceTime::from_ms(40.0 * f)));
+  for (std::size_t f = 0; f < boxes.size(); ++f) got.push_back(grouped.resolve(assigned[f], probs[f]));
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t f = 0; f < got.size(); ++f) {
+    REQUIRE(got[f].size() == expected[f].size());
+    for (std::size_t i = 0; i < got[f].size(); ++i) {
+      CHECK(got[f][i].id == expected[f][i].id);
+      CHECK(got[f][i].smoothed == expected[f][i].smoothed);
+      CHECK(got[f][i].label == expected[f][i].label);
+    }
+  }
+  CHECK(got[3][0].id == 2);  // the second face kept its ID across a frame without it
+}

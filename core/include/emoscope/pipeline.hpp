@@ -66,6 +66,9 @@ struct PipelineOptions {
   int detect_every = 5;          // run the detector at least every N frames (1 = every frame)
   double motion_threshold = 12.0; // mean abs grey difference (0..255) that forces a detection
   int every = 1;                 // process every Nth frame only (kFile; others are skipped, not dropped)
+  // kFile: up to this many frames already waiting for classification share one
+  // forward pass (larger batches use the CPU better); kLive always uses 1.
+  int batch_frames = 1;
   TrackerOptions tracker;
 };
 

@@ -15,7 +15,12 @@ struct Batch {
   std::vector<float> data;  // NCHW, contiguous
   int n = 0, c = 0, h = 0, w = 0;
   bool empty() const { return n == 0; }
+  std::size_t face_size() const { return static_cast<std::size_t>(c) * h * w; }
+  float* face(int i) { return data.data() + face_size() * static_cast<std::size_t>(i); }
 };
+
+// Room for n faces shaped for the model (zeros), to fill with preprocess_face.
+Batch make_empty_batch(int n, const ModelSpec& spec);
 
 // The crop rectangle for a box (may extend beyond the frame).
 cv::Rect crop_rect(const cv::Rect2f& box, float margin, bool square);

@@ -9,7 +9,7 @@
 //    with success = 0 for a frame with no face), flushed every frame. Columns
 //    (kCsvFixedColumns, then p_<label> per model label): time_ms, time_s,
 //    frame, image, success, face_id, x, y, w, h, label, confidence, detected,
-//    face_score. Time columns are empty for still images, which have no time.
+//    classified, face_score. Time columns are empty for still images, which have no time.
 //  - a JSON summary: a header describing the run (app, model, detector,
 //    settings, source, start time, frame counts), then per-face figures whose
 //    durations come from the frames' timestamps. Written atomically at finish()
@@ -42,9 +42,9 @@
 namespace emoscope {
 
 // The CSV's columns before the per-label probability columns, in order.
-inline constexpr std::array<const char*, 14> kCsvFixedColumns = {
-    "time_ms", "time_s", "frame", "image",      "success",  "face_id",  "x",
-    "y",       "w",      "h",     "label",      "confidence", "detected", "face_score"};
+inline constexpr std::array<const char*, 15> kCsvFixedColumns = {
+    "time_ms", "time_s", "frame",      "image",    "success",    "face_id",   "x",         "y",
+    "w",       "h",      "label",      "confidence", "detected", "classified", "face_score"};
 
 // What the summary's header says about how the outputs were made.
 struct RunDescription {

@@ -5,11 +5,17 @@
 // expire. Frames without a time (still images: SourceTime unset) are each
 // independent: no track, ID association or smoothing carries into or out of
 // them; their faces get fresh IDs (IDs are never reused within a stream).
+// A tracked face need not be classified on every frame: assign() says which
+// faces are due (new ones, and those classified classify_interval_ms ago or
+// longer); the others keep their smoothed probabilities until their next turn.
+// assign() and resolve() are two phases so that the faces of several frames can
+// be classified in one batch: assign frames 1..n, classify, resolve 1..n.
 // Not thread-safe: one tracker per stream, fed in frame order.
 // Units: times in milliseconds, boxes in frame pixels.
 #pragma once
 
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -23,16 +29,21 @@ struct TrackerOptions {
   float iou_threshold = 0.25f;  // minimum overlap to continue a track
   double smoothing_ms = 250.0;  // EMA time constant; 0 = no smoothing
   double max_gap_ms = 1000.0;   // a track unseen this long expires
+  // A tracked face is classified again once this long has passed since its last
+  // classification (0 = on every frame). Emotions change over hundreds of ms
+  // and smoothing averages over smoothing_ms anyway; see README, "Speed".
+  double classify_interval_ms = 0.0;
 };
 
 struct TrackedFace {
   int id = 0;                  // stable per stream, from 1
   cv::Rect2f box;              // frame pixels
-  Probabilities raw;           // this frame's model output
+  Probabilities raw;           // this frame's model output; empty when not classified
   Probabilities smoothed;      // after temporal smoothing
   int label = -1;              // argmax of smoothed
   float confidence = 0.0f;     // smoothed[label]
   bool detected = true;        // false when the box was carried over (no detection run)
+  bool classified = true;      // false when raw is empty: smoothed was carried (classify_interval_ms)
   // The face detector's score for this box (Detection::score), carried over
   // with the box between detections; NaN when the detector gives none (Haar).
   float face_score = std::numeric_limits<float>::quiet_NaN();
@@ -50,27 +61,58 @@ Probabilities smooth(const Probabilities& previous, const Probabilities& current
                      double tau_ms);
 
 class Tracker {
+  struct Track;
+
  public:
+  // One frame's faces matched to tracks (first phase).
+  class Assignment {
+   public:
+    // Per box, in the order of the boxes: whether it needs the classifier now.
+    const std::vector<bool>& to_classify() const { return to_classify_; }
+    std::size_t classify_count() const;
+
+   private:
+    friend class Tracker;
+    struct Face {
+      std::shared_ptr<Track> track;  // shared: a later frame's assign() may end the track
+      cv::Rect2f box;
+      double dt_ms = 0;              // since the track's previous classification
+    };
+    std::vector<Face> faces_;
+    std::vector<bool> to_classify_;
+  };
+
   explicit Tracker(TrackerOptions options = {});
-  // Faces in this frame, in the order of `boxes`. `time` is the frame's source
-  // time; unset (a still image) ends every track first and starts new ones
-  // that no later frame continues.
+  // Faces in this frame, in the order of `boxes`, every one classified
+  // (`probabilities` per box). `time` is the frame's source time; unset (a
+  // still image) ends every track first and starts new ones that no later
+  // frame continues.
   std::vector<TrackedFace> update(const std::vector<cv::Rect2f>& boxes,
                                   const std::vector<Probabilities>& probabilities, SourceTime time);
+  // First phase: IDs for this frame's boxes, and which of them are due for
+  // classification (all of them on still images and when the interval is 0).
+  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time);
+  // Second phase, for assignments in the order they were made: `probabilities`
+  // holds one entry per box to classify, in box order.
+  std::vector<TrackedFace> resolve(const Assignment& assignment,
+                                   const std::vector<Probabilities>& probabilities);
   // Boxes of the live tracks (to carry over on frames where detection is skipped).
   std::vector<cv::Rect2f> live_boxes() const;
   void set_options(const TrackerOptions& options) { options_ = options; }
   void reset();
 
  private:
+  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, bool classify_all);
+
   struct Track {
     int id;
     cv::Rect2f box;
-    Probabilities smoothed;
-    SourceTime last_seen;  // unset: seen on a still image, so never continued
+    Probabilities smoothed;    // written by resolve()
+    SourceTime last_seen;      // unset: seen on a still image, so never continued
+    SourceTime classified_at;  // when assign() last asked for it to be classified
   };
   TrackerOptions options_;
-  std::vector<Track> tracks_;
+  std::vector<std::shared_ptr<Track>> tracks_;
   int next_id_ = 1;
 };
 
