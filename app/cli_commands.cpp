@@ -234,7 +234,7 @@ int run_analyze(const RunOptions& run, const AnalyzeOptions& options) {
   if (Status s = check_file_source(run.source)) return fail(*s);
   RunOptions ro = run;
   ro.live = false;
-  ro.outputs = {options.output};  // every frame goes into the video (--every N keeps the source's duration)
+  if (options.output.any()) ro.outputs = {options.output};  // every frame goes into the video (--every N keeps the duration)
   auto engine = RunEngine::open(ro);
   if (!engine) return fail(engine.error());
   RunEngine& e = *engine.value();

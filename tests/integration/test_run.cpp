@@ -1,6 +1,7 @@
 // RunEngine (run.hpp): one run from its options to its outputs, the sinks on
 // an output thread of their own, and a sink's error ending the run with it.
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -8,6 +9,9 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "emoscope/run.hpp"
 #include "stub_classifier.hpp"
@@ -117,6 +121,40 @@ TEST_CASE("a sink's error ends the run with that status") {
   REQUIRE(seen.has_value());
   REQUIRE(seen->status.has_value());
   CHECK(seen->status->message == "the display went away");
+}
+
+TEST_CASE("an output's write error ends the run with that status") {
+  REQUIRE_SHARED_DATA();
+  const std::string dir = test::temp_dir("run_write_error");
+  RunOptions o;
+  o.source = test::shared_path("videos/ageitgey_face_recognition_short_hamilton_clip.mp4");  // 275 frames
+  OutputOptions out;
+  out.video_path = dir + "/run.mkv";
+  o.outputs = {out};
+  auto engine = RunEngine::open(o, stub());
+  REQUIRE(engine.ok());
+  // This process may write files of 8 KiB only: the video's first frames fail
+  // with EFBIG (SIGXFSZ ignored), as on a full disk.
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
+  rlimit small = old;
+  small.rlim_cur = 8 * 1024;
+  std::signal(SIGXFSZ, SIG_IGN);
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+  long calls = 0;
+  engine.value()->start([&](FrameResult&&) -> Status {
+    ++calls;
+    return std::nullopt;
+  });
+  const RunEnd end = engine.value()->wait();
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &old) == 0);
+
+  REQUIRE(end.status.has_value());
+  CHECK(end.status->code == ErrorCode::kOutputNotWritable);
+  CHECK(end.status->message.find("run.mkv") != std::string::npos);
+  CHECK(end.pipeline.reason == EndReason::kStopped);
+  CHECK(end.pipeline.frames_read < 275);
+  CHECK(calls < 275);
 }
 
 TEST_CASE("an output that cannot be opened fails the run's opening - a failing classifier fails the run") {
