@@ -9,8 +9,6 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
-#include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -20,16 +18,13 @@
 #include <opencv2/imgcodecs.hpp>
 #include <spdlog/spdlog.h>
 
-#include "emoscope/annotator.hpp"
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
 #include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
-#include "emoscope/pipeline.hpp"
 #include "emoscope/preprocess.hpp"
-#include "emoscope/recorder.hpp"
-#include "emoscope/recording_writer.hpp"
 #include "emoscope/resources.hpp"
+#include "emoscope/run.hpp"
 #include "emoscope/stats.hpp"
 #include "ferplus.hpp"
 #include "metrics.hpp"
@@ -52,71 +47,28 @@ int fail(const Error& error) {
   return exit_code(error.code);
 }
 
-// The model file --model names, else $EMOSCOPE_MODEL / the shipped default.
-Result<std::string> model_path(const CommonOptions& c) {
-  if (!c.model.empty()) return c.model;
-  return default_model_path();
-}
-
-// all_cores: predict/eval run no detector thread beside inference.
-Result<std::unique_ptr<Classifier>> load_model(const CommonOptions& c, bool all_cores = false) {
-  Result<DeviceChoice> device = parse_device_choice(c.device);
-  if (!device) return device.error();
-  ClassifierOptions options;
-  options.device = device.value();
-  options.threads = c.threads > 0 || !all_cores ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
-  Result<std::string> path = model_path(c);
-  if (!path) return path.error();
-  return load_classifier(path.value(), options);
-}
-
-Result<DetectorOptions> detector_options(const CommonOptions& c) {
-  Result<DetectorKind> kind = parse_detector_kind(c.detector);
-  if (!kind) return kind.error();
-  DetectorOptions options;
-  options.kind = kind.value();
-  options.model_path = c.detector_model;
-  options.config_path = c.detector_config;
-  options.detect_width = c.detect_width;
-  options.min_face_fraction = c.min_face;
-  return options;
-}
-
-Result<std::unique_ptr<FaceDetector>> load_detector(const CommonOptions& c) {
-  Result<DetectorOptions> options = detector_options(c);
-  if (!options) return options.error();
-  return create_face_detector(options.value());
-}
-
-// What predict and eval need: the model on all cores, and a detector unless
+// What predict and eval need: the model, on all cores unless --threads says
+// otherwise (no detector thread runs beside inference), and a detector unless
 // each image is already a face (whole-image mode).
 struct ImageModels {
   std::unique_ptr<Classifier> classifier;
   std::unique_ptr<FaceDetector> detector;  // null in whole-image mode
 };
 
-Result<ImageModels> load_image_models(const CommonOptions& c, bool whole_image) {
+Result<ImageModels> load_image_models(const RunOptions& run, bool whole_image) {
+  RunOptions all_cores = run;
+  if (all_cores.classifier.threads <= 0)
+    all_cores.classifier.threads = static_cast<int>(std::thread::hardware_concurrency());
   ImageModels m;
-  auto classifier = load_model(c, /*all_cores=*/true);
+  auto classifier = load_run_classifier(all_cores);
   if (!classifier) return classifier.error();
   m.classifier = std::move(classifier).value();
   if (!whole_image) {
-    auto detector = load_detector(c);
+    auto detector = create_face_detector(run.detector);
     if (!detector) return detector.error();
     m.detector = std::move(detector).value();
   }
   return m;
-}
-
-PipelineOptions pipeline_options(const CommonOptions& c, PipelineMode mode) {
-  PipelineOptions o;
-  o.mode = mode;
-  o.detect_every = c.detect_every;
-  o.tracker.smoothing_ms = c.smoothing_ms;
-  o.tracker.max_gap_ms = c.track_gap_ms;
-  o.tracker.classify_interval_ms = c.classify_interval_ms;
-  o.batch_frames = c.batch_frames;
-  return o;
 }
 
 ojson probabilities_json(const std::vector<std::string>& labels, const Probabilities& p) {
@@ -157,43 +109,6 @@ std::string json_text(const ojson& j, int indent = -1) {
   return j.dump(indent, ' ', false, ojson::error_handler_t::replace);
 }
 
-// Opens a recorder for a run of `pipeline` (any of the paths may be empty;
-// csv and summary may be "-", standard output), or returns an error.
-Result<std::unique_ptr<Recorder>> open_recorder(const std::string& video, const std::string& csv,
-                                                const std::string& summary, const Pipeline& pipeline,
-                                                const CommonOptions& common, bool replace_existing,
-                                                const std::string& video_codec = "h264") {
-  Result<DetectorOptions> detector = detector_options(common);
-  if (!detector) return detector.error();
-  Result<VideoCodec> codec = parse_video_codec(video_codec);
-  if (!codec) return codec.error();
-  Result<std::string> model = model_path(common);
-  RecorderOptions r = recorder_options_for(pipeline, detector.value(), model ? model.value() : std::string());
-  r.replace_existing = replace_existing;
-  r.video_path = video;
-  r.video_codec = codec.value();
-  r.csv_path = csv;
-  r.summary_path = summary;
-  return Recorder::open(r);
-}
-
-// Closes a recorder after a run: the run's frame counts go into its summary.
-Status finish_recorder(Recorder& recorder, const PipelineEnd& end) {
-  recorder.set_end(end);
-  return recorder.finish();
-}
-
-// Puts a recorder behind a writer thread that records every frame the source
-// delivers (RecordingWriter); a write error stops the run (as Ctrl+C does).
-std::shared_ptr<RecordingWriter> make_writer(std::unique_ptr<Recorder> recorder, bool has_video,
-                                             const Pipeline& pipeline, RecordingWriter::Draw draw) {
-  RecordingWriter::Options wo;
-  wo.every = pipeline.options().mode == PipelineMode::kFile ? std::max(1, pipeline.options().every) : 1;
-  wo.on_error = [](const Error&) { g_interrupted = true; };
-  const double fps = pipeline.source_info().fps > 0 ? pipeline.source_info().fps : 25.0;  // as the Recorder's
-  return std::make_shared<RecordingWriter>(std::move(recorder), has_video, fps, std::move(draw), wo);
-}
-
 std::string writer_report(const RecordingWriter::Stats& s) {
   return fmt::format("video: {} frames ({} captured, {} repeated to fill gaps, {} ahead of time); "
                      "capture waited for the writer {} times ({:.0f} ms)",
@@ -216,18 +131,7 @@ int end_code(const PipelineEnd& end) {
   return kOk;
 }
 
-// Waits for the pipeline, stopping it on Ctrl+C or after `seconds`.
-PipelineEnd wait_interruptible(Pipeline& pipeline, std::atomic<bool>& done, double seconds = 0) {
-  const auto start = SteadyClock::now();
-  while (!done) {
-    if (g_interrupted || (seconds > 0 && SteadyClock::now() - start > std::chrono::duration<double>(seconds))) {
-      pipeline.stop();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pipeline.wait();
-}
+bool interrupted() { return g_interrupted; }
 
 // Which BLAS the process really loaded (Debian switches libblas.so.3 between
 // the reference BLAS and OpenBLAS), as the resolved path of libblas.so.3.
@@ -259,8 +163,8 @@ void install_interrupt_handler() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-int run_predict(const CommonOptions& common, const PredictOptions& options) {
-  auto models = load_image_models(common, options.whole_image);
+int run_predict(const RunOptions& run, const PredictOptions& options) {
+  auto models = load_image_models(run, options.whole_image);
   if (!models) return fail(models.error());
   Classifier& classifier = *models->classifier;
   FaceDetector* detector = models->detector.get();
@@ -317,70 +221,41 @@ int run_predict(const CommonOptions& common, const PredictOptions& options) {
 }
 
 // analyze reads files: a video, an image or a folder of images (never a camera).
-Result<std::unique_ptr<FrameSource>> open_file_source(const std::string& path) {
+Status check_file_source(const std::string& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec) || is_image_path(path)) return open_images(path);
   if (!fs::exists(fs::symlink_status(path, ec)) && (path.rfind("camera", 0) == 0 || path.rfind("/dev/video", 0) == 0))
     return Error{ErrorCode::kUsage, "analyze reads a video, image or folder; for a camera use: live --source " + path};
-  return open_video_file(path);
+  return std::nullopt;
 }
 
-int run_analyze(const CommonOptions& common, const AnalyzeOptions& options) {
-  if (options.csv == "-" && options.summary == "-")
+int run_analyze(const RunOptions& run, const AnalyzeOptions& options) {
+  if (options.output.csv_path == "-" && options.output.summary_path == "-")
     return fail({ErrorCode::kUsage, "only one of --csv and --summary can be '-' (standard output)"});
-  auto source = open_file_source(options.input);
-  if (!source) return fail(source.error());
-  auto classifier = load_model(common);
-  if (!classifier) return fail(classifier.error());
-  auto detector = load_detector(common);
-  if (!detector) return fail(detector.error());
-  const long total = source.value()->info().frame_count;
-
-  PipelineOptions po = pipeline_options(common, PipelineMode::kFile);
-  po.every = options.every;
-  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(), po);
-  auto recorder = open_recorder(options.out_video, options.csv, options.summary, pipeline, common, options.force,
-                                options.video_codec);
-  if (!recorder) return fail(recorder.error());
-
-  const std::vector<std::string> labels = pipeline.model_spec().labels;
-  const std::string device = pipeline.device_name();
-  ProgressBar progress("analyze", total > 0 ? (total + options.every - 1) / options.every : -1);
-  std::atomic<bool> done{false};
-  std::atomic<long> processed{0};
-  const auto start = SteadyClock::now();
-  // Every frame of the file goes into the video, drawn with the newest
-  // processed frame's faces (--every N keeps the source's duration).
-  RecordingWriter::Draw draw;
-  if (!options.out_video.empty()) {
-    draw = [&, hud = options.hud](const cv::Mat& image, const FrameResult* latest) {
-      AnnotateOptions ao;
-      ao.hud.show = hud;
-      const double secs = std::chrono::duration<double>(SteadyClock::now() - start).count();
-      ao.hud.fps = secs > 0 ? processed.load() / secs : 0;
-      ao.hud.latency_ms = latest ? latest->times.total : 0;
-      ao.hud.device = device;
-      return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels, ao);
-    };
-  }
-  std::shared_ptr<RecordingWriter> writer =
-      make_writer(std::move(recorder).value(), !options.out_video.empty(), pipeline, std::move(draw));
-  pipeline.start(
-      [&](FrameResult&& r) {
-        writer->on_result(r);
-        progress.update(++processed);
-      },
-      [&](const PipelineEnd&) { done = true; }, writer);
-  const PipelineEnd end = wait_interruptible(pipeline, done);
+  if (Status s = check_file_source(run.source)) return fail(*s);
+  RunOptions ro = run;
+  ro.live = false;
+  if (options.output.any()) ro.outputs = {options.output};  // every frame goes into the video (--every N keeps the duration)
+  auto engine = RunEngine::open(ro);
+  if (!engine) return fail(engine.error());
+  RunEngine& e = *engine.value();
+  const long total = e.source_info().frame_count;
+  const long every = std::max(1, ro.pipeline.every);
+  ProgressBar progress("analyze", total > 0 ? (total + every - 1) / every : -1);
+  long processed = 0;
+  e.start([&](FrameResult&&) -> Status {
+    progress.update(++processed);
+    return std::nullopt;
+  });
+  const RunEnd end = e.wait(interrupted);
   progress.finish();
-  if (Status s = writer->finish(&end)) return fail(*s);
-  if (!options.out_video.empty()) spdlog::info("{}", writer_report(writer->stats()));
-  spdlog::info("analyzed {} of {} decoded frames", end.frames_processed, end.frames_read);
+  if (end.status) return fail(*end.status);
+  if (!options.output.video_path.empty()) spdlog::info("{}", writer_report(end.outputs.front()));
+  spdlog::info("analyzed {} of {} decoded frames", end.pipeline.frames_processed, end.pipeline.frames_read);
   std::fprintf(stderr, "analyzed %llu frames (%llu decoded)%s\n",
-               static_cast<unsigned long long>(end.frames_processed),
-               static_cast<unsigned long long>(end.frames_read),
-               end.reason == EndReason::kReadError ? ", input ended early: see warning" : "");
-  return end_code(end);
+               static_cast<unsigned long long>(end.pipeline.frames_processed),
+               static_cast<unsigned long long>(end.pipeline.frames_read),
+               end.pipeline.reason == EndReason::kReadError ? ", input ended early: see warning" : "");
+  return end_code(end.pipeline);
 }
 
 namespace {
@@ -416,7 +291,7 @@ std::vector<std::pair<std::string, std::vector<fs::path>>> class_folders(const s
 
 }  // namespace
 
-int run_eval(const CommonOptions& common, const EvalOptions& options) {
+int run_eval(const RunOptions& run, const EvalOptions& options) {
   const bool ferplus = options.labels == "ferplus";
   if (!ferplus && options.labels != "folders") {
     return fail({ErrorCode::kUsage, "--labels must be folders or ferplus, not '" + options.labels + "'"});
@@ -426,7 +301,7 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   if (!fs::is_directory(options.dir, ec)) {
     return fail({ErrorCode::kInputUnreadable, options.dir + ": not a folder"});
   }
-  auto models = load_image_models(common, options.whole_image);
+  auto models = load_image_models(run, options.whole_image);
   if (!models) return fail(models.error());
   Classifier& classifier = *models->classifier;
   FaceDetector* detector = models->detector.get();
@@ -596,68 +471,60 @@ int run_eval(const CommonOptions& common, const EvalOptions& options) {
   return kOk;
 }
 
-int run_bench(const CommonOptions& common, const BenchOptions& options) {
-  auto source = open_source(options.source, options.live && options.source.rfind("camera", 0) != 0);
-  if (!source) return fail(source.error());
-  auto classifier = load_model(common);
-  if (!classifier) return fail(classifier.error());
-  auto detector = load_detector(common);
-  if (!detector) return fail(detector.error());
-  const SourceInfo info = source.value()->info();
-
-  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(),
-                    pipeline_options(common, options.live ? PipelineMode::kLive : PipelineMode::kFile));
-  const std::vector<std::string> labels = pipeline.model_spec().labels;
+int run_bench(const RunOptions& run, const BenchOptions& options) {
+  auto engine = RunEngine::open(run);
+  if (!engine) return fail(engine.error());
+  RunEngine& e = *engine.value();
+  const SourceInfo info = e.source_info();
   LatencyStats decode, detect, detect_run, preprocess, infer, annotate_ms, end_to_end;
   long frames = 0, faces = 0, faces_classified = 0, detections = 0;
   std::set<int> track_ids;
-  std::atomic<bool> done{false};
-  pipeline.start(
-      [&](FrameResult&& r) {
-        if (options.frames > 0 && frames >= options.frames) return;  // stopping
-        const auto t = SteadyClock::now();
-        cv::Mat out = annotate(r.frame.image, r.faces, labels);
-        annotate_ms.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count());
-        decode.add(r.times.decode);
-        detect.add(r.times.detect);
-        if (r.times.detected) {
-          detect_run.add(r.times.detect);
-          ++detections;
-        }
-        preprocess.add(r.times.preprocess);
-        infer.add(r.times.infer);
-        end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
-        faces += static_cast<long>(r.faces.size());
-        for (const TrackedFace& f : r.faces) {
-          faces_classified += f.classified ? 1 : 0;
-          track_ids.insert(f.id);
-        }
-        if (++frames == options.frames) g_interrupted = true;
-      },
-      [&](const PipelineEnd&) { done = true; });
+  e.start([&](FrameResult&& r) -> Status {
+    if (options.frames > 0 && frames >= options.frames) return std::nullopt;  // stopping
+    const auto t = SteadyClock::now();
+    cv::Mat out = e.annotate(r.frame.image, &r);
+    annotate_ms.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count());
+    decode.add(r.times.decode);
+    detect.add(r.times.detect);
+    if (r.times.detected) {
+      detect_run.add(r.times.detect);
+      ++detections;
+    }
+    preprocess.add(r.times.preprocess);
+    infer.add(r.times.infer);
+    end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
+    faces += static_cast<long>(r.faces.size());
+    for (const TrackedFace& f : r.faces) {
+      faces_classified += f.classified ? 1 : 0;
+      track_ids.insert(f.id);
+    }
+    if (++frames == options.frames) e.request_stop();
+    return std::nullopt;
+  });
   const auto start = SteadyClock::now();
-  const PipelineEnd end = wait_interruptible(pipeline, done);
+  const RunEnd end = e.wait(interrupted);
   const double wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  if (end.status) return fail(*end.status);
 
   auto stage = [](const LatencyStats& s) {
     return ojson{{"p50_ms", s.percentile(50)}, {"p95_ms", s.percentile(95)}, {"mean_ms", s.mean()}};
   };
   ojson j;
-  j["source"] = options.source;
-  j["mode"] = options.live ? "live" : "file";
+  j["source"] = run.source;
+  j["mode"] = run.live ? "live" : "file";
   j["source_fps"] = info.fps;
   j["frame_size"] = {info.size.width, info.size.height};
-  j["device"] = pipeline.device_name();
+  j["device"] = e.device_name();
   j["blas"] = loaded_blas();
-  j["model"] = pipeline.model_spec().name;
-  j["detector"] = common.detector;
-  j["detect_width"] = common.detect_width;
-  j["detect_every"] = common.detect_every;
-  j["classify_interval_ms"] = common.classify_interval_ms;
-  j["batch_frames"] = common.batch_frames;
-  j["frames_read"] = end.frames_read;
+  j["model"] = e.model_spec().name;
+  j["detector"] = detector_kind_name(run.detector.kind);
+  j["detect_width"] = run.detector.detect_width;
+  j["detect_every"] = run.pipeline.detect_every;
+  j["classify_interval_ms"] = run.pipeline.tracker.classify_interval_ms;
+  j["batch_frames"] = run.pipeline.batch_frames;
+  j["frames_read"] = end.pipeline.frames_read;
   j["frames_processed"] = frames;
-  j["frames_dropped"] = end.frames_dropped;
+  j["frames_dropped"] = end.pipeline.frames_dropped;
   j["detector_runs"] = detections;
   j["faces"] = faces;
   j["faces_classified"] = faces_classified;
@@ -670,94 +537,81 @@ int run_bench(const CommonOptions& common, const BenchOptions& options) {
                  {"infer", stage(infer)},         {"annotate", stage(annotate_ms)},
                  {"end_to_end", stage(end_to_end)}};
   std::cout << json_text(j, 2) << "\n";
-  if (end.reason == EndReason::kStopped) return kOk;  // stopped at --frames
-  return end_code(end);
+  if (end.pipeline.reason == EndReason::kStopped) return kOk;  // stopped at --frames
+  return end_code(end.pipeline);
 }
 
-int run_live(const CommonOptions& common, const LiveOptions& options) {
-  if (options.csv == "-" && options.summary == "-")
-    return fail({ErrorCode::kUsage, "only one of --csv and --summary can be '-' (standard output)"});
-  auto source = open_source(options.source, /*live_pacing=*/true);
-  if (!source) return fail(source.error());
-  auto classifier = load_model(common);
-  if (!classifier) return fail(classifier.error());
-  auto detector = load_detector(common);
-  if (!detector) return fail(detector.error());
+// The --record folder (created 0700) and the next free base name in it:
+// session, session-2, session-3, ... (each recording keeps its own files).
+Result<std::string> record_base(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    if (!fs::create_directories(dir, ec) || ec)
+      return Error{ErrorCode::kOutputNotWritable, "cannot create '" + dir + "': " + ec.message()};
+    fs::permissions(dir, fs::perms::owner_all, ec);  // a session is private: 0700
+  } else if (!fs::is_directory(dir, ec)) {
+    return Error{ErrorCode::kOutputNotWritable, dir + ": exists and is not a folder"};
+  }
+  const auto taken = [](const std::string& b) {
+    std::error_code e;
+    return fs::exists(b + ".mkv", e) || fs::exists(b + ".csv", e) || fs::exists(b + ".json", e);
+  };
+  std::string base = dir + "/session";
+  for (int n = 2; taken(base); ++n) base = dir + "/session-" + std::to_string(n);
+  return base;
+}
 
-  Pipeline pipeline(std::move(source).value(), std::move(detector).value(), std::move(classifier).value(),
-                    pipeline_options(common, PipelineMode::kLive));
-  // --csv / --summary (a file or "-"), beside the session a --record folder holds.
-  std::unique_ptr<Recorder> outputs;
-  if (!options.csv.empty() || !options.summary.empty()) {
-    auto r = open_recorder("", options.csv, options.summary, pipeline, common, options.force);
-    if (!r) return fail(r.error());
-    outputs = std::move(r).value();
+int run_live(const RunOptions& run, const LiveOptions& options) {
+  if (options.output.csv_path == "-" && options.output.summary_path == "-")
+    return fail({ErrorCode::kUsage, "only one of --csv and --summary can be '-' (standard output)"});
+  RunOptions ro = run;
+  ro.live = true;
+  if (options.output.any()) ro.outputs = {options.output};  // --csv / --summary
+  auto engine = RunEngine::open(ro);
+  if (!engine) return fail(engine.error());
+  RunEngine& e = *engine.value();
+  if (!options.record_dir.empty()) {  // every captured frame, drawn with the newest result
+    Result<std::string> base = record_base(options.record_dir);
+    if (!base) return fail(base.error());
+    std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base->c_str());
+    OutputOptions record;
+    record.video_path = base.value() + ".mkv";
+    record.csv_path = base.value() + ".csv";
+    record.summary_path = base.value() + ".json";
+    record.video_codec = options.output.video_codec;
+    if (Status s = e.start_recording(record)) return fail(*s);
   }
-  const std::vector<std::string> labels = pipeline.model_spec().labels;
-  std::shared_ptr<RecordingWriter> recorder;  // every captured frame, drawn with the newest result
-  if (!options.record_dir.empty()) {
-    std::error_code ec;
-    if (!fs::exists(options.record_dir, ec)) {
-      if (!fs::create_directories(options.record_dir, ec) || ec)
-        return fail({ErrorCode::kOutputNotWritable, "cannot create '" + options.record_dir + "': " + ec.message()});
-      fs::permissions(options.record_dir, fs::perms::owner_all, ec);  // a session is private: 0700
-    } else if (!fs::is_directory(options.record_dir, ec)) {
-      return fail({ErrorCode::kOutputNotWritable, options.record_dir + ": exists and is not a folder"});
-    }
-    // Each recording keeps its own files: session, session-2, session-3, ...
-    const auto taken = [](const std::string& b) {
-      std::error_code e;
-      return fs::exists(b + ".mkv", e) || fs::exists(b + ".csv", e) || fs::exists(b + ".json", e);
-    };
-    std::string base = options.record_dir + "/session";
-    for (int n = 2; taken(base); ++n) base = options.record_dir + "/session-" + std::to_string(n);
-    std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base.c_str());
-    auto r = open_recorder(base + ".mkv", base + ".csv", base + ".json", pipeline, common, false, options.video_codec);
-    if (!r) return fail(r.error());
-    recorder = make_writer(std::move(r).value(), true, pipeline, [&labels](const cv::Mat& image, const FrameResult* latest) {
-      return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels);
-    });
-  }
-  std::atomic<bool> done{false};
-  Status write_error;
+  const std::vector<std::string>& labels = e.model_spec().labels;
   long frames = 0;
   auto window_start = SteadyClock::now();
   long window_frames = 0;
-  pipeline.start(
-      [&](FrameResult&& r) {
-        ++frames;
-        ++window_frames;
-        const double secs = std::chrono::duration<double>(SteadyClock::now() - window_start).count();
-        if (secs >= 1.0) {
-          std::string faces;
-          for (const TrackedFace& f : r.faces) {
-            faces += fmt::format(" #{}:{}:{:.0f}%", f.id, f.label >= 0 ? labels[f.label] : "?", f.confidence * 100);
-          }
-          std::fprintf(stderr, "%.1f fps, %.0f ms, dropped %llu, faces:%s\n", window_frames / secs, r.times.total,
-                       static_cast<unsigned long long>(r.dropped_so_far), faces.empty() ? " none" : faces.c_str());
-          window_start = SteadyClock::now();
-          window_frames = 0;
-        }
-        if (recorder) recorder->on_result(r);
-        if (outputs && !write_error) {
-          write_error = outputs->write(r, {});
-          if (write_error) g_interrupted = true;
-        }
-      },
-      [&](const PipelineEnd&) { done = true; }, recorder);
-  const PipelineEnd end = wait_interruptible(pipeline, done, options.seconds);
-  Status finish_error;
-  if (recorder) finish_error = recorder->finish(&end);
-  if (outputs) {
-    if (Status s = finish_recorder(*outputs, end); s && !finish_error) finish_error = s;
-  }
-  if (write_error) return fail(*write_error);
-  if (finish_error) return fail(*finish_error);
+  e.start([&](FrameResult&& r) -> Status {
+    ++frames;
+    ++window_frames;
+    const double secs = std::chrono::duration<double>(SteadyClock::now() - window_start).count();
+    if (secs >= 1.0) {
+      std::string faces;
+      for (const TrackedFace& f : r.faces) {
+        faces += fmt::format(" #{}:{}:{:.0f}%", f.id, f.label >= 0 ? labels[f.label] : "?", f.confidence * 100);
+      }
+      std::fprintf(stderr, "%.1f fps, %.0f ms, dropped %llu, faces:%s\n", window_frames / secs, r.times.total,
+                   static_cast<unsigned long long>(r.dropped_so_far), faces.empty() ? " none" : faces.c_str());
+      window_start = SteadyClock::now();
+      window_frames = 0;
+    }
+    return std::nullopt;
+  });
+  const auto start = SteadyClock::now();
+  const RunEnd end = e.wait([&] {
+    return g_interrupted ||
+           (options.seconds > 0 && SteadyClock::now() - start > std::chrono::duration<double>(options.seconds));
+  });
+  if (end.status) return fail(*end.status);
   std::fprintf(stderr, "processed %ld frames, dropped %llu\n", frames,
-               static_cast<unsigned long long>(end.frames_dropped));
-  if (recorder) std::fprintf(stderr, "recorded %s\n", writer_report(recorder->stats()).c_str());
-  if (end.reason == EndReason::kStopped && !g_interrupted) return kOk;  // --seconds reached
-  return end_code(end);
+               static_cast<unsigned long long>(end.pipeline.frames_dropped));
+  if (!options.record_dir.empty()) std::fprintf(stderr, "recorded %s\n", writer_report(end.outputs.back()).c_str());
+  if (end.pipeline.reason == EndReason::kStopped && !g_interrupted) return kOk;  // --seconds reached
+  return end_code(end.pipeline);
 }
 
 }  // namespace emoscope::cli

@@ -8,38 +8,27 @@
 #include <string>
 #include <vector>
 
-#include "emoscope/pipeline.hpp"
+#include "emoscope/run.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace emoscope::cli {
 
-struct CommonOptions {
-  std::string model;                 // empty = default_model_path() (resources.hpp)
-  std::string device = "auto";
-  int threads = 0;
-  std::string detector = "yunet";
-  std::string detector_model;        // empty = YuNet: the shipped model; Haar: opencv-data's; SSD: required
-  std::string detector_config;
-  int detect_width = 320;
-  float min_face = 0.08f;
-  int detect_every = 5;
-  double smoothing_ms = 250.0;
-  double track_gap_ms = 1000.0;
-  double classify_interval_ms = TrackerOptions{}.classify_interval_ms;
-  int batch_frames = PipelineOptions{}.batch_frames;
-};
+// Every subcommand's model, detector and stream settings (--model, --device,
+// --threads, --detector*, --detect-width, --min-face, --detect-every,
+// --smoothing, --track-gap, analyze's --every) bind to the fields of
+// RunOptions: the defaults are core's (run.hpp), not repeated here.
 
 struct PredictOptions {
   std::vector<std::string> inputs;
   bool whole_image = false;
 };
 
+// analyze: RunOptions::source is the video file, image or folder of images.
 struct AnalyzeOptions {
-  std::string input;                 // a video file, an image or a folder of images
-  std::string out_video, csv, summary;  // csv and summary may be "-": standard output
-  std::string video_codec = "h264";  // h264 | mjpeg
-  int every = 1;
-  bool hud = false;
-  bool force = false;  // replace existing output files
+  OutputOptions output;  // csv and summary may be "-": standard output
 };
 
 // eval: accuracy over the images in DIR's class sub-folders. Each image's
@@ -59,26 +48,42 @@ struct EvalOptions {
   std::vector<std::string> classes;  // empty = all the model's labels
 };
 
+// bench: RunOptions::source and ::live.
 struct BenchOptions {
-  std::string source;
   long frames = 0;  // 0 = whole source
-  bool live = false;
 };
 
+// live: RunOptions::source (default "camera").
 struct LiveOptions {
-  std::string source = "camera";
   std::string record_dir;
-  std::string video_codec = "h264";  // of the recorded video: h264 | mjpeg
-  std::string csv, summary;  // besides --record; either may be "-": standard output
-  bool force = false;        // replace existing --csv / --summary files
-  double seconds = 0;  // 0 = until Ctrl+C or the source ends
+  OutputOptions output;  // --csv / --summary besides --record (either may be "-"); its codec is --record's
+  double seconds = 0;    // 0 = until Ctrl+C or the source ends
 };
 
-int run_predict(const CommonOptions& common, const PredictOptions& options);
-int run_analyze(const CommonOptions& common, const AnalyzeOptions& options);
-int run_eval(const CommonOptions& common, const EvalOptions& options);
-int run_bench(const CommonOptions& common, const BenchOptions& options);
-int run_live(const CommonOptions& common, const LiveOptions& options);
+struct CliOptions {
+  RunOptions run;
+  PredictOptions predict;
+  AnalyzeOptions analyze;
+  EvalOptions eval;
+  BenchOptions bench;
+  LiveOptions live;
+  std::string log_level = "warn";
+  std::string log_file;
+  double max_megapixels = static_cast<double>(kDefaultMaxImagePixels) / 1e6;
+};
+
+struct CliCommands {
+  CLI::App *predict, *analyze, *eval, *bench, *live;
+};
+
+// Declares emoscope-cli's options and subcommands on `app`, bound to `options`.
+CliCommands add_cli_options(CLI::App& app, CliOptions& options);
+
+int run_predict(const RunOptions& run, const PredictOptions& options);
+int run_analyze(const RunOptions& run, const AnalyzeOptions& options);
+int run_eval(const RunOptions& run, const EvalOptions& options);
+int run_bench(const RunOptions& run, const BenchOptions& options);
+int run_live(const RunOptions& run, const LiveOptions& options);
 
 void install_interrupt_handler();
 

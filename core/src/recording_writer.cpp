@@ -121,21 +121,27 @@ void RecordingWriter::write_frame(const Pending& pending) {
   if (failed_) return;
   const cv::Mat image = draw_ ? draw_(frame.image, current_ ? &*current_ : nullptr) : frame.image;
 
-  // Where this frame belongs on the video's constant-rate clock.
+  // Where this frame belongs on the video's clock: its slot at the constant
+  // rate, and its time: the source's, less the pauses (the origin moves on at each).
   long repeats = 0;
   bool ahead = false;
+  SourceTime at;  // unset for frames without a time: one slot after the last
+  const double step_ms = fps_ > 0 ? 1000.0 / fps_ : 0;
   if (frame.time.is_set() && fps_ > 0) {
-    const double step_ms = 1000.0 / fps_;
     if (pending.rebase || !clock_origin_ms_) clock_origin_ms_ = frame.time.ms() - video_frames_ * step_ms;
-    const long due = std::lround((frame.time.ms() - *clock_origin_ms_) / step_ms);
+    if (!first_origin_ms_) first_origin_ms_ = clock_origin_ms_;
+    const double since_origin_ms = frame.time.ms() - *clock_origin_ms_;
+    at = SourceTime::from_ms(*first_origin_ms_ + since_origin_ms);
+    const long due = std::lround(since_origin_ms / step_ms);
     if (due > video_frames_ && !last_written_.empty()) repeats = due - video_frames_;
     ahead = due < video_frames_;
   }
   for (long i = 0; i < repeats; ++i) {  // the previous frame stays on screen until this one's time
-    if (Status s = recorder_->write_video_frame(last_written_)) return fail(s);
+    const SourceTime slot = SourceTime::from_ms(*first_origin_ms_ + video_frames_ * step_ms);
+    if (Status s = recorder_->write_video_frame(last_written_, slot)) return fail(s);
     ++video_frames_;
   }
-  if (Status s = recorder_->write_video_frame(image)) return fail(s);
+  if (Status s = recorder_->write_video_frame(image, at)) return fail(s);
   ++video_frames_;
   last_written_ = image;
   std::lock_guard<std::mutex> lock(mutex_);

@@ -315,3 +315,12 @@ TEST_CASE("translations are compiled in and load for the user's language", "[gui
   CHECK(install_translations(QLocale(QLocale::English, QLocale::UnitedKingdom)) == "en");
   CHECK(install_translations(QLocale(QLocale::Japanese, QLocale::Japan)).isEmpty());  // no such translation: English source text
 }
+
+TEST_CASE("the app's default settings run with core's RunOptions defaults - as emoscope-cli does", "[gui][parts]") {
+  const AppSettings defaults;
+  const SessionConfig config = defaults.sessionConfig();
+  test::check_same_run_settings(config, RunOptions{});
+  CHECK(defaults.smoothing_ms == RunOptions{}.pipeline.tracker.smoothing_ms);
+  CHECK(defaults.detect_every == RunOptions{}.pipeline.detect_every);
+  CHECK(config.detector.model_path == sstr(defaults.detectorModel()));  // the shipped YuNet: the CLI's default too
+}

@@ -47,4 +47,26 @@ bool running_in_ci() {
   return ci && std::string(ci) == "true";
 }
 
+void check_same_run_settings(const RunOptions& a, const RunOptions& b) {
+  CHECK(a.classifier.device == b.classifier.device);
+  CHECK(a.classifier.threads == b.classifier.threads);
+  CHECK(a.classifier.optimize == b.classifier.optimize);
+  CHECK(a.detector.kind == b.detector.kind);
+  CHECK(a.detector.detect_width == b.detector.detect_width);
+  CHECK(a.detector.min_face_fraction == b.detector.min_face_fraction);
+  CHECK(a.detector.score_threshold == b.detector.score_threshold);
+  CHECK(a.detector.min_neighbors == b.detector.min_neighbors);
+  CHECK(a.detector.haar_scale_factor == b.detector.haar_scale_factor);
+  CHECK(a.detector.verify_faces == b.detector.verify_faces);
+  CHECK(a.pipeline.queue_capacity == b.pipeline.queue_capacity);
+  CHECK(a.pipeline.detect_every == b.pipeline.detect_every);
+  CHECK(a.pipeline.motion_threshold == b.pipeline.motion_threshold);
+  CHECK(a.pipeline.every == b.pipeline.every);
+  CHECK(a.pipeline.batch_frames == b.pipeline.batch_frames);
+  CHECK(a.pipeline.tracker.classify_interval_ms == b.pipeline.tracker.classify_interval_ms);
+  CHECK(a.pipeline.tracker.iou_threshold == b.pipeline.tracker.iou_threshold);
+  CHECK(a.pipeline.tracker.smoothing_ms == b.pipeline.tracker.smoothing_ms);
+  CHECK(a.pipeline.tracker.max_gap_ms == b.pipeline.tracker.max_gap_ms);
+}
+
 }  // namespace emoscope::test

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "emoscope/run.hpp"
+
 namespace emoscope::test {
 
 std::string test_model(const std::string& name);  // build/tests/test-models/<name>
@@ -17,6 +19,10 @@ std::string shared_path(const std::string& relative);
 std::string temp_dir(const std::string& name);    // fresh, empty folder
 std::string source_path(const std::string& relative);
 bool running_in_ci();
+
+// CHECKs that two RunOptions agree on every setting of the run (classifier,
+// detector but its model file, pipeline, tracker), not on source and outputs.
+void check_same_run_settings(const RunOptions& a, const RunOptions& b);
 
 // Sets (or, with nullopt, unsets) an environment variable for one scope, then
 // restores it. Not thread-safe, like setenv.

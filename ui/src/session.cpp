@@ -3,74 +3,49 @@
 #include <QMetaObject>
 #include <opencv2/imgproc.hpp>
 
-#include "emoscope/annotator.hpp"
-#include "emoscope/frame_source.hpp"
 #include "emoscope/ui/convert.hpp"
 
 namespace emoscope::ui {
 
-class Session::Tap final : public FrameTap {
- public:
-  explicit Tap(Session* session) : session_(session) {}  // the session joins the pipeline before it goes
-  void on_frame(const Frame& frame) override { session_->onFrame(frame); }
-  void on_results_end() override { session_->onResultsEnd(); }
+namespace {
 
- private:
-  Session* session_;
-};
+// A run that a sink or an output ended with an error reads as failed, with that error.
+PipelineEnd pipeline_end(const RunEnd& end) {
+  PipelineEnd e = end.pipeline;
+  if (end.status) {
+    e.reason = EndReason::kFailed;
+    e.message = end.status->message;
+  }
+  return e;
+}
+
+}  // namespace
 
 std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* error,
                                          std::shared_ptr<Classifier> preloaded, QObject* parent) {
   qRegisterMetaType<emoscope::ui::SessionUpdate>();
   qRegisterMetaType<emoscope::PipelineEnd>();
-  auto fail = [&](const Error& e) {
-    if (error) *error = qstr(e.message);
+  auto engine = RunEngine::open(config, std::move(preloaded));
+  if (!engine) {
+    if (error) *error = qstr(engine.error().message);
     return nullptr;
-  };
-  auto source = open_source(config.source, /*live_pacing=*/config.live);
-  if (!source) return fail(source.error());
-  if (config.live && config.mirror) source = mirrored(std::move(source).value(), config.mirror);
-  auto detector = create_face_detector(config.detector);
-  if (!detector) return fail(detector.error());
-  std::shared_ptr<Classifier> model = std::move(preloaded);
-  if (!model) {
-    ClassifierOptions co;
-    co.device = config.device;
-    auto classifier = load_classifier(config.model_path, co);
-    if (!classifier) return fail(classifier.error());
-    model = std::move(classifier).value();
   }
-  PipelineOptions po = config.pipeline;
-  po.mode = config.live ? PipelineMode::kLive : PipelineMode::kFile;
-  auto pipeline = std::make_unique<Pipeline>(std::move(source).value(), std::move(detector).value(),
-                                             std::move(model), po);
-  return std::unique_ptr<Session>(new Session(config, std::move(pipeline), parent));
+  return std::unique_ptr<Session>(new Session(std::move(engine).value(), parent));
 }
 
-Session::Session(SessionConfig config, std::unique_ptr<Pipeline> pipeline, QObject* parent)
-    : QObject(parent), config_(std::move(config)), pipeline_(std::move(pipeline)) {
-  labels_ = pipeline_->model_spec().labels;
-  device_ = pipeline_->device_name();
-  min_confidence_ = config_.min_confidence;
-}
+Session::Session(std::unique_ptr<RunEngine> engine, QObject* parent) : QObject(parent), engine_(std::move(engine)) {}
 
-Session::~Session() {
-  stop();
-  stopRecording();
-}
+Session::~Session() { stop(); }
 
 void Session::start() {
   if (running_ || finished_emitted_) return;
   running_ = true;
-  pipeline_->start([this](FrameResult&& r) { onResult(std::move(r)); },
-                   [this](const PipelineEnd& end) {
-                     {
-                       std::lock_guard<std::mutex> lock(slot_mutex_);
-                       pending_end_ = end;
-                     }
-                     QMetaObject::invokeMethod(this, [this] { onEnded(); }, Qt::QueuedConnection);
-                   },
-                   std::make_shared<Tap>(this));
+  engine_->start(
+      [this](FrameResult&& r) {
+        onResult(std::move(r));
+        return Status{};
+      },
+      [this](const RunEnd&) { QMetaObject::invokeMethod(this, [this] { onEnded(); }, Qt::QueuedConnection); });
 }
 
 void Session::stop() {
@@ -79,10 +54,9 @@ void Session::stop() {
     std::lock_guard<std::mutex> lock(pause_mutex_);
     pause_changed_.notify_all();
   }
-  pipeline_->stop();  // joins; the end callback has run (its queued onEnded is ignored)
-  if (running_) {
+  if (running_) {  // joins the run and closes any recording (its queued onEnded is ignored)
     running_ = false;
-    end_ = pipeline_->wait();
+    end_ = pipeline_end(engine_->stop());
   }
   stopRecording();
 }
@@ -97,104 +71,32 @@ void Session::setPaused(bool paused) {
   std::lock_guard<std::mutex> lock(pause_mutex_);
   paused_ = paused;
   pause_changed_.notify_all();
-  if (config_.live) {
-    std::lock_guard<std::mutex> rec_lock(recorder_mutex_);
-    if (recorder_) recorder_->set_paused(paused);
-  }
+  engine_->set_paused(paused);  // live: nothing is delivered or recorded meanwhile
 }
 
 bool Session::startRecording(const std::string& base_path, QString* error) {
-  const SourceInfo& info = pipeline_->source_info();
-  RecorderOptions r = recorder_options_for(*pipeline_, config_.detector, config_.model_path);
+  OutputOptions output;
   // Image folders announce no frame size (and may mix sizes): no video then.
-  if (!info.size.empty()) r.video_path = base_path + ".mkv";
-  r.csv_path = base_path + ".csv";
-  r.summary_path = base_path + ".json";
-  auto recorder = Recorder::open(r);
-  if (!recorder) {
-    if (error) *error = qstr(recorder.error().message);
-    return false;
-  }
-  const bool has_video = !r.video_path.empty();
-  RecordingWriter::Options wo;
-  wo.every = std::max(1, pipeline_->options().every);
-  auto writer = std::make_shared<RecordingWriter>(
-      std::move(recorder).value(), has_video, r.fps,
-      [this](const cv::Mat& image, const FrameResult* latest) {
-        AnnotateOptions ao;
-        ao.min_confidence = min_confidence_;
-        return annotate(image, latest ? latest->faces : std::vector<TrackedFace>{}, labels_, ao);
-      },
-      wo);
-  if (config_.live) writer->set_paused(paused_);
-  std::shared_ptr<RecordingWriter> old;
-  {
-    std::lock_guard<std::mutex> lock(recorder_mutex_);
-    old = std::move(recorder_);
-    recorder_ = std::move(writer);
-  }
-  if (old) old->finish();
-  return true;
+  if (!sourceInfo().size.empty()) output.video_path = base_path + ".mkv";
+  output.csv_path = base_path + ".csv";
+  output.summary_path = base_path + ".json";
+  const Status s = engine_->start_recording(output);
+  if (s && error) *error = qstr(s->message);
+  return !s;
 }
 
-Status Session::stopRecording() {
-  std::shared_ptr<RecordingWriter> writer;
-  {
-    std::lock_guard<std::mutex> lock(recorder_mutex_);
-    writer = std::move(recorder_);
-  }
-  if (!writer) return std::nullopt;
-  return writer->finish();  // writes what is queued; a blocked onFrame returns
-}
-
-bool Session::recording() const {
-  std::lock_guard<std::mutex> lock(recorder_mutex_);
-  return recorder_ != nullptr;
-}
-
-long Session::recordedFrames() const {
-  std::lock_guard<std::mutex> lock(recorder_mutex_);
-  return recorder_ ? recorder_->stats().frames_tapped : 0;
-}
-
-void Session::onFrame(const Frame& frame) {
-  std::shared_ptr<RecordingWriter> writer;
-  {
-    std::lock_guard<std::mutex> lock(recorder_mutex_);
-    writer = recorder_;
-  }
-  if (writer) writer->on_frame(frame);
-}
-
-void Session::onResultsEnd() {
-  std::shared_ptr<RecordingWriter> writer;
-  {
-    std::lock_guard<std::mutex> lock(recorder_mutex_);
-    writer = recorder_;
-  }
-  if (writer) writer->on_results_end();
-}
+Status Session::stopRecording() { return engine_->stop_recording(); }
+bool Session::recording() const { return engine_->recording(); }
+long Session::recordedFrames() const { return engine_->recording_stats().frames_tapped; }
 
 void Session::onResult(FrameResult&& r) {
   if (stopping_) return;
-  if (!config_.live) {
+  if (!live()) {  // paused analysis: the output thread waits, and back-pressure stalls the pipeline
     std::unique_lock<std::mutex> lock(pause_mutex_);
     pause_changed_.wait(lock, [&] { return !paused_ || stopping_; });
     if (stopping_) return;
-  } else if (paused_) {
-    return;
   }
-  AnnotateOptions ao;
-  ao.min_confidence = min_confidence_;
-  cv::Mat annotated = annotate(r.frame.image, r.faces, labels_, ao);
-  {
-    std::shared_ptr<RecordingWriter> writer;
-    {
-      std::lock_guard<std::mutex> lock(recorder_mutex_);
-      writer = recorder_;
-    }
-    if (writer) writer->on_result(r);
-  }
+  const cv::Mat annotated = engine_->annotate(r.frame.image, &r);
 
   ++processed_;
   if (!fps_clock_.isValid()) fps_clock_.start();
@@ -215,7 +117,7 @@ void Session::onResult(FrameResult&& r) {
   {
     std::lock_guard<std::mutex> lock(slot_mutex_);
     wanted = !delivery_pending_ && (!last_post_.isValid() || last_post_.elapsed() >= kMinDeliveryGapMs);
-    if (!wanted && !config_.live) pending_records_.push_back({r.frame.seq, r.frame.time.ms_or(0.0), r.faces});
+    if (!wanted && !live()) pending_records_.push_back({r.frame.seq, r.frame.time.ms_or(0.0), r.faces});
   }
   if (!wanted) return;
 
@@ -246,7 +148,7 @@ void Session::onResult(FrameResult&& r) {
   bool post = false;
   {
     std::lock_guard<std::mutex> lock(slot_mutex_);
-    if (!config_.live) pending_records_.push_back({r.frame.seq, r.frame.time.ms_or(0.0), std::move(r.faces)});
+    if (!live()) pending_records_.push_back({r.frame.seq, r.frame.time.ms_or(0.0), std::move(r.faces)});
     slot_ = std::move(u);
     post = !delivery_pending_;
     delivery_pending_ = true;
@@ -279,12 +181,8 @@ void Session::deliver() {
 void Session::onEnded() {
   if (!running_ || stopping_) return;  // stop() already handled it
   deliver();  // whatever arrived last
-  end_ = pipeline_->wait();
+  end_ = pipeline_end(engine_->wait());  // the recording is closed: its errors are in end_
   running_ = false;
-  if (Status s = stopRecording()) {
-    if (end_.message.empty()) end_.message = s->message;
-    else end_.message += "; " + s->message;
-  }
   finished_emitted_ = true;
   emit finished(end_);
 }

@@ -10,15 +10,6 @@
 
 namespace emoscope::ui {
 
-QString device_choice_name(DeviceChoice device) {
-  switch (device) {
-    case DeviceChoice::kAuto: return "auto";
-    case DeviceChoice::kCpu: return "cpu";
-    case DeviceChoice::kCuda: return "cuda";
-  }
-  return "auto";
-}
-
 AppSettings AppSettings::load() {
   QSettings s;
   AppSettings a;
@@ -30,7 +21,7 @@ AppSettings AppSettings::load() {
   a.smoothing_ms = s.value("model/smoothing_ms", a.smoothing_ms).toDouble();
   a.min_confidence = s.value("model/min_confidence", a.min_confidence).toDouble();
   a.detect_every = s.value("detector/every", a.detect_every).toInt();
-  auto device = parse_device_choice(s.value("model/device", "auto").toString().toStdString());
+  auto device = parse_device_choice(s.value("model/device", device_choice_name(a.device)).toString().toStdString());
   if (device) a.device = device.value();
   a.record_dir = s.value("record/dir").toString();
   if (a.record_dir.isEmpty()) {
@@ -84,7 +75,7 @@ AppSettings AppSettings::withDetector(DetectorKind kind, const QString& model_fi
 
 SessionConfig AppSettings::sessionConfig() const {
   SessionConfig c;
-  c.device = device;
+  c.classifier.device = device;
   c.detector.kind = detector;
   c.detector.model_path = detectorModel().toStdString();
   c.pipeline.detect_every = std::max(1, detect_every);

@@ -11,14 +11,16 @@
 //    frame, or once results have ended.
 //  - the CSV and summary get each processed frame (on_result) once, in order:
 //    the CSV lists processed frames, the video has all frames.
-//  - the video keeps real time: its frames are written at the Recorder's
-//    constant rate (RecorderOptions::fps), and when a frame's source time is
-//    more than half a frame past where the video has got to (a camera that
-//    delivers slower than its nominal rate, a pause of the source), the frame
-//    is repeated to fill the gap, so the video's duration equals the time
-//    recorded to within one frame. A frame is never left out, even when frames
-//    come faster than the nominal rate (the video then runs long; counted in
-//    Stats::ahead_frames).
+//  - the video keeps real time: each frame is written at its source time (less
+//    the time paused), so a source whose timestamps disagree with its nominal
+//    rate keeps its real duration; and when a frame's source time is more than
+//    half a frame past the slot the video has got to at the Recorder's constant
+//    rate (RecorderOptions::fps: a camera that delivers slower than its nominal
+//    rate, a pause of the source), the frame before it is repeated at the
+//    slots between, so the video plays at a steady rate and its duration
+//    equals the time recorded. A frame is never left out, even when frames
+//    come faster than the nominal rate (counted in Stats::ahead_frames).
+//    Frames without a time (still images) follow at the nominal rate.
 //
 // Queues and overflow policy:
 //  - frames waiting to be written: at most `capacity` (default: 1 s at the
@@ -137,7 +139,8 @@ class RecordingWriter final : public FrameTap {
   // Writer-thread state.
   std::deque<FrameResult> overlays_;  // results not yet reached by the frames written
   std::optional<FrameResult> current_;
-  std::optional<double> clock_origin_ms_;  // source time of the video's frame 0
+  std::optional<double> clock_origin_ms_;  // source time of the video's frame 0, moved on by pauses
+  std::optional<double> first_origin_ms_;  // the first frame's: the video's times are relative to it
   cv::Mat last_written_;                   // repeated to fill a gap in time
   long video_frames_ = 0;                  // mirrored into stats_
 

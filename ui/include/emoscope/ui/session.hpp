@@ -5,18 +5,20 @@
 //    pause (the result sink waits, back-pressure stalls the pipeline), progress
 //    and a per-frame record of every face for the timeline.
 //
-// Threading: the pipeline runs on its own three threads. Its result sink (the
-// classification thread) annotates the frame with core's annotator, converts it
-// to a QImage, hands the result to the recording, and stores the newest update
-// in a mutex-guarded slot; it posts one queued invocation to the UI thread only
+// Threading: the run (core's RunEngine) runs the pipeline on its own three
+// threads and calls the result sink on an output thread of its own (behind a
+// bounded, blocking queue: nothing is dropped). The sink annotates the frame
+// with the engine's annotator, converts it to a QImage and stores the newest
+// update in a mutex-guarded slot; it posts one queued invocation to the UI thread only
 // if none is pending (coalescing: a slow UI sees the newest frame, never a
 // backlog). frameReady()/finished() are emitted on the thread that owns the
 // Session (the UI thread); every public method must be called from that thread.
-// Recording (RecordingWriter, on a thread of its own) gets every frame the
-// source delivers through the pipeline's FrameTap, so a live recording keeps
+// Recording (the engine's outputs: RecordingWriter, on a thread of its own) gets
+// every frame the source delivers through the pipeline's FrameTap, so a live recording keeps
 // the frames the preview drops, each drawn with the newest result at or before
 // it; while a live session is paused nothing is recorded and the recording's
-// clock stops.
+// clock stops. A recording that cannot be written ends the session: finished()
+// then reports EndReason::kFailed with the error.
 // Units: milliseconds for times, frames per second for fps.
 #pragma once
 
@@ -36,26 +38,13 @@
 #include <QSize>
 #include <QString>
 
-#include "emoscope/classifier.hpp"
-#include "emoscope/face_detector.hpp"
-#include "emoscope/pipeline.hpp"
-#include "emoscope/recorder.hpp"
-#include "emoscope/recording_writer.hpp"
-#include "emoscope/tracker.hpp"
+#include "emoscope/run.hpp"
 
 namespace emoscope::ui {
 
-struct SessionConfig {
-  std::string source;            // open_source() spec: camera, video, image, folder
-  bool live = true;              // kLive with live pacing; false = kFile analysis
-  std::string model_path;
-  DeviceChoice device = DeviceChoice::kAuto;
-  DetectorOptions detector;
-  PipelineOptions pipeline;      // mode is set from `live`
-  float min_confidence = 0.0f;   // below this the overlay label reads "?"
-  // Live sources only: frames are flipped left to right while *mirror is true.
-  std::shared_ptr<const std::atomic<bool>> mirror;
-};
+// Everything a session runs with: source, live (kLive with live pacing; else
+// kFile analysis), model, detector, pipeline, overlay confidence, mirror.
+using SessionConfig = RunOptions;
 
 // One processed frame, kept for the analysis timeline and seeking.
 struct FrameRecord {
@@ -95,10 +84,10 @@ class Session : public QObject {
   void start();
   void stop();                       // blocks until the pipeline threads joined
   bool running() const { return running_; }
-  bool live() const { return config_.live; }
+  bool live() const { return config().live; }
   void setPaused(bool paused);       // analysis: stalls the pipeline; live: results ignored
   bool paused() const { return paused_; }
-  void setMinConfidence(float value) { min_confidence_ = value; }
+  void setMinConfidence(float value) { engine_->set_min_confidence(value); }
   // Size (device pixels) the view shows frames at; the sink scales to it, so
   // the UI thread only blits. Empty = no pre-scaling.
   void setDisplaySize(const QSize& size);
@@ -110,10 +99,10 @@ class Session : public QObject {
   bool recording() const;
   long recordedFrames() const;       // frames in the recording's video so far (captured frames)
 
-  const SourceInfo& sourceInfo() const { return pipeline_->source_info(); }
-  const ModelSpec& modelSpec() const { return pipeline_->model_spec(); }
-  std::string deviceName() const { return device_; }
-  const SessionConfig& config() const { return config_; }
+  const SourceInfo& sourceInfo() const { return engine_->source_info(); }
+  const ModelSpec& modelSpec() const { return engine_->model_spec(); }
+  std::string deviceName() const { return engine_->device_name(); }
+  const SessionConfig& config() const { return engine_->options(); }
   const PipelineEnd& end() const { return end_; }
 
  signals:
@@ -123,23 +112,16 @@ class Session : public QObject {
   void finished(const emoscope::PipelineEnd& end);
 
  private:
-  Session(SessionConfig config, std::unique_ptr<Pipeline> pipeline, QObject* parent);
-  class Tap;                             // the pipeline's FrameTap: forwards to the recording
-  void onFrame(const Frame& frame);      // capture thread
-  void onResultsEnd();                   // any thread
-  void onResult(FrameResult&& result);   // classification thread
+  Session(std::unique_ptr<RunEngine> engine, QObject* parent);
+  void onResult(FrameResult&& result);   // the engine's output thread
   void deliver();                        // UI thread
   void onEnded();                        // UI thread
 
-  SessionConfig config_;
-  std::unique_ptr<Pipeline> pipeline_;
-  std::vector<std::string> labels_;
-  std::string device_;
+  std::unique_ptr<RunEngine> engine_;
   bool running_ = false;
   bool finished_emitted_ = false;
   PipelineEnd end_;
 
-  std::atomic<float> min_confidence_{0.0f};
   std::atomic<bool> paused_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> display_size_{0};  // width << 32 | height
@@ -147,7 +129,7 @@ class Session : public QObject {
   std::mutex pause_mutex_;
   std::condition_variable pause_changed_;
 
-  // Classification-thread state (only the sink touches these).
+  // Output-thread state (only the sink touches these).
   QElapsedTimer fps_clock_;
   int fps_frames_ = 0;
   double fps_ = 0;
@@ -160,12 +142,6 @@ class Session : public QObject {
   std::vector<FrameRecord> pending_records_;
   bool delivery_pending_ = false;
   QElapsedTimer last_post_;  // sink thread
-  std::optional<PipelineEnd> pending_end_;
-
-  // Guards the pointer only: the writer is called outside the lock (its
-  // on_frame may block until stopRecording() finishes it).
-  mutable std::mutex recorder_mutex_;
-  std::shared_ptr<RecordingWriter> recorder_;
 };
 
 }  // namespace emoscope::ui

@@ -14,15 +14,17 @@
 
 namespace emoscope::ui {
 
+// The run's settings (detector, smoothing, detection interval, device) take
+// their defaults from core's RunOptions (run.hpp), as the CLI does.
 struct AppSettings {
-  DetectorKind detector = DetectorKind::kYuNet;
+  DetectorKind detector = DetectorOptions{}.kind;
   QString yunet_model;          // model file for YuNet; empty = the shipped one
   QString ssd_model;            // model file for the SSD (.pb; .pbtxt next to it)
   QString model_path;           // empty = core default_model_path()
-  double smoothing_ms = 250.0;  // tracker EMA time constant
+  double smoothing_ms = TrackerOptions{}.smoothing_ms;  // tracker EMA time constant
   double min_confidence = 0.5;  // below this the label reads "?"
-  int detect_every = 5;         // run the face detector at least every N frames
-  DeviceChoice device = DeviceChoice::kAuto;
+  int detect_every = PipelineOptions{}.detect_every;  // run the face detector at least every N frames
+  DeviceChoice device = ClassifierOptions{}.device;
   QString record_dir;           // where recordings go (a subfolder per session)
   QString last_open_dir;
   QString camera;               // spec of the last used camera
@@ -42,8 +44,6 @@ struct AppSettings {
 // Whether the chosen detector can be created with its model file. False with an
 // empty `error` when a DNN detector has no model file yet, with the reason otherwise.
 bool check_detector(const AppSettings& settings, QString* error);
-
-QString device_choice_name(DeviceChoice device);
 
 }  // namespace emoscope::ui
 

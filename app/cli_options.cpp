@@ -1,0 +1,181 @@
+// emoscope-cli's options, bound to CliOptions (RunOptions for the run's settings).
+#include <cmath>
+
+#include <CLI/CLI.hpp>
+
+#include "cli_commands.hpp"
+#include "emoscope/resources.hpp"
+
+namespace emoscope::cli {
+namespace {
+
+// CLI11's Range lets NaN through (every comparison with NaN is false).
+const CLI::Validator kFinite(
+    [](std::string& text) -> std::string {
+      try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used != text.size()) return "'" + text + "' is not a number";
+        return std::isfinite(v) ? std::string() : "'" + text + "' is not a finite number";
+      } catch (const std::exception&) {
+        return "'" + text + "' is not a number";
+      }
+    },
+    "FINITE");
+
+// An option parsed by core's parse_* into `target` (which keeps its default unless given).
+template <typename T, typename Parse>
+CLI::Option* add_parsed(CLI::App* cmd, const std::string& name, T& target, Parse parse, const std::string& help) {
+  return cmd->add_option_function<std::string>(
+      name,
+      [&target, parse, name](const std::string& text) {
+        auto value = parse(text);
+        if (!value) throw CLI::ValidationError(name, value.error().message);
+        target = value.value();
+      },
+      help);
+}
+
+void add_model_options(CLI::App* cmd, RunOptions& run) {
+  cmd->add_option("--model", run.model_path,
+                  std::string("TorchScript model with emoscope.json metadata (default: $EMOSCOPE_MODEL, else the "
+                              "shipped models/") + kDefaultModelFile + ")");
+  add_parsed(cmd, "--device", run.classifier.device, parse_device_choice, "auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--threads", run.classifier.threads,
+                  "inference threads (0 = half the cores for videos, all for images)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+void add_detector_options(CLI::App* cmd, RunOptions& run) {
+  add_parsed(cmd, "--detector", run.detector.kind, parse_detector_kind, "face detector: yunet (default), haar or ssd");
+  cmd->add_option("--detector-model", run.detector.model_path,
+                  "detector model file (YuNet .onnx, default: the shipped one; Haar XML, default: opencv-data's; "
+                  "SSD .pb, required)");
+  cmd->add_option("--detector-config", run.detector.config_path, "SSD .pbtxt (default: beside the .pb)");
+  cmd->add_option("--detect-width", run.detector.detect_width, "detect on frames downscaled to this width (px)")
+      ->check(CLI::Range(64, 4096));
+  cmd->add_option("--min-face", run.detector.min_face_fraction,
+                  "minimum face size as a fraction of the frame's shorter side")
+      ->check(kFinite)
+      ->check(CLI::Range(0.01, 1.0));
+}
+
+void add_stream_options(CLI::App* cmd, RunOptions& run) {
+  cmd->add_option("--detect-every", run.pipeline.detect_every,
+                  "run the detector at least every N frames; boxes are carried between (motion forces a detection)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--smoothing", run.pipeline.tracker.smoothing_ms,
+                  "per-face probability smoothing time constant, ms (0 = off)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 10000.0));
+  cmd->add_option("--track-gap", run.pipeline.tracker.max_gap_ms,
+                  "a face unseen this long (ms) gets a new ID when it returns")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 600000.0));
+  cmd->add_option("--classify-interval", run.pipeline.tracker.classify_interval_ms,
+                  "classify a tracked face again after this many ms; it keeps its smoothed probabilities in between "
+                  "(0 = every frame)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 10000.0));
+  cmd->add_option("--batch-frames", run.pipeline.batch_frames,
+                  "file analysis: classify the faces of up to N waiting frames in one forward pass")
+      ->check(CLI::Range(1, 64));
+}
+
+CLI::Option* add_codec_option(CLI::App* cmd, OutputOptions& output, const std::string& what) {
+  return add_parsed(cmd, "--video-codec", output.video_codec, parse_video_codec,
+                    "codec of the " + what + " video: h264 (default) or mjpeg")
+      ->check(CLI::IsMember({"h264", "mjpeg"}));
+}
+
+}  // namespace
+
+CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
+  RunOptions& run = o.run;
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-file", o.log_file, "also write the log to this file (appended, created 0600)");
+  app.add_option("--max-pixels", o.max_megapixels,
+                 "refuse images and video frames larger than this many megapixels (default 100)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.001, 10000.0));
+
+  CliCommands c{};
+  c.predict = app.add_subcommand("predict", "Faces and emotions in images; one JSON line per image");
+  add_model_options(c.predict, run);
+  add_detector_options(c.predict, run);
+  c.predict->add_flag("--whole-image", o.predict.whole_image,
+                      "treat each image as one pre-cropped face (FER2013 style)");
+  c.predict->add_option("inputs", o.predict.inputs, "image files or folders")->required();
+
+  c.analyze = app.add_subcommand("analyze",
+                                 "Every frame of a video (or every image of a folder): annotated video, per-face CSV, "
+                                 "JSON summary (formats: docs/output-formats.md)");
+  CLI::App* a = c.analyze;
+  OutputOptions& ao = o.analyze.output;
+  add_model_options(a, run);
+  add_detector_options(a, run);
+  add_stream_options(a, run);
+  a->add_option("input", run.source, "video file, image or folder of images")->required();
+  a->add_option("--out-video", ao.video_path,
+                "annotated video, with the source's audio: .mp4 (fragmented MP4) or .mkv (Matroska); "
+                "either stays playable if the run is killed");
+  add_codec_option(a, ao, "annotated");
+  a->add_option("--csv", ao.csv_path, "per-frame, per-face CSV ('-' = standard output)");
+  a->add_option("--summary", ao.summary_path,
+                "JSON summary: run header and per-face figures ('-' = standard output)");
+  a->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
+  a->add_flag("--hud", ao.hud, "draw FPS/latency/device on the annotated video");
+  a->add_flag("--force", ao.replace_existing, "replace output files that exist (refused otherwise)");
+
+  c.eval = app.add_subcommand("eval", "Accuracy on a folder with one sub-folder per class");
+  CLI::App* e = c.eval;
+  add_model_options(e, run);
+  add_detector_options(e, run);
+  e->add_option("dir", o.eval.dir,
+                "folder of class folders (named after the model's labels unless --labels ferplus)")
+      ->required();
+  e->add_flag("--whole-image", o.eval.whole_image, "images are pre-cropped faces (FER2013 style)");
+  e->add_flag("--json", o.eval.json, "print JSON instead of text");
+  e->add_option("--batch", o.eval.batch, "images per inference batch")->check(CLI::Range(1, 512));
+  e->add_option("--labels", o.eval.labels,
+                "truth per image: folders (the sub-folder's name) or ferplus (FER+ majority from --votes; "
+                "images in every sub-folder)")
+      ->check(CLI::IsMember({"folders", "ferplus"}));
+  e->add_option("--votes", o.eval.votes,
+                "FER+ votes CSV for --labels ferplus (default: DIR/../ferplus_votes.csv); "
+                "its paths are relative to its folder");
+  e->add_option("--classes", o.eval.classes,
+                "score only these model labels, comma-separated (prediction = argmax over them)")
+      ->delimiter(',');
+
+  c.bench = app.add_subcommand("bench", "Speed per stage as JSON (FPS, p50/p95 ms)");
+  CLI::App* b = c.bench;
+  add_model_options(b, run);
+  add_detector_options(b, run);
+  add_stream_options(b, run);
+  b->add_option("--source", run.source, "video file, or camera / camera:N")->required();
+  b->add_option("--frames", o.bench.frames, "stop after N frames (0 = whole source)")->check(CLI::NonNegativeNumber);
+  b->add_flag("--live", run.live, "live mode: newest frame only, paced at the source's rate");
+
+  c.live = app.add_subcommand("live", "Live analysis of a camera (or a video played in real time)");
+  CLI::App* l = c.live;
+  OutputOptions& lo = o.live.output;
+  add_model_options(l, run);
+  add_detector_options(l, run);
+  add_stream_options(l, run);
+  l->add_option("--source", run.source, "camera, camera:N, /dev/videoN or a video file");
+  l->add_option("--record", o.live.record_dir,
+                "record annotated video, CSV and summary into this folder (session.*, then session-2.*, ...)");
+  add_codec_option(l, lo, "recorded");
+  l->add_option("--csv", lo.csv_path, "per-frame, per-face CSV ('-' = standard output)");
+  l->add_option("--summary", lo.summary_path, "JSON summary, written at the end ('-' = standard output)");
+  l->add_flag("--force", lo.replace_existing, "replace --csv / --summary files that exist (refused otherwise)");
+  l->add_option("--seconds", o.live.seconds, "stop after this many seconds (0 = until Ctrl+C)")
+      ->check(kFinite)
+      ->check(CLI::NonNegativeNumber);
+  return c;
+}
+
+}  // namespace emoscope::cli

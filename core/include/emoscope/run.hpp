@@ -1,0 +1,159 @@
+// RunEngine: one run of the analysis, assembled in one place for every front
+// end (emoscope-cli analyze, live and bench; the desktop app's Session): a
+// source, a face detector, a classifier (loaded once and shared: the app loads
+// its model once), the Pipeline, and the run's outputs (each a Recorder behind
+// a RecordingWriter: CSV, summary JSON, annotated video). RunOptions holds
+// every setting with its default, defined here once; the CLI's flags and the
+// app's settings bind to these fields.
+//
+// Threads: the pipeline's three (pipeline.hpp); one writer thread per output,
+// which draws, encodes and writes (recording_writer.hpp); and an output thread
+// of the engine's own, which calls the caller's RunSink and RunEndSink, so
+// whatever the front end does with a result (the preview's annotation, a
+// progress bar, a status line) never runs on the classification thread.
+// Between the classification thread and the output thread: a BoundedQueue of
+// kResultQueueCapacity results with OverflowPolicy::kBlock. Nothing is
+// dropped: a slow sink slows the pipeline (back-pressure; in live mode the
+// pipeline then drops frames at capture, as when it is slow itself).
+//
+// How a run ends: the source ends, stop()/request_stop(), or an error of a
+// sink or an output. A RunSink that returns an Error, or an output that fails
+// to write, ends the run with that status: the engine stops the pipeline,
+// closes the outputs, and RunEnd::status carries the first error (its
+// pipeline end then reads kStopped). The outputs are closed before the
+// RunEndSink runs, so RunEnd also carries an error in closing them.
+//
+// Thread-safety: request_stop() and set_min_confidence() from any thread, the
+// sinks included; every other method from one controlling thread, never from
+// the sinks. Units: times in milliseconds; fps in frames per second.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "emoscope/bounded_queue.hpp"
+#include "emoscope/classifier.hpp"
+#include "emoscope/error.hpp"
+#include "emoscope/face_detector.hpp"
+#include "emoscope/pipeline.hpp"
+#include "emoscope/recording_writer.hpp"
+#include "emoscope/video_writer.hpp"
+
+namespace emoscope {
+
+// Where a run writes (formats: docs/output-formats.md). Empty paths write nothing.
+struct OutputOptions {
+  std::string video_path;           // annotated video: .mkv or .mp4 (an error when the source's frame size is unknown)
+  std::string csv_path;             // per-frame, per-face CSV; "-" = standard output
+  std::string summary_path;         // JSON summary; "-" = standard output
+  VideoCodec video_codec = VideoCodec::kH264;
+  bool replace_existing = false;    // false: an existing file is an error, never truncated
+  bool hud = false;                 // draw FPS, latency and device on the video
+  bool any() const { return !video_path.empty() || !csv_path.empty() || !summary_path.empty(); }
+};
+
+struct RunOptions {
+  std::string source = "camera";    // open_source(): camera, camera:N, /dev/videoN, video, image or folder
+  bool live = false;                // PipelineMode::kLive, video files paced at their rate; else kFile
+  // Live sources: frames are flipped left to right while *mirror is true (null: never).
+  std::shared_ptr<const std::atomic<bool>> mirror;
+  std::string model_path;           // empty = default_model_path() (resources.hpp)
+  ClassifierOptions classifier;
+  DetectorOptions detector;
+  PipelineOptions pipeline;         // mode is set from `live`
+  float min_confidence = 0.0f;      // overlay: below this the label reads "?"
+  std::vector<OutputOptions> outputs;  // opened by RunEngine::open(), before the run starts
+};
+
+struct RunEnd {
+  PipelineEnd pipeline;  // how the pipeline ended, with its frame counts
+  Status status;         // the first error of a sink or an output; empty when none
+  std::vector<RecordingWriter::Stats> outputs;  // each output still open at the end, in the order opened
+};
+
+// Called on the output thread for each processed frame, in order; an Error ends the run.
+using RunSink = std::function<Status(FrameResult&&)>;
+// Called once on the output thread when the run has ended and its outputs are closed.
+using RunEndSink = std::function<void(const RunEnd&)>;
+
+// The classifier RunOptions names (model_path, else the shipped default), or an Error.
+Result<std::unique_ptr<Classifier>> load_run_classifier(const RunOptions& options);
+const char* device_choice_name(DeviceChoice device);
+
+class RunEngine {
+ public:
+  static constexpr std::size_t kResultQueueCapacity = 4;
+
+  // Opens the source, creates the detector, loads the classifier unless one is
+  // given (it must come from options.model_path) and opens options.outputs.
+  static Result<std::unique_ptr<RunEngine>> open(const RunOptions& options,
+                                                 std::shared_ptr<Classifier> classifier = nullptr);
+  ~RunEngine();  // stop()
+  RunEngine(const RunEngine&) = delete;
+  RunEngine& operator=(const RunEngine&) = delete;
+
+  void start(RunSink on_result = {}, RunEndSink on_end = {});  // once
+  void request_stop();  // returns at once; the run then ends as described above
+  // Blocks until the run has ended (the RunEndSink has run), stopping it as
+  // soon as `stop_when` (polled every 20 ms, on this thread) returns true.
+  RunEnd wait(const std::function<bool()>& stop_when = {});
+  RunEnd stop();        // request_stop(), then wait()
+
+  // Another output from now on (the app's record button); frames before it are not in it.
+  Status start_recording(const OutputOptions& output);
+  Status stop_recording();  // closes every output; the first error
+  bool recording() const;
+  RecordingWriter::Stats recording_stats() const;  // of the newest output; zeros without one
+  // Live runs: while paused, results are not delivered and outputs record nothing.
+  void set_paused(bool paused);
+  void set_min_confidence(float value) { min_confidence_ = value; }
+
+  // The frame drawn as the outputs draw it: boxes, labels, IDs (and the HUD when asked).
+  cv::Mat annotate(const cv::Mat& image, const FrameResult* result, bool hud = false) const;
+
+  const RunOptions& options() const { return options_; }
+  const SourceInfo& source_info() const { return pipeline_->source_info(); }
+  const ModelSpec& model_spec() const { return pipeline_->model_spec(); }
+  const std::string& device_name() const { return device_; }
+  std::uint64_t processed() const { return processed_; }
+
+ private:
+  class Tap;
+  RunEngine(RunOptions options, std::unique_ptr<Pipeline> pipeline);
+  void on_result(FrameResult&& result);  // classification thread
+  void output_loop();                    // output thread
+  void fail(const Error& error);
+  std::vector<std::shared_ptr<RecordingWriter>> writers() const;
+  Status finish_outputs(const PipelineEnd* end, std::vector<RecordingWriter::Stats>* stats = nullptr);
+
+  RunOptions options_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::string device_;
+  SteadyClock::time_point started_;
+  std::atomic<std::uint64_t> processed_{0};
+  std::atomic<float> min_confidence_{0.0f};
+  std::atomic<bool> paused_{false};
+  std::atomic<bool> stop_requested_{false};
+  BoundedQueue<FrameResult> results_{kResultQueueCapacity, OverflowPolicy::kBlock};
+  RunSink on_result_;
+  RunEndSink on_end_;
+  std::thread output_thread_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable ended_changed_;
+  std::vector<std::shared_ptr<RecordingWriter>> writers_;  // guards the list only: calls happen outside
+  Status error_;
+  std::optional<RunEnd> end_;
+  bool started_run_ = false;
+};
+
+}  // namespace emoscope

@@ -1,0 +1,235 @@
+#include "emoscope/run.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "emoscope/annotator.hpp"
+#include "emoscope/frame_source.hpp"
+#include "emoscope/recorder.hpp"
+#include "emoscope/resources.hpp"
+
+namespace emoscope {
+
+const char* device_choice_name(DeviceChoice device) {
+  switch (device) {
+    case DeviceChoice::kAuto: return "auto";
+    case DeviceChoice::kCpu: return "cpu";
+    case DeviceChoice::kCuda: return "cuda";
+  }
+  return "auto";
+}
+
+Result<std::unique_ptr<Classifier>> load_run_classifier(const RunOptions& options) {
+  Result<std::string> path = options.model_path.empty() ? default_model_path() : Result<std::string>(options.model_path);
+  if (!path) return path.error();
+  return load_classifier(path.value(), options.classifier);
+}
+
+// The pipeline's FrameTap: every captured frame goes to every output.
+class RunEngine::Tap final : public FrameTap {
+ public:
+  explicit Tap(RunEngine* engine) : engine_(engine) {}  // the engine joins the pipeline before it goes
+  void on_frame(const Frame& frame) override {
+    for (const auto& writer : engine_->writers()) writer->on_frame(frame);
+  }
+  void on_results_end() override {
+    for (const auto& writer : engine_->writers()) writer->on_results_end();
+  }
+
+ private:
+  RunEngine* engine_;
+};
+
+Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& options, std::shared_ptr<Classifier> classifier) {
+  auto source = open_source(options.source, /*live_pacing=*/options.live);
+  if (!source) return source.error();
+  if (options.live && options.mirror) source = mirrored(std::move(source).value(), options.mirror);
+  auto detector = create_face_detector(options.detector);
+  if (!detector) return detector.error();
+  if (!classifier) {
+    auto loaded = load_run_classifier(options);
+    if (!loaded) return loaded.error();
+    classifier = std::move(loaded).value();
+  }
+  PipelineOptions po = options.pipeline;
+  po.mode = options.live ? PipelineMode::kLive : PipelineMode::kFile;
+  auto pipeline = std::make_unique<Pipeline>(std::move(source).value(), std::move(detector).value(),
+                                             std::move(classifier), po);
+  RunOptions resolved = options;  // the summary names the model file loaded
+  if (resolved.model_path.empty()) {
+    if (Result<std::string> path = default_model_path()) resolved.model_path = path.value();
+  }
+  std::unique_ptr<RunEngine> engine(new RunEngine(std::move(resolved), std::move(pipeline)));
+  for (const OutputOptions& output : options.outputs) {
+    if (Status s = engine->start_recording(output)) return *s;
+  }
+  return engine;
+}
+
+RunEngine::RunEngine(RunOptions options, std::unique_ptr<Pipeline> pipeline)
+    : options_(std::move(options)), pipeline_(std::move(pipeline)), device_(pipeline_->device_name()) {
+  min_confidence_ = options_.min_confidence;
+}
+
+RunEngine::~RunEngine() {
+  if (started_run_) stop();  // else the writers close their files as they go
+}
+
+void RunEngine::start(RunSink sink, RunEndSink end_sink) {
+  if (started_run_) return;
+  started_run_ = true;
+  on_result_ = std::move(sink);
+  on_end_ = std::move(end_sink);
+  started_ = SteadyClock::now();
+  pipeline_->start([this](FrameResult&& r) { on_result(std::move(r)); },
+                   [this](const PipelineEnd&) { results_.close(); },  // the output thread drains, then ends
+                   std::make_shared<Tap>(this));
+  output_thread_ = std::thread([this] { output_loop(); });
+}
+
+void RunEngine::on_result(FrameResult&& result) {
+  if (options_.live && paused_) return;
+  ++processed_;
+  for (const auto& writer : writers()) writer->on_result(result);
+  results_.push(std::move(result));  // blocks while full (kBlock); false once the run stops
+}
+
+void RunEngine::output_loop() {
+  while (std::optional<FrameResult> result = results_.pop()) {
+    if (stop_requested_) break;
+    if (!on_result_) continue;
+    if (Status s = on_result_(std::move(*result))) fail(*s);
+  }
+  if (stop_requested_) pipeline_->stop();
+  RunEnd end;
+  end.pipeline = pipeline_->wait();
+  const Status closed = finish_outputs(&end.pipeline, &end.outputs);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed && !error_) error_ = closed;
+    end.status = error_;
+  }
+  if (on_end_) on_end_(end);
+  std::lock_guard<std::mutex> lock(mutex_);
+  end_ = end;
+  ended_changed_.notify_all();
+}
+
+void RunEngine::fail(const Error& error) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = error;
+  }
+  request_stop();
+}
+
+void RunEngine::request_stop() {
+  stop_requested_ = true;
+  results_.close();  // wakes the output thread and a classification thread waiting for room
+}
+
+RunEnd RunEngine::wait(const std::function<bool()>& stop_when) {
+  if (!started_run_) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    RunEnd end;
+    end.pipeline.reason = EndReason::kStopped;
+    end.status = error_;
+    return end;
+  }
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!end_) {
+      if (stop_when && stop_when()) request_stop();
+      ended_changed_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  }
+  if (output_thread_.joinable()) output_thread_.join();
+  return *end_;
+}
+
+RunEnd RunEngine::stop() {
+  request_stop();
+  return wait();
+}
+
+Status RunEngine::start_recording(const OutputOptions& output) {
+  RecorderOptions r = recorder_options_for(*pipeline_, options_.detector, options_.model_path);
+  r.video_path = output.video_path;
+  r.video_codec = output.video_codec;
+  r.csv_path = output.csv_path;
+  r.summary_path = output.summary_path;
+  r.replace_existing = output.replace_existing;
+  auto recorder = Recorder::open(r);
+  if (!recorder) return recorder.error();
+  const bool has_video = !r.video_path.empty();
+  RecordingWriter::Draw draw;
+  if (has_video) {
+    draw = [this, hud = output.hud](const cv::Mat& image, const FrameResult* latest) {
+      return annotate(image, latest, hud);
+    };
+  }
+  RecordingWriter::Options wo;
+  wo.every = options_.live ? 1 : std::max(1, options_.pipeline.every);
+  wo.on_error = [this](const Error& error) { fail(error); };  // on the writer thread: never blocks
+  auto writer = std::make_shared<RecordingWriter>(std::move(recorder).value(), has_video, r.fps, std::move(draw), wo);
+  if (options_.live) writer->set_paused(paused_);
+  std::lock_guard<std::mutex> lock(mutex_);
+  writers_.push_back(std::move(writer));
+  return std::nullopt;
+}
+
+Status RunEngine::finish_outputs(const PipelineEnd* end, std::vector<RecordingWriter::Stats>* stats) {
+  std::vector<std::shared_ptr<RecordingWriter>> closing;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing.swap(writers_);
+  }
+  Status first;
+  for (const auto& writer : closing) {  // writes what is queued; a blocked on_frame returns
+    if (Status s = writer->finish(end); s && !first) first = s;
+    if (stats) stats->push_back(writer->stats());
+  }
+  return first;
+}
+
+Status RunEngine::stop_recording() { return finish_outputs(nullptr); }
+
+std::vector<std::shared_ptr<RecordingWriter>> RunEngine::writers() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return writers_;
+}
+
+bool RunEngine::recording() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !writers_.empty();
+}
+
+RecordingWriter::Stats RunEngine::recording_stats() const {
+  std::shared_ptr<RecordingWriter> newest;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!writers_.empty()) newest = writers_.back();
+  }
+  return newest ? newest->stats() : RecordingWriter::Stats{};
+}
+
+void RunEngine::set_paused(bool paused) {
+  paused_ = paused;
+  if (!options_.live) return;
+  for (const auto& writer : writers()) writer->set_paused(paused);
+}
+
+cv::Mat RunEngine::annotate(const cv::Mat& image, const FrameResult* result, bool hud) const {
+  AnnotateOptions ao;
+  ao.min_confidence = min_confidence_;
+  if (hud) {
+    const double secs = std::chrono::duration<double>(SteadyClock::now() - started_).count();
+    ao.hud.show = true;
+    ao.hud.fps = secs > 0 ? static_cast<double>(processed_) / secs : 0;
+    ao.hud.latency_ms = result ? result->times.total : 0;
+    ao.hud.device = device_;
+  }
+  return emoscope::annotate(image, result ? result->faces : std::vector<TrackedFace>{}, model_spec().labels, ao);
+}
+
+}  // namespace emoscope
