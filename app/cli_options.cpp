@@ -65,6 +65,11 @@ void add_stream_options(CLI::App* cmd, RunOptions& run) {
   cmd->add_option("--detect-every", run.pipeline.detect_every,
                   "run the detector at least every N frames; boxes are carried between (motion forces a detection)")
       ->check(CLI::Range(1, 100));
+  cmd->add_option("--motion-threshold", run.pipeline.motion_threshold,
+                  "mean grey-level change (0..255) between frames that forces a detection before --detect-every "
+                  "frames have passed (0 = off)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 255.0));
   cmd->add_option("--smoothing", run.pipeline.tracker.smoothing_ms,
                   "per-face probability smoothing time constant, ms (0 = off)")
       ->check(kFinite)

@@ -5,8 +5,9 @@
    (interval 0), face row by face row (same frame, same face ID; tracking does
    not depend on the probabilities, so the rows pair up): how often the shown
    label agrees, and how far the smoothed probabilities move.
-2. --detect-every: faces found, distinct face IDs (for the same faces, more IDs
-   means more ID switches) and file-mode FPS from `emoscope-cli bench`.
+2. --detect-every, then --motion-threshold (at the default --detect-every):
+   faces found, distinct face IDs (for the same faces, more IDs means more ID
+   switches) and file-mode FPS from `emoscope-cli bench`.
 
 Usage: /usr/bin/python3 scripts/measure-tracking.py [--cli build/release/app/emoscope-cli]
        [--shared ../shared] [--intervals 0,50,100,...] [--detect-every 1,2,...]
@@ -68,6 +69,7 @@ def main():
     ap.add_argument("--shared", default=os.environ.get("EMOSCOPE_SHARED_DIR", "../shared"))
     ap.add_argument("--intervals", default="0,50,100,150,200,300")
     ap.add_argument("--detect-every", default="1,2,3,5,8")
+    ap.add_argument("--motion-thresholds", default="0,6,12,24")
     args = ap.parse_args()
     clips = [os.path.join(args.shared, "videos", c) for c in CLIPS]
     missing = [c for c in clips if not os.path.exists(c)]
@@ -98,14 +100,15 @@ def main():
                 interval, n, 100.0 * classified / n, 100.0 * same / n, sum(diffs) / len(diffs), max(diffs),
                 changes))
 
-    print("\ndetect every N frames: faces (face rows), distinct IDs, file-mode FPS")
-    print("%6s  " % "N" + "  ".join("%-36s" % os.path.basename(c)[:36] for c in clips))
-    for every in args.detect_every.split(","):
-        cells = []
-        for c in clips:
-            j = bench(args.cli, c, ["--detect-every", every])
-            cells.append("faces %5d ids %3d fps %6.1f" % (j["faces"], j["face_ids"], j["fps"]))
-        print("%6s  " % every + "  ".join("%-36s" % x for x in cells))
+    for flag, values in (("--detect-every", args.detect_every), ("--motion-threshold", args.motion_thresholds)):
+        print("\n%s: faces (face rows), distinct IDs, detector runs, file-mode FPS" % flag)
+        print("%6s  " % "value" + "  ".join("%-44s" % os.path.basename(c)[:44] for c in clips))
+        for value in values.split(","):
+            cells = []
+            for c in clips:
+                j = bench(args.cli, c, [flag, value])
+                cells.append("faces %5d ids %3d det %3d fps %6.1f" % (j["faces"], j["face_ids"], j["detector_runs"], j["fps"]))
+            print("%6s  " % value + "  ".join("%-44s" % x for x in cells))
 
 
 if __name__ == "__main__":

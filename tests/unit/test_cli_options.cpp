@@ -58,7 +58,8 @@ TEST_CASE("without flags every subcommand runs with RunOptions' defaults") {
 TEST_CASE("the run's flags land in RunOptions and OutputOptions") {
   const CliOptions o = parse({"analyze", "clip.mp4", "--detector", "haar", "--device", "cpu", "--threads", "3",
                               "--detect-width", "640", "--min-face", "0.2", "--detect-every", "2", "--smoothing",
-                              "100", "--track-gap", "500", "--classify-interval", "200", "--batch-frames", "4", "--every", "3", "--csv", "-", "--video-codec", "mjpeg",
+                              "100", "--track-gap", "500", "--classify-interval", "200", "--batch-frames", "8", "--motion-threshold", "20",
+                              "--every", "3", "--csv", "-", "--video-codec", "mjpeg",
                               "--hud", "--force"});
   CHECK(o.run.detector.kind == DetectorKind::kHaar);
   CHECK(o.run.classifier.device == DeviceChoice::kCpu);
@@ -69,7 +70,8 @@ TEST_CASE("the run's flags land in RunOptions and OutputOptions") {
   CHECK(o.run.pipeline.tracker.smoothing_ms == 100.0);
   CHECK(o.run.pipeline.tracker.max_gap_ms == 500.0);
   CHECK(o.run.pipeline.tracker.classify_interval_ms == 200.0);
-  CHECK(o.run.pipeline.batch_frames == 4);
+  CHECK(o.run.pipeline.batch_frames == 8);
+  CHECK(o.run.pipeline.motion_threshold == 20.0);
   CHECK(o.run.pipeline.every == 3);
   CHECK(o.analyze.output.csv_path == "-");
   CHECK(o.analyze.output.video_codec == VideoCodec::kMjpeg);
