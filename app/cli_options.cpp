@@ -88,6 +88,29 @@ void add_stream_options(CLI::App* cmd, RunOptions& run) {
       ->check(CLI::Range(1, 64));
 }
 
+void add_identity_options(CLI::App* cmd, RunOptions& run) {
+  cmd->add_flag("!--no-identities", run.identity.enabled,
+                "no people: faces are tracks only (person_id empty), no face descriptors computed");
+  cmd->add_option("--embedder", run.identity.model_path,
+                  std::string("face-embedding model for identities (default: the shipped models/") +
+                      kEmbedderModelFile + ")");
+  cmd->add_option("--identity-threshold", run.identity.threshold,
+                  "same-person distance between face descriptors (0 = the embedder's calibrated one)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--identity-interval", run.pipeline.tracker.identity_interval_ms,
+                  "check a tracked face's identity again after this many ms (besides after gaps and cuts)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 600000.0));
+  cmd->add_option("--scene-cut", run.pipeline.scene_cut_threshold,
+                  "mean grey-level change (0..255) from the frame before that counts as a scene cut: every face "
+                  "is detected afresh and its identity checked (0 = off)")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 255.0));
+  cmd->add_option("--people-gallery", run.identity.gallery_path,
+                  "known people (a file made by 'emoscope-cli people add'): their names label matching faces");
+}
+
 CLI::Option* add_codec_option(CLI::App* cmd, OutputOptions& output, const std::string& what) {
   return add_parsed(cmd, "--video-codec", output.video_codec, parse_video_codec,
                     "codec of the " + what + " video: h264 (default) or mjpeg")
@@ -122,6 +145,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   add_model_options(a, run);
   add_detector_options(a, run);
   add_stream_options(a, run);
+  add_identity_options(a, run);
   a->add_option("input", run.source, "video file, image or folder of images")->required();
   a->add_option("--out-video", ao.video_path,
                 "annotated video, with the source's audio: .mp4 (fragmented MP4) or .mkv (Matroska); "
@@ -160,6 +184,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   add_model_options(b, run);
   add_detector_options(b, run);
   add_stream_options(b, run);
+  add_identity_options(b, run);
   b->add_option("--source", run.source, "video file, or camera / camera:N")->required();
   b->add_option("--frames", o.bench.frames, "stop after N frames (0 = whole source)")->check(CLI::NonNegativeNumber);
   b->add_flag("--live", run.live, "live mode: newest frame only, paced at the source's rate");
@@ -170,6 +195,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   add_model_options(l, run);
   add_detector_options(l, run);
   add_stream_options(l, run);
+  add_identity_options(l, run);
   l->add_option("--source", run.source, "camera, camera:N, /dev/videoN or a video file");
   l->add_option("--record", o.live.record_dir,
                 "record annotated video, CSV and summary into this folder (session.*, then session-2.*, ...)");

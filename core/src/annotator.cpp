@@ -74,11 +74,12 @@ cv::Mat annotate(const cv::Mat& frame, const std::vector<TrackedFace>& faces,
                        f.confidence >= options.min_confidence;
     const cv::Scalar colour = label_colour(known ? labels[f.label] : std::string());
     cv::rectangle(out, cv::Rect(f.box), colour, std::max(2, static_cast<int>(scale * 3)));
-    char text[128];
+    const std::string who = display_name(f);
+    char text[192];
     if (known) {
-      std::snprintf(text, sizeof(text), "#%d %s %.0f%%", f.id, labels[f.label].c_str(), f.confidence * 100.0);
+      std::snprintf(text, sizeof(text), "%s %s %.0f%%", who.c_str(), labels[f.label].c_str(), f.confidence * 100.0);
     } else {
-      std::snprintf(text, sizeof(text), "#%d ?", f.id);
+      std::snprintf(text, sizeof(text), "%s ?", who.c_str());
     }
     draw_label(out, text, cv::Point(static_cast<int>(f.box.x), static_cast<int>(f.box.y)), colour, scale);
   }

@@ -286,9 +286,10 @@ void FaceFollower::reset(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxe
   }
 }
 
-std::vector<cv::Rect2f> FaceFollower::follow(const cv::Mat& bgr) {
+std::vector<cv::Rect2f> FaceFollower::follow(const cv::Mat& bgr, std::vector<bool>* lost) {
   const cv::Rect2f frame(0, 0, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
   std::vector<cv::Rect2f> out;
+  if (lost) lost->assign(faces_.size(), true);
   for (Followed& f : faces_) {
     if (f.patch.empty()) {
       out.push_back(f.box);
@@ -315,6 +316,7 @@ std::vector<cv::Rect2f> FaceFollower::follow(const cv::Mat& bgr) {
       const float px = window.x + at.x * static_cast<float>(f.scale) - f.offset.x;
       const float py = window.y + at.y * static_cast<float>(f.scale) - f.offset.y;
       f.box = cv::Rect2f(px, py, f.box.width, f.box.height);
+      if (lost) (*lost)[out.size()] = false;
     }
     out.push_back(f.box);
   }

@@ -57,16 +57,27 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
   ModelSpec spec;
   spec.raw_json = json_text;
   try {
-    for (const char* key : {"name", "version", "labels", "input", "crop"}) {
+    if (j.contains("kind")) {
+      const std::string kind = j.at("kind").get<std::string>();
+      if (kind == "face-embedder") spec.kind = ModelKind::kFaceEmbedder;
+      else if (kind != "emotion") return spec_error("unknown \"kind\" '" + kind + "' (emotion or face-embedder)");
+    }
+    const bool embedder = spec.kind == ModelKind::kFaceEmbedder;
+    const std::vector<const char*> required =
+        embedder ? std::vector<const char*>{"name", "version", "input", "align", "embedding"}
+                 : std::vector<const char*>{"name", "version", "labels", "input", "crop"};
+    for (const char* key : required) {
       if (!j.contains(key)) return spec_error(std::string("missing required field \"") + key + "\"");
     }
     spec.name = j.at("name").get<std::string>();
     spec.version = j.at("version").is_string() ? j.at("version").get<std::string>()
                                                : j.at("version").dump();
-    spec.labels = j.at("labels").get<std::vector<std::string>>();
-    if (spec.labels.empty()) return spec_error("\"labels\" is empty");
-    std::set<std::string> unique(spec.labels.begin(), spec.labels.end());
-    if (unique.size() != spec.labels.size()) return spec_error("\"labels\" has duplicates");
+    if (!embedder) {
+      spec.labels = j.at("labels").get<std::vector<std::string>>();
+      if (spec.labels.empty()) return spec_error("\"labels\" is empty");
+      std::set<std::string> unique(spec.labels.begin(), spec.labels.end());
+      if (unique.size() != spec.labels.size()) return spec_error("\"labels\" has duplicates");
+    }
 
     const json& input = j.at("input");
     spec.channels = small_int(input.at("channels"), "input.channels");
@@ -84,11 +95,27 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
     for (float s : spec.std)
       if (!(s > 0.0f)) return spec_error("input.std values must be > 0");
 
-    const json& crop = j.at("crop");
-    spec.crop_margin = finite_float(crop.at("margin"), "crop.margin");
-    spec.crop_square = crop.at("square").get<bool>();
-    if (spec.crop_margin < 0.0f || spec.crop_margin > 1.0f)
-      return spec_error("crop.margin must be within 0..1");
+    if (embedder) {
+      const json& points = j.at("align").at("landmarks");
+      if (!points.is_array() || points.size() != 5) return spec_error("align.landmarks must hold 5 points");
+      for (const json& p : points) {
+        const std::vector<float> xy = float_list(p, "align.landmarks");
+        if (xy.size() != 2 || xy[0] < -1 || xy[0] > 2 || xy[1] < -1 || xy[1] > 2)
+          return spec_error("align.landmarks: each point is [x, y], fractions of the chip");
+        spec.align_landmarks.push_back({xy[0], xy[1]});
+      }
+      const json& embedding = j.at("embedding");
+      spec.embedding_size = small_int(embedding.at("size"), "embedding.size");
+      if (spec.embedding_size < 1 || spec.embedding_size > 4096) return spec_error("embedding.size must be 1..4096");
+      spec.same_person_distance = finite_float(embedding.at("same_person_distance"), "embedding.same_person_distance");
+      if (!(spec.same_person_distance > 0)) return spec_error("embedding.same_person_distance must be > 0");
+    } else {
+      const json& crop = j.at("crop");
+      spec.crop_margin = finite_float(crop.at("margin"), "crop.margin");
+      spec.crop_square = crop.at("square").get<bool>();
+      if (spec.crop_margin < 0.0f || spec.crop_margin > 1.0f)
+        return spec_error("crop.margin must be within 0..1");
+    }
 
     if (j.contains("trained_on")) spec.trained_on = j.at("trained_on").is_string()
                                                         ? j.at("trained_on").get<std::string>()

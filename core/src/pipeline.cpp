@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "emoscope/bounded_queue.hpp"
+#include "emoscope/embedder.hpp"
 #include "emoscope/preprocess.hpp"
 
 namespace emoscope {
@@ -27,6 +28,7 @@ struct Detected {
   Frame frame;
   std::vector<cv::Rect2f> boxes;
   std::vector<float> scores;  // the detector's score per box (kept with carried boxes)
+  FrameCues cues;             // landmarks, follower losses, scene cut
   StageTimes times;
 };
 
@@ -53,6 +55,7 @@ struct Pipeline::Impl {
   std::unique_ptr<FrameSource> source;
   std::unique_ptr<FaceDetector> detector;
   std::shared_ptr<Classifier> classifier;
+  std::shared_ptr<FaceEmbedder> embedder;  // null: no identities
   PipelineOptions options;
   Tracker tracker;
 
@@ -88,6 +91,8 @@ struct Pipeline::Impl {
   cv::Mat last_detection_thumb;
   std::vector<cv::Rect2f> last_boxes;
   std::vector<float> last_scores;  // per last box: the follower keeps the boxes' order
+  std::vector<std::vector<cv::Point2f>> last_landmarks;  // per last box, moved with it
+  cv::Mat previous_thumb;          // the frame before's, to notice scene cuts
   FaceFollower follower;
 
   void request_stop() {
@@ -130,19 +135,19 @@ struct Pipeline::Impl {
     changed.notify_all();
   }
 
-  bool should_detect(const Frame& frame) {
+  static double mean_difference(const cv::Mat& a, const cv::Mat& b) {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
+    return cv::mean(diff)[0];
+  }
+
+  bool should_detect(const Frame& frame, const cv::Mat& thumb, bool scene_cut) {
     // A still image is unrelated to the frame before: boxes are never carried into it.
-    if (!frame.time.is_set()) return true;
-    const cv::Mat& image = frame.image;
+    if (!frame.time.is_set() || scene_cut) return true;
     if (frames_since_detection + 1 >= std::max(1, options.detect_every) || last_detection_thumb.empty()) {
       return true;
     }
-    if (options.motion_threshold > 0) {
-      cv::Mat diff;
-      cv::absdiff(motion_thumbnail(image), last_detection_thumb, diff);
-      if (cv::mean(diff)[0] > options.motion_threshold) return true;
-    }
-    return false;
+    return options.motion_threshold > 0 && mean_difference(thumb, last_detection_thumb) > options.motion_threshold;
   }
 
   void detect_loop() {
@@ -152,27 +157,47 @@ struct Pipeline::Impl {
       d.frame = std::move(item->frame);
       d.times.decode = item->decode_ms;
       const auto t = SteadyClock::now();
-      if (should_detect(d.frame)) {
+      cv::Mat thumb;
+      bool scene_cut = false;
+      if (d.frame.time.is_set()) {
+        thumb = motion_thumbnail(d.frame.image);
+        scene_cut = options.scene_cut_threshold > 0 && !previous_thumb.empty() &&
+                    mean_difference(thumb, previous_thumb) > options.scene_cut_threshold;
+        previous_thumb = thumb;
+      } else {
+        previous_thumb.release();
+      }
+      d.cues.lost.clear();
+      if (should_detect(d.frame, thumb, scene_cut)) {
         last_boxes.clear();
         last_scores.clear();
+        last_landmarks.clear();
         for (const Detection& det : detector->detect(d.frame.image)) {
           last_boxes.push_back(det.box);
           last_scores.push_back(det.score);
+          last_landmarks.push_back(det.landmarks.size() == 5 ? det.landmarks : landmarks_from_box(det.box));
         }
         d.times.detected = true;
         frames_since_detection = 0;
         if (options.detect_every > 1 && d.frame.time.is_set()) {
           follower.reset(d.frame.image, last_boxes);
-          last_detection_thumb = motion_thumbnail(d.frame.image);
+          last_detection_thumb = thumb;
         } else {
           last_detection_thumb.release();  // the next timed frame detects afresh
         }
       } else {
         ++frames_since_detection;
-        last_boxes = follower.follow(d.frame.image);
+        std::vector<cv::Rect2f> moved = follower.follow(d.frame.image, &d.cues.lost);
+        for (std::size_t i = 0; i < moved.size() && i < last_landmarks.size(); ++i) {
+          const cv::Point2f shift = moved[i].tl() - last_boxes[i].tl();
+          for (cv::Point2f& p : last_landmarks[i]) p += shift;
+        }
+        last_boxes = std::move(moved);
       }
       d.boxes = last_boxes;
       d.scores = last_scores;
+      d.cues.scene_cut = scene_cut;
+      d.cues.landmarks = last_landmarks;
       d.times.detect = ms_since(t);
       if (!detected->push(std::move(d))) break;
     }
@@ -186,9 +211,11 @@ struct Pipeline::Impl {
     std::vector<Tracker::Assignment> assignments;
     assignments.reserve(group.size());
     std::size_t faces_due = 0;
+    std::size_t embeds_due = 0;
     for (const Detected& item : group) {
-      assignments.push_back(tracker.assign(item.boxes, item.frame.time));
+      assignments.push_back(tracker.assign(item.boxes, item.frame.time, item.cues));
       faces_due += assignments.back().classify_count();
+      embeds_due += assignments.back().embed_count();
     }
 
     auto t = SteadyClock::now();
@@ -209,7 +236,29 @@ struct Pipeline::Impl {
     const double infer_ms = ms_since(t);
     if (!probs) return probs.error().message;
 
+    // Face descriptors for the faces whose identity is due, in one pass too.
+    t = SteadyClock::now();
+    std::vector<Embedding> embeddings;
+    if (embedder && embeds_due > 0) {
+      Batch chips = make_empty_batch(static_cast<int>(embeds_due), embedder->spec());
+      int c = 0;
+      for (std::size_t f = 0; f < group.size(); ++f) {
+        for (std::size_t i = 0; i < group[f].boxes.size(); ++i) {
+          if (!assignments[f].to_embed()[i]) continue;
+          const auto& marks = group[f].cues.landmarks;
+          preprocess_chip(group[f].frame.image,
+                          i < marks.size() && marks[i].size() == 5 ? marks[i] : landmarks_from_box(group[f].boxes[i]),
+                          embedder->spec(), chips.face(c++));
+        }
+      }
+      Result<std::vector<Embedding>> e = embedder->embed(chips);
+      if (!e) return e.error().message;
+      embeddings = std::move(e).value();
+    }
+    const double embed_ms = ms_since(t);
+
     auto first_of_frame = probs.value().begin();
+    auto first_embedding = embeddings.begin();
     for (std::size_t f = 0; f < group.size(); ++f) {
       Detected& item = group[f];
       FrameResult result;
@@ -222,7 +271,11 @@ struct Pipeline::Impl {
       result.times.infer = infer_ms * share;
       const std::vector<Probabilities> mine(first_of_frame, first_of_frame + due);
       first_of_frame += due;
-      result.faces = tracker.resolve(assignments[f], mine);
+      result.times.embed = embeds_due > 0 ? embed_ms * assignments[f].embed_count() / embeds_due : 0.0;
+      const std::size_t embeds = std::min<std::size_t>(assignments[f].embed_count(), embeddings.end() - first_embedding);
+      const std::vector<Embedding> my_embeddings(first_embedding, first_embedding + embeds);
+      first_embedding += embeds;
+      result.faces = tracker.resolve(assignments[f], mine, my_embeddings);
       for (std::size_t i = 0; i < result.faces.size(); ++i) {
         result.faces[i].detected = result.times.detected;
         if (i < item.scores.size()) result.faces[i].face_score = item.scores[i];
@@ -283,13 +336,16 @@ struct Pipeline::Impl {
 };
 
 Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDetector> detector,
-                   std::shared_ptr<Classifier> classifier, PipelineOptions options)
+                   std::shared_ptr<Classifier> classifier, PipelineOptions options,
+                   std::shared_ptr<FaceEmbedder> embedder, std::shared_ptr<People> people)
     : impl_(std::make_unique<Impl>()) {
   impl_->source = std::move(source);
   impl_->detector = std::move(detector);
   impl_->classifier = std::move(classifier);
   impl_->options = options;
-  impl_->tracker = Tracker(options.tracker);
+  if (embedder && !people) people = std::make_shared<People>(embedder->spec().same_person_distance);
+  impl_->embedder = embedder && people ? std::move(embedder) : nullptr;
+  impl_->tracker = Tracker(options.tracker, impl_->embedder ? std::move(people) : nullptr);
   const bool live = options.mode == PipelineMode::kLive;
   impl_->detected = std::make_unique<BoundedQueue<Detected>>(
       live ? 1 : std::max(2, options.batch_frames), OverflowPolicy::kBlock);
@@ -346,5 +402,7 @@ const SourceInfo& Pipeline::source_info() const { return impl_->source->info(); 
 const ModelSpec& Pipeline::model_spec() const { return impl_->classifier->spec(); }
 const PipelineOptions& Pipeline::options() const { return impl_->options; }
 std::string Pipeline::device_name() const { return impl_->classifier->device_name(); }
+const std::shared_ptr<People>& Pipeline::people() const { return impl_->tracker.people(); }
+const FaceEmbedder* Pipeline::embedder() const { return impl_->embedder.get(); }
 
 }  // namespace emoscope

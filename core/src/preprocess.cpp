@@ -1,5 +1,7 @@
 #include "emoscope/preprocess.hpp"
 
+#include "emoscope/embedder.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -55,6 +57,21 @@ cv::Mat to_model_colour(const cv::Mat& crop, int channels) {
   return out;
 }
 
+// Step 5 of MODEL_SPEC.md's preprocessing: a model-sized 8-bit image in the
+// model's colour -> normalised CHW floats.
+void normalise_into(const cv::Mat& resized, const ModelSpec& spec, float* out) {
+  const int plane = spec.width * spec.height;
+  for (int y = 0; y < spec.height; ++y) {
+    const std::uint8_t* row = resized.ptr<std::uint8_t>(y);
+    for (int x = 0; x < spec.width; ++x) {
+      for (int c = 0; c < spec.channels; ++c) {
+        const float v = row[x * spec.channels + c] / 255.0f;
+        out[c * plane + y * spec.width + x] = (v - spec.mean[c]) / spec.std[c];
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void preprocess_face(const cv::Mat& bgr, const cv::Rect& crop, const ModelSpec& spec, float* out) {
@@ -67,16 +84,49 @@ void preprocess_face(const cv::Mat& bgr, const cv::Rect& crop, const ModelSpec& 
     cv::resize(coloured, resized, cv::Size(spec.width, spec.height), 0, 0,
                shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
   }
-  const int plane = spec.width * spec.height;
-  for (int y = 0; y < spec.height; ++y) {
-    const std::uint8_t* row = resized.ptr<std::uint8_t>(y);
-    for (int x = 0; x < spec.width; ++x) {
-      for (int c = 0; c < spec.channels; ++c) {
-        const float v = row[x * spec.channels + c] / 255.0f;
-        out[c * plane + y * spec.width + x] = (v - spec.mean[c]) / spec.std[c];
-      }
-    }
+  normalise_into(resized, spec, out);
+}
+
+cv::Matx23d chip_transform(const std::vector<cv::Point2f>& landmarks, const ModelSpec& spec) {
+  const std::size_t n = std::min(landmarks.size(), spec.align_landmarks.size());
+  cv::Point2d ps, qs;
+  std::vector<cv::Point2d> q(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    q[i] = {spec.align_landmarks[i][0] * spec.width, spec.align_landmarks[i][1] * spec.height};
+    ps += cv::Point2d(landmarks[i]);
+    qs += q[i];
   }
+  if (n == 0) return cv::Matx23d(1, 0, 0, 0, 1, 0);
+  ps *= 1.0 / n;
+  qs *= 1.0 / n;
+  // Least squares over x' = c x - s y + tx, y' = s x + c y + ty (closed form).
+  double saa = 0, sc = 0, ss = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const cv::Point2d a = cv::Point2d(landmarks[i]) - ps, b = q[i] - qs;
+    saa += a.dot(a);
+    sc += a.x * b.x + a.y * b.y;
+    ss += a.x * b.y - a.y * b.x;
+  }
+  const double c = saa > 0 ? sc / saa : 1.0, s = saa > 0 ? ss / saa : 0.0;
+  return cv::Matx23d(c, -s, qs.x - (c * ps.x - s * ps.y), s, c, qs.y - (s * ps.x + c * ps.y));
+}
+
+void preprocess_chip(const cv::Mat& bgr, const std::vector<cv::Point2f>& landmarks, const ModelSpec& spec,
+                     float* out) {
+  cv::Mat chip;
+  cv::warpAffine(bgr, chip, cv::Mat(chip_transform(landmarks, spec)), cv::Size(spec.width, spec.height),
+                 cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  normalise_into(to_model_colour(chip, spec.channels), spec, out);
+}
+
+std::vector<cv::Point2f> landmarks_from_box(const cv::Rect2f& b) {
+  // Fractions of the FER2013-framed box (face_detector.hpp: yunet_framing_box
+  // read backwards, with the eye-to-mouth distance equal to the eyes' spacing).
+  static const float kPoints[5][2] = {{0.3135f, 0.399f}, {0.6865f, 0.399f}, {0.5f, 0.604f},
+                                      {0.35f, 0.772f},   {0.65f, 0.772f}};
+  std::vector<cv::Point2f> out;
+  for (const auto& p : kPoints) out.emplace_back(b.x + p[0] * b.width, b.y + p[1] * b.height);
+  return out;
 }
 
 Batch make_empty_batch(int n, const ModelSpec& spec) {

@@ -142,7 +142,8 @@ std::string iso8601_local(std::chrono::system_clock::time_point t) {
 }
 
 RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
-                                     const std::string& model_file) {
+                                     const std::string& model_file, const std::string& embedder_file,
+                                     const std::string& people_gallery) {
   RecorderOptions r;
   const SourceInfo& info = pipeline.source_info();
   const ModelSpec& spec = pipeline.model_spec();
@@ -160,6 +161,14 @@ RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOpt
   r.run.detector = d;
   r.run.pipeline = pipeline.options();
   r.run.device = pipeline.device_name();
+  if (const FaceEmbedder* embedder = pipeline.embedder(); embedder && pipeline.people()) {
+    r.run.identities_on = true;
+    r.run.embedder_name = embedder->spec().name;
+    r.run.embedder_version = embedder->spec().version;
+    r.run.embedder_file = embedder_file;
+    r.run.identity_threshold = pipeline.people()->threshold();
+    r.run.people_gallery = people_gallery;
+  }
   return r;
 }
 
@@ -226,10 +235,12 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
 
 void Recorder::credit_previous(double slice_ms) {
   covered_ms_ += slice_ms;
-  for (const auto& [id, label] : pending_) {
-    FaceSummary& s = faces_[id];
-    s.seconds += slice_ms / 1000.0;
-    if (label >= 0 && label < static_cast<int>(s.label_seconds.size())) s.label_seconds[label] += slice_ms / 1000.0;
+  for (const Pending& p : pending_) {
+    for (FaceSummary* s : {&faces_[p.face], p.person > 0 ? &people_[p.person] : nullptr}) {
+      if (!s) continue;
+      s->seconds += slice_ms / 1000.0;
+      if (p.label >= 0 && p.label < static_cast<int>(s->label_seconds.size())) s->label_seconds[p.label] += slice_ms / 1000.0;
+    }
   }
   pending_.clear();
 }
@@ -295,14 +306,17 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
     const int k = static_cast<int>(options_.labels.size());
     if (result.faces.empty()) {
       // success 0; face_id .. confidence empty; detected; classified, face_score and the probabilities empty.
-      rows += lead + "0,,,,,,,," + detected + ",,";
+      rows += lead + "0,,,,,,,,,," + detected + ",,";
       for (int i = 0; i < k; ++i) rows += ",";
       rows += "\n";
     }
     for (const TrackedFace& f : result.faces) {
       rows += lead;
-      std::snprintf(buf, sizeof(buf), "1,%d,%.0f,%.0f,%.0f,%.0f,", f.id, f.box.x, f.box.y, f.box.width,
-                    f.box.height);
+      std::snprintf(buf, sizeof(buf), "1,%d,", f.id);
+      rows += buf;
+      if (f.person_id > 0) rows += std::to_string(f.person_id);
+      rows += "," + csv_escape(f.person_name) + ",";
+      std::snprintf(buf, sizeof(buf), "%.0f,%.0f,%.0f,%.0f,", f.box.x, f.box.y, f.box.width, f.box.height);
       rows += buf;
       rows += (f.label >= 0 && f.label < k) ? csv_escape(options_.labels[f.label]) : std::string();
       std::snprintf(buf, sizeof(buf), ",%.4f,%d,%d,", f.confidence, f.detected ? 1 : 0, f.classified ? 1 : 0);
@@ -323,17 +337,24 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   }
 
   for (const TrackedFace& f : result.faces) {
-    FaceSummary& s = faces_[f.id];
-    if (s.frames == 0) {
-      s.first_ms = time.optional_ms();
-      s.label_frames.assign(options_.labels.size(), 0);
-      s.label_seconds.assign(options_.labels.size(), 0.0);
+    for (FaceSummary* s : {&faces_[f.id], f.person_id > 0 ? &people_[f.person_id] : nullptr}) {
+      if (!s) continue;
+      if (s->frames == 0) {
+        s->first_ms = time.optional_ms();
+        s->label_frames.assign(options_.labels.size(), 0);
+        s->label_seconds.assign(options_.labels.size(), 0.0);
+      }
+      s->last_ms = time.optional_ms();
+      ++s->frames;
+      s->confidence_sum += f.confidence;
+      if (f.label >= 0 && f.label < static_cast<int>(s->label_frames.size())) ++s->label_frames[f.label];
     }
-    s.last_ms = time.optional_ms();
-    ++s.frames;
-    s.confidence_sum += f.confidence;
-    if (f.label >= 0 && f.label < static_cast<int>(s.label_frames.size())) ++s.label_frames[f.label];
-    if (time.is_set()) pending_.emplace_back(f.id, f.label);
+    if (f.person_id > 0) {
+      FaceSummary& p = people_[f.person_id];
+      if (std::find(p.tracks.begin(), p.tracks.end(), f.id) == p.tracks.end()) p.tracks.push_back(f.id);
+      p.name = f.person_name;
+    }
+    if (time.is_set()) pending_.push_back({f.id, f.person_id, f.label});
   }
   ++frames_;
   if (!options_.summary_path.empty() && !is_stdout(options_.summary_path) &&
@@ -365,6 +386,17 @@ std::string Recorder::summary_json() const {
                      {"file", run.model_file.empty() ? ojson(nullptr) : ojson(run.model_file)}};
   header["detector"] = detector_json(run.detector);
   header["processing"] = processing_json(run.pipeline, run.device);
+  if (run.identities_on) {
+    header["identity"] = {
+        {"embedder", {{"name", run.embedder_name}, {"version", run.embedder_version},
+                      {"file", run.embedder_file.empty() ? ojson(nullptr) : ojson(run.embedder_file)}}},
+        {"same_person_distance", run.identity_threshold},
+        {"identity_interval_ms", run.pipeline ? ojson(run.pipeline->tracker.identity_interval_ms) : ojson(nullptr)},
+        {"scene_cut_threshold", run.pipeline ? ojson(run.pipeline->scene_cut_threshold) : ojson(nullptr)},
+        {"people_gallery", run.people_gallery.empty() ? ojson(nullptr) : ojson(run.people_gallery)}};
+  } else {
+    header["identity"] = nullptr;
+  }
   const std::uint64_t processed = static_cast<std::uint64_t>(frames_);
   std::uint64_t read = frames_ > 0 ? last_seq_ - first_seq_ + 1 : 0;
   std::uint64_t dropped = last_dropped_ - first_dropped_;
@@ -384,18 +416,22 @@ std::string Recorder::summary_json() const {
   j["header"] = header;
   j["frames"] = frames_;
   j["duration_s"] = number_or_null((covered_ms_ + tail_ms) / 1000.0, timed);
-  j["faces"] = ojson::array();
-  for (const auto& [id, s] : faces_) {
+  // One entry of "faces" (by track) or "people" (by person).
+  auto entry = [&](int id, const FaceSummary& s, bool person) {
     double seconds = s.seconds;
     std::vector<double> label_seconds = s.label_seconds;
-    for (const auto& [pid, label] : pending_) {
-      if (pid != id) continue;
+    for (const Pending& p : pending_) {
+      if ((person ? p.person : p.face) != id) continue;
       seconds += tail_ms / 1000.0;
-      if (label >= 0 && label < static_cast<int>(label_seconds.size())) label_seconds[label] += tail_ms / 1000.0;
+      if (p.label >= 0 && p.label < static_cast<int>(label_seconds.size())) label_seconds[p.label] += tail_ms / 1000.0;
     }
     const bool face_timed = s.first_ms.has_value();
     ojson face;
     face["id"] = id;
+    if (person) {
+      face["name"] = s.name.empty() ? ojson(nullptr) : ojson(s.name);
+      face["tracks"] = s.tracks;
+    }
     face["frames"] = s.frames;
     face["seconds_seen"] = number_or_null(seconds, face_timed);
     face["first_seen_s"] = number_or_null(s.first_ms.value_or(0) / 1000.0, face_timed);
@@ -417,8 +453,12 @@ std::string Recorder::summary_json() const {
     }
     face["label_share"] = share;
     face["dominant_label"] = dominant;
-    j["faces"].push_back(face);
-  }
+    return face;
+  };
+  j["faces"] = ojson::array();
+  for (const auto& [id, s] : faces_) j["faces"].push_back(entry(id, s, false));
+  j["people"] = ojson::array();
+  for (const auto& [id, s] : people_) j["people"].push_back(entry(id, s, true));
   return j.dump(2, ' ', false, ojson::error_handler_t::replace);
 }
 

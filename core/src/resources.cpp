@@ -60,6 +60,13 @@ Result<std::string> default_model_path() {
   return path;
 }
 
+Result<std::string> default_embedder_path() {
+  Result<std::string> path = shipped_file("models", kEmbedderModelFile);
+  if (!path) return Error{path.error().code, "default face embedder: " + path.error().message +
+                                                 "; give one with --embedder, or turn identities off with --no-identities"};
+  return path;
+}
+
 Result<std::string> default_yunet_model_path() {
   Result<std::string> path = shipped_file("detectors", kYuNetModelFile);
   if (!path) return Error{path.error().code, "default YuNet face detector: " + path.error().message +

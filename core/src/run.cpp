@@ -25,6 +25,25 @@ Result<std::unique_ptr<Classifier>> load_run_classifier(const RunOptions& option
   return load_classifier(path.value(), options.classifier);
 }
 
+Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& options) {
+  if (!options.identity.enabled) return std::shared_ptr<FaceEmbedder>();
+  Result<std::string> path = options.identity.model_path.empty() ? default_embedder_path()
+                                                                 : Result<std::string>(options.identity.model_path);
+  if (!path) return path.error();
+  auto loaded = load_embedder(path.value(), options.classifier);
+  if (!loaded) return loaded.error();
+  return std::shared_ptr<FaceEmbedder>(std::move(loaded).value());
+}
+
+Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const FaceEmbedder& embedder) {
+  const float threshold =
+      options.identity.threshold > 0 ? options.identity.threshold : embedder.spec().same_person_distance;
+  if (options.identity.gallery_path.empty()) return std::make_shared<People>(threshold);
+  auto people = People::load(options.identity.gallery_path, embedder.spec(), threshold);
+  if (!people) return people.error();
+  return std::make_shared<People>(std::move(people).value());
+}
+
 // The pipeline's FrameTap: every captured frame goes to every output.
 class RunEngine::Tap final : public FrameTap {
  public:
@@ -40,7 +59,8 @@ class RunEngine::Tap final : public FrameTap {
   RunEngine* engine_;
 };
 
-Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& options, std::shared_ptr<Classifier> classifier) {
+Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& options, std::shared_ptr<Classifier> classifier,
+                                                   std::shared_ptr<FaceEmbedder> embedder) {
   auto source = open_source(options.source, /*live_pacing=*/options.live);
   if (!source) return source.error();
   if (options.live && options.mirror) source = mirrored(std::move(source).value(), options.mirror);
@@ -51,13 +71,29 @@ Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& options, st
     if (!loaded) return loaded.error();
     classifier = std::move(loaded).value();
   }
+  std::shared_ptr<People> people;
+  if (options.identity.enabled) {
+    if (!embedder) {
+      auto loaded = load_run_embedder(options);
+      if (!loaded) return loaded.error();
+      embedder = std::move(loaded).value();
+    }
+    auto made = make_run_people(options, *embedder);
+    if (!made) return made.error();
+    people = std::move(made).value();
+  } else {
+    embedder = nullptr;
+  }
   PipelineOptions po = options.pipeline;
   po.mode = options.live ? PipelineMode::kLive : PipelineMode::kFile;
   auto pipeline = std::make_unique<Pipeline>(std::move(source).value(), std::move(detector).value(),
-                                             std::move(classifier), po);
+                                             std::move(classifier), po, std::move(embedder), std::move(people));
   RunOptions resolved = options;  // the summary names the model file loaded
   if (resolved.model_path.empty()) {
     if (Result<std::string> path = default_model_path()) resolved.model_path = path.value();
+  }
+  if (resolved.identity.enabled && resolved.identity.model_path.empty()) {
+    if (Result<std::string> path = default_embedder_path()) resolved.identity.model_path = path.value();
   }
   std::unique_ptr<RunEngine> engine(new RunEngine(std::move(resolved), std::move(pipeline)));
   for (const OutputOptions& output : options.outputs) {
@@ -153,7 +189,8 @@ RunEnd RunEngine::stop() {
 }
 
 Status RunEngine::start_recording(const OutputOptions& output) {
-  RecorderOptions r = recorder_options_for(*pipeline_, options_.detector, options_.model_path);
+  RecorderOptions r = recorder_options_for(*pipeline_, options_.detector, options_.model_path,
+                                           options_.identity.model_path, options_.identity.gallery_path);
   r.video_path = output.video_path;
   r.video_codec = output.video_codec;
   r.csv_path = output.csv_path;

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "emoscope/classifier.hpp"
+#include "emoscope/embedder.hpp"
 #include "emoscope/file_checks.hpp"
 
 namespace emoscope {
@@ -121,6 +122,55 @@ class TorchClassifier final : public Classifier {
   torch::Tensor staging_;  // pinned host memory; CUDA only
 };
 
+class TorchEmbedder final : public FaceEmbedder {
+ public:
+  TorchEmbedder(torch::jit::Module module, ModelSpec spec, torch::Device device)
+      : module_(std::move(module)), spec_(std::move(spec)), device_(device) {}
+
+  const ModelSpec& spec() const override { return spec_; }
+  std::string device_name() const override { return device_.str(); }
+
+  Result<std::vector<Embedding>> embed(const Batch& batch) override {
+    std::vector<Embedding> out;
+    if (batch.empty()) return out;
+    if (batch.c != spec_.channels || batch.h != spec_.height || batch.w != spec_.width) {
+      return Error{ErrorCode::kModel, "chip shape does not match the embedder's input spec"};
+    }
+    try {
+      torch::InferenceMode guard;
+      torch::Tensor input = torch::from_blob(const_cast<float*>(batch.data.data()),
+                                             {batch.n, batch.c, batch.h, batch.w}, torch::kFloat32);
+      if (device_.is_cuda()) input = input.to(device_);
+      torch::Tensor d = module_.forward({input}).toTensor().to(torch::kFloat32).to(torch::kCPU).contiguous();
+      const int k = spec_.embedding_size;
+      if (d.dim() != 2 || d.size(0) != batch.n || d.size(1) != k) {
+        return Error{ErrorCode::kModel, "embedder output shape does not match its metadata"};
+      }
+      const float* p = d.data_ptr<float>();
+      out.reserve(batch.n);
+      for (int i = 0; i < batch.n; ++i) out.emplace_back(p + i * k, p + (i + 1) * k);
+    } catch (const std::exception& e) {  // c10::Error included
+      return Error{ErrorCode::kModel, "face embedding failed: " + first_line(e.what())};
+    }
+    return out;
+  }
+
+ private:
+  torch::jit::Module module_;
+  ModelSpec spec_;
+  torch::Device device_;
+};
+
+struct LoadedModule {
+  torch::jit::Module module;
+  ModelSpec spec;
+  torch::Device device{torch::kCPU};
+};
+
+// Loads, checks (metadata, kind, integrity, output width) and warms up a
+// model file; the one loading path for emotion models and face embedders.
+Result<LoadedModule> load_module(const std::string& path, const ClassifierOptions& options, ModelKind kind);
+
 }  // namespace
 
 Result<DeviceChoice> parse_device_choice(const std::string& name) {
@@ -138,8 +188,9 @@ bool cuda_available() {
   }
 }
 
-Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
-                                                    const ClassifierOptions& options) {
+namespace {
+
+Result<LoadedModule> load_module(const std::string& path, const ClassifierOptions& options, ModelKind kind) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(path, ec)) return model_error(path, "file not found");
@@ -189,6 +240,13 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
   }
   Result<ModelSpec> spec = parse_model_spec(extra["emoscope.json"]);
   if (!spec) return model_error(path, spec.error().message);
+  if (spec->kind != kind) {
+    return model_error(path, kind == ModelKind::kEmotion
+                                 ? "is a face-embedding model, not an emotion model"
+                                 : "is an emotion model, not a face-embedding model");
+  }
+  const bool embedder = kind == ModelKind::kFaceEmbedder;
+  const long width = embedder ? spec->embedding_size : static_cast<long>(spec->labels.size());
   if (spec->weights_sha256.empty()) {
     spdlog::warn("model '{}' has no weights_sha256 (exported before it existed): its integrity is not checked", path);
   } else {
@@ -217,11 +275,12 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
     if (!out.isTensor()) return model_error(path, "forward() does not return a tensor");
     const torch::Tensor logits = out.toTensor();
     if (logits.dim() != 2 || logits.size(0) != 2) {
-      return model_error(path, "forward() must return [N, K] logits");
+      return model_error(path, embedder ? "forward() must return [N, D] descriptors" : "forward() must return [N, K] logits");
     }
-    if (logits.size(1) != static_cast<long>(spec->labels.size())) {
+    if (logits.size(1) != width) {
       return model_error(path, "output width " + std::to_string(logits.size(1)) + " differs from " +
-                                   std::to_string(spec->labels.size()) + " labels in its metadata");
+                                   std::to_string(width) + (embedder ? " (embedding.size in its metadata)"
+                                                                     : " labels in its metadata"));
     }
     // The first forward pass at each batch size costs 1.5-2x a later one (the
     // executor specialises per shape): pay it now for the sizes a few faces
@@ -237,10 +296,23 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path,
     return model_error(path, "does not accept the input its metadata describes (" +
                                  first_line(e.what()) + ")");
   }
-  spdlog::info("loaded model '{}' v{} ({} labels) on {} with {} threads", spec->name,
-               spec->version, spec->labels.size(), device.str(), threads);
-  return std::unique_ptr<Classifier>(
-      std::make_unique<TorchClassifier>(std::move(module), std::move(spec).value(), device));
+  spdlog::info("loaded model '{}' v{} ({} {}) on {} with {} threads", spec->name, spec->version, width,
+               embedder ? "dimensions" : "labels", device.str(), threads);
+  return LoadedModule{std::move(module), std::move(spec).value(), device};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path, const ClassifierOptions& options) {
+  Result<LoadedModule> m = load_module(path, options, ModelKind::kEmotion);
+  if (!m) return m.error();
+  return std::unique_ptr<Classifier>(std::make_unique<TorchClassifier>(std::move(m->module), std::move(m->spec), m->device));
+}
+
+Result<std::unique_ptr<FaceEmbedder>> load_embedder(const std::string& path, const ClassifierOptions& options) {
+  Result<LoadedModule> m = load_module(path, options, ModelKind::kFaceEmbedder);
+  if (!m) return m.error();
+  return std::unique_ptr<FaceEmbedder>(std::make_unique<TorchEmbedder>(std::move(m->module), std::move(m->spec), m->device));
 }
 
 }  // namespace emoscope

@@ -2,9 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <tuple>
 
 namespace emoscope {
+
+std::string display_name(const TrackedFace& face) {
+  if (!face.person_name.empty()) return face.person_name;
+  if (face.person_id > 0) return "P" + std::to_string(face.person_id);
+  return "#" + std::to_string(face.id);
+}
 
 float iou(const cv::Rect2f& a, const cv::Rect2f& b) {
   const float inter = (a & b).area();
@@ -47,11 +54,17 @@ Probabilities smooth(const Probabilities& previous, const Probabilities& current
   return out;
 }
 
-Tracker::Tracker(TrackerOptions options) : options_(options) {}
+Tracker::Tracker(TrackerOptions options, std::shared_ptr<People> people)
+    : options_(options), people_(std::move(people)) {}
 
 void Tracker::reset() {
   tracks_.clear();
   next_id_ = 1;
+  frame_count_ = 0;
+}
+
+std::size_t Tracker::Assignment::embed_count() const {
+  return static_cast<std::size_t>(std::count(to_embed_.begin(), to_embed_.end(), true));
 }
 
 std::size_t Tracker::Assignment::classify_count() const {
@@ -67,14 +80,15 @@ std::vector<cv::Rect2f> Tracker::live_boxes() const {
 
 std::vector<TrackedFace> Tracker::update(const std::vector<cv::Rect2f>& boxes,
                                          const std::vector<Probabilities>& probabilities, SourceTime time) {
-  return resolve(assign(boxes, time, /*classify_all=*/true), probabilities);
+  return resolve(assign(boxes, time, {}, /*classify_all=*/true), probabilities);
 }
 
-Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time) {
-  return assign(boxes, time, /*classify_all=*/false);
+Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues) {
+  return assign(boxes, time, cues, /*classify_all=*/false);
 }
 
-Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, bool classify_all) {
+Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues,
+                                    bool classify_all) {
   // Expire first, so a face that comes back after a long gap gets a new ID. A
   // track from a still image, or any track when this frame is a still image,
   // ends here: unrelated images share no time, so nothing carries between them.
@@ -85,38 +99,89 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
                                }),
                 tracks_.end());
 
+  ++frame_count_;
   const std::vector<int> match = associate(live_boxes(), boxes, options_.iou_threshold);
   Assignment a;
   a.faces_.reserve(boxes.size());
   a.to_classify_.reserve(boxes.size());
+  a.to_embed_.reserve(boxes.size());
   for (std::size_t d = 0; d < boxes.size(); ++d) {
     std::shared_ptr<Track> track;
     bool due = true;
+    bool fresh = false;
     double dt_ms = 0;
     if (match[d] >= 0) {  // only possible when both times are set (see above)
       track = tracks_[match[d]];
       dt_ms = time.ms() - track->classified_at.ms();
       due = classify_all || dt_ms >= options_.classify_interval_ms;
     } else {
-      track = std::make_shared<Track>(Track{next_id_++, boxes[d], {}, time, time});
+      track = std::make_shared<Track>();
+      track->id = next_id_++;
+      track->classified_at = time;
       tracks_.push_back(track);
+      fresh = true;
+    }
+    const bool gap = !fresh && track->last_frame + 1 != frame_count_;
+    const bool lost = d < cues.lost.size() && cues.lost[d];
+    if (lost) track->suspect = true;
+    bool embed = false;
+    if (people_ && !lost && !track->embed_pending) {
+      // Check the face is still its person whenever the box may have passed
+      // to another face: after a frame without it, a cut, or the follower losing it.
+      const bool verify = gap || cues.scene_cut || track->suspect;
+      const bool stale = !time.is_set() || !track->embedded_at.is_set() ||
+                         time.ms() - track->embedded_at.ms() >= options_.identity_interval_ms;
+      embed = fresh || track->person == 0 || verify || stale;
+    }
+    if (embed) {
+      track->embedded_at = time;
+      track->embed_pending = true;
+      due = true;  // a face that turns out to be someone else restarts its smoothing from this frame
     }
     track->box = boxes[d];
     track->last_seen = time;
+    track->last_frame = frame_count_;
     if (due) track->classified_at = time;
     a.faces_.push_back({track, boxes[d], dt_ms});
     a.to_classify_.push_back(due);
+    a.to_embed_.push_back(embed);
   }
   return a;
 }
 
 std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
-                                          const std::vector<Probabilities>& probabilities) {
+                                          const std::vector<Probabilities>& probabilities,
+                                          const std::vector<Embedding>& embeddings) {
   std::vector<TrackedFace> faces(assignment.faces_.size());
   std::size_t next = 0;  // index into probabilities
+  std::size_t next_embedding = 0;
   for (std::size_t d = 0; d < faces.size(); ++d) {
     const Assignment::Face& f = assignment.faces_[d];
     TrackedFace& face = faces[d];
+    if (assignment.to_embed_[d]) {
+      Track& track = *f.track;
+      track.embed_pending = false;
+      if (next_embedding < embeddings.size() && people_) {
+        const Embedding& e = embeddings[next_embedding];
+        face.embedded = true;
+        if (track.person != 0 && people_->distance(track.person, e) > people_->threshold()) {
+          // Another face took this box: it becomes a new track of whoever it is.
+          track.id = next_id_++;
+          track.person = 0;
+          track.smoothed.clear();
+        }
+        if (track.person == 0) {
+          std::set<int> others;  // people on this frame's other faces cannot be this one
+          for (std::size_t o = 0; o < faces.size(); ++o) {
+            if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
+          }
+          track.person = people_->identify(e, others);
+        }
+        people_->add_exemplar(track.person, e);
+        track.suspect = false;
+      }
+      ++next_embedding;
+    }
     face.classified = assignment.to_classify_[d];
     if (face.classified) {
       face.raw = next < probabilities.size() ? probabilities[next] : Probabilities{};
@@ -124,6 +189,10 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
       f.track->smoothed = smooth(f.track->smoothed, face.raw, f.dt_ms, options_.smoothing_ms);
     }
     face.id = f.track->id;
+    if (people_ && f.track->person != 0) {
+      face.person_id = people_->canonical(f.track->person);
+      face.person_name = people_->name(face.person_id);
+    }
     face.box = f.box;
     face.smoothed = f.track->smoothed;
     if (!face.smoothed.empty()) {

@@ -85,7 +85,8 @@ class FaceFollower {
  public:
   FaceFollower();
   void reset(const cv::Mat& bgr, const std::vector<cv::Rect2f>& boxes);
-  std::vector<cv::Rect2f> follow(const cv::Mat& bgr);
+  // `lost`, when given: per box, whether its face was not found (box kept).
+  std::vector<cv::Rect2f> follow(const cv::Mat& bgr, std::vector<bool>* lost = nullptr);
 
  private:
   static constexpr double kTemplatePixels = 32.0;

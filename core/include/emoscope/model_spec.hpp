@@ -3,6 +3,7 @@
 // and returns a clear error. Plain value type.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,13 @@
 
 namespace emoscope {
 
+enum class ModelKind { kEmotion, kFaceEmbedder };
+
 struct ModelSpec {
+  // "kind" in emoscope.json: absent or "emotion" = an emotion classifier;
+  // "face-embedder" = a face-recognition network (no labels or crop; align and
+  // embedding instead).
+  ModelKind kind = ModelKind::kEmotion;
   std::string name;
   std::string version;
   std::vector<std::string> labels;
@@ -27,6 +34,16 @@ struct ModelSpec {
   // extra/ and .data/ (MODEL_SPEC.md, "Integrity"); empty in older models.
   std::string weights_sha256;
   std::string raw_json;      // the whole emoscope.json
+
+  // Face embedders only.
+  // Where the five landmarks (right eye, left eye, nose tip, right mouth
+  // corner, left mouth corner; YuNet's order) go in the chip, as fractions of
+  // its width and height.
+  std::vector<std::array<float, 2>> align_landmarks;
+  int embedding_size = 0;
+  // Euclidean distance between two descriptors below which they are taken to
+  // be one person (calibrated for the model, see its card).
+  float same_person_distance = 0.0f;
 };
 
 Result<ModelSpec> parse_model_spec(const std::string& json_text);

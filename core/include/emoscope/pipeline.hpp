@@ -29,9 +29,11 @@
 #include <vector>
 
 #include "emoscope/classifier.hpp"
+#include "emoscope/embedder.hpp"
 #include "emoscope/face_detector.hpp"
 #include "emoscope/frame.hpp"
 #include "emoscope/frame_source.hpp"
+#include "emoscope/people.hpp"
 #include "emoscope/tracker.hpp"
 
 namespace emoscope {
@@ -40,6 +42,7 @@ enum class PipelineMode { kLive, kFile };
 
 struct StageTimes {  // milliseconds
   double decode = 0, detect = 0, preprocess = 0, infer = 0, total = 0;
+  double embed = 0;       // face descriptors (chips and forward pass), this frame's share
   bool detected = false;  // detection ran on this frame
 };
 
@@ -65,6 +68,9 @@ struct PipelineOptions {
   int queue_capacity = 4;        // kFile: frames buffered between capture and processing
   int detect_every = 5;          // run the detector at least every N frames (1 = every frame)
   double motion_threshold = 12.0; // mean abs grey difference (0..255) that forces a detection
+  // Mean abs grey difference (0..255) from the frame before that makes a frame a
+  // scene cut: it is detected afresh and every face's identity is checked. 0 = off.
+  double scene_cut_threshold = 40.0;
   int every = 1;                 // process every Nth frame only (kFile; others are skipped, not dropped)
   // kFile: the faces of this many consecutive frames share one forward pass
   // (larger batches use the CPU better); kLive always uses 1.
@@ -94,8 +100,12 @@ class Pipeline {
  public:
   // The classifier may be shared with later pipelines (the app loads a model once),
   // but only one running pipeline may use it at a time.
+  // With an `embedder`, faces are people (tracker.hpp, people.hpp): in
+  // `people` when given (shared with the caller, who may rename and merge),
+  // else in a new gallery at the embedder's same-person distance.
   Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDetector> detector,
-           std::shared_ptr<Classifier> classifier, PipelineOptions options);
+           std::shared_ptr<Classifier> classifier, PipelineOptions options,
+           std::shared_ptr<FaceEmbedder> embedder = nullptr, std::shared_ptr<People> people = nullptr);
   ~Pipeline();  // stops and joins
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -110,6 +120,8 @@ class Pipeline {
   const ModelSpec& model_spec() const;
   const PipelineOptions& options() const;
   std::string device_name() const;
+  const std::shared_ptr<People>& people() const;  // null without identities
+  const FaceEmbedder* embedder() const;           // null without identities
 
  private:
   void join();

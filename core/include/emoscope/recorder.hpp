@@ -42,9 +42,9 @@
 namespace emoscope {
 
 // The CSV's columns before the per-label probability columns, in order.
-inline constexpr std::array<const char*, 15> kCsvFixedColumns = {
-    "time_ms", "time_s", "frame",      "image",    "success",    "face_id",   "x",         "y",
-    "w",       "h",      "label",      "confidence", "detected", "classified", "face_score"};
+inline constexpr std::array<const char*, 17> kCsvFixedColumns = {
+    "time_ms", "time_s",     "frame",    "image",      "success",    "face_id", "person_id", "person", "x",
+    "y",       "w",          "h",        "label",      "confidence", "detected", "classified", "face_score"};
 
 // What the summary's header says about how the outputs were made.
 struct RunDescription {
@@ -54,6 +54,12 @@ struct RunDescription {
   std::optional<DetectorOptions> detector;  // with model_path as loaded; nullopt = unknown
   std::optional<PipelineOptions> pipeline;  // mode, detect_every, every, tracker; nullopt = unknown
   std::string device;                  // "cpu", "cuda:0"; empty when unknown
+  // Identities: the face embedder (name, version, file) and the same-person
+  // distance; identities_on false = person_id columns stay empty.
+  bool identities_on = false;
+  std::string embedder_name, embedder_version, embedder_file;
+  float identity_threshold = 0.0f;
+  std::string people_gallery;          // the known-people file named, if any
 };
 
 struct RecorderOptions {
@@ -75,7 +81,8 @@ struct RecorderOptions {
 // size and rate, header), with the detector's settings and the model's file.
 // A video file analysed in file mode is also the video's audio_from.
 RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
-                                     const std::string& model_file);
+                                     const std::string& model_file, const std::string& embedder_file = {},
+                                     const std::string& people_gallery = {});
 
 // RFC 4180 field quoting.
 std::string csv_escape(const std::string& field);
@@ -90,6 +97,8 @@ struct FaceSummary {
   double confidence_sum = 0;
   std::vector<long> label_frames;     // per label
   std::vector<double> label_seconds;  // per label, from frame timestamps
+  std::vector<int> tracks;            // people only: the face (track) IDs seen as this person
+  std::string name;                   // people only: the newest name given
 };
 
 class Recorder {
@@ -112,6 +121,7 @@ class Recorder {
   long frames_written() const { return frames_; }      // processed frames (CSV)
   long video_frames_written() const { return video_frames_; }
   const std::map<int, FaceSummary>& faces() const { return faces_; }
+  const std::map<int, FaceSummary>& people() const { return people_; }
   std::string summary_json() const;
 
  private:
@@ -122,16 +132,20 @@ class Recorder {
   struct Files;
   RecorderOptions options_;
   std::unique_ptr<Files> files_;
-  std::map<int, FaceSummary> faces_;
+  std::map<int, FaceSummary> faces_;   // by face (track) ID
+  std::map<int, FaceSummary> people_;  // by person ID
   std::string start_time_;
   long frames_ = 0;
   long video_frames_ = 0;
   long timed_frames_ = 0;
   std::optional<double> first_ms_, last_ms_;
   double covered_ms_ = 0;  // sum of the frames' time slices so far (the newest excluded)
-  // The newest frame's faces (id, label), credited with its time slice once
-  // the next frame's time (or the end) is known.
-  std::vector<std::pair<int, int>> pending_;
+  // The newest frame's faces (summaries to credit, label), credited with its
+  // time slice once the next frame's time (or the end) is known.
+  struct Pending {
+    int face, person, label;
+  };
+  std::vector<Pending> pending_;
   std::uint64_t first_seq_ = 0, last_seq_ = 0;
   std::uint64_t first_dropped_ = 0, last_dropped_ = 0;
   std::optional<PipelineEnd> end_;

@@ -25,6 +25,8 @@ namespace emoscope {
 
 // The one place that names the shipped default emotion model (in models/).
 inline constexpr char kDefaultModelFile[] = "happy_neutral_sad.pt";
+// The shipped face-embedding model (in models/): dlib's ResNet, models/face_embedder.md.
+inline constexpr char kEmbedderModelFile[] = "face_embedder.pt";
 // The shipped YuNet face detector (in detectors/), OpenCV model zoo, MIT.
 inline constexpr char kYuNetModelFile[] = "face_detection_yunet_2022mar.onnx";
 
@@ -42,6 +44,9 @@ Result<std::string> shipped_file(const std::string& folder, const std::string& f
 // $EMOSCOPE_MODEL when set (as given: loading reports a missing file), else
 // the shipped models/kDefaultModelFile.
 Result<std::string> default_model_path();
+
+// The shipped models/kEmbedderModelFile.
+Result<std::string> default_embedder_path();
 
 // The shipped detectors/kYuNetModelFile.
 Result<std::string> default_yunet_model_path();

@@ -61,6 +61,14 @@ struct OutputOptions {
   bool any() const { return !video_path.empty() || !csv_path.empty() || !summary_path.empty(); }
 };
 
+// People from face descriptors (people.hpp, tracker.hpp).
+struct IdentityOptions {
+  bool enabled = true;
+  std::string model_path;      // empty = default_embedder_path() (resources.hpp)
+  float threshold = 0.0f;      // same-person distance; 0 = the embedder's own (its metadata)
+  std::string gallery_path;    // known people to name (people.hpp); empty = none. Read only.
+};
+
 struct RunOptions {
   std::string source = "camera";    // open_source(): camera, camera:N, /dev/videoN, video, image or folder
   bool live = false;                // PipelineMode::kLive, video files paced at their rate; else kFile
@@ -70,6 +78,7 @@ struct RunOptions {
   ClassifierOptions classifier;
   DetectorOptions detector;
   PipelineOptions pipeline;         // mode is set from `live`
+  IdentityOptions identity;
   float min_confidence = 0.0f;      // overlay: below this the label reads "?"
   std::vector<OutputOptions> outputs;  // opened by RunEngine::open(), before the run starts
 };
@@ -87,6 +96,11 @@ using RunEndSink = std::function<void(const RunEnd&)>;
 
 // The classifier RunOptions names (model_path, else the shipped default), or an Error.
 Result<std::unique_ptr<Classifier>> load_run_classifier(const RunOptions& options);
+// The face embedder options.identity names (else the shipped one); null when identities are off.
+Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& options);
+// A gallery for a run: the known people of identity.gallery_path, else an empty
+// one; the threshold is identity.threshold, else the embedder's own.
+Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const FaceEmbedder& embedder);
 const char* device_choice_name(DeviceChoice device);
 
 class RunEngine {
@@ -95,8 +109,10 @@ class RunEngine {
 
   // Opens the source, creates the detector, loads the classifier unless one is
   // given (it must come from options.model_path) and opens options.outputs.
+  // With identities on, the embedder is loaded likewise unless given.
   static Result<std::unique_ptr<RunEngine>> open(const RunOptions& options,
-                                                 std::shared_ptr<Classifier> classifier = nullptr);
+                                                 std::shared_ptr<Classifier> classifier = nullptr,
+                                                 std::shared_ptr<FaceEmbedder> embedder = nullptr);
   ~RunEngine();  // stop()
   RunEngine(const RunEngine&) = delete;
   RunEngine& operator=(const RunEngine&) = delete;
@@ -124,6 +140,8 @@ class RunEngine {
   const SourceInfo& source_info() const { return pipeline_->source_info(); }
   const ModelSpec& model_spec() const { return pipeline_->model_spec(); }
   const std::string& device_name() const { return device_; }
+  // The run's people (rename and merge from any thread); null without identities.
+  const std::shared_ptr<People>& people() const { return pipeline_->people(); }
   std::uint64_t processed() const { return processed_; }
 
  private:

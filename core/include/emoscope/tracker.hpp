@@ -10,18 +10,30 @@
 // longer); the others keep their smoothed probabilities until their next turn.
 // assign() and resolve() are two phases so that the faces of several frames can
 // be classified in one batch: assign frames 1..n, classify, resolve 1..n.
+// People (people.hpp), when the tracker is given a gallery: each track is a
+// person, decided from face descriptors. assign() says which faces need a
+// descriptor: new tracks, tracks to verify (re-found after a frame without
+// them, after a scene cut, or after the follower lost them), and every track
+// each identity_interval_ms. resolve() takes the descriptors: a new track
+// joins the nearest known person or starts one; a track whose face no longer
+// matches its person becomes a new track (new ID, smoothing restarted) of
+// whoever the face is. So a track is never handed to a different person.
 // Not thread-safe: one tracker per stream, fed in frame order.
 // Units: times in milliseconds, boxes in frame pixels.
 #pragma once
 
 #include <limits>
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "emoscope/classifier.hpp"
+#include "emoscope/embedder.hpp"
 #include "emoscope/frame.hpp"
+#include "emoscope/people.hpp"
 
 namespace emoscope {
 
@@ -34,6 +46,16 @@ struct TrackerOptions {
   // change over hundreds of ms and smoothing averages over smoothing_ms anyway;
   // measured in README, "Speed" (scripts/measure-tracking.py).
   double classify_interval_ms = 100.0;
+  // With a people gallery: each tracked face is embedded again this often to
+  // check it is still the same person (besides the checks after gaps and cuts).
+  double identity_interval_ms = 1000.0;
+};
+
+// What the detect stage knows about a frame's boxes, beyond the boxes.
+struct FrameCues {
+  bool scene_cut = false;           // the picture changed wholesale since the frame before
+  std::vector<bool> lost;           // per box: carried by the follower without finding the face
+  std::vector<std::vector<cv::Point2f>> landmarks;  // per box: five landmarks (may be empty)
 };
 
 struct TrackedFace {
@@ -48,7 +70,16 @@ struct TrackedFace {
   // The face detector's score for this box (Detection::score), carried over
   // with the box between detections; NaN when the detector gives none (Haar).
   float face_score = std::numeric_limits<float>::quiet_NaN();
+  // The person (people.hpp) this face is, from 1; 0 when identities are off
+  // or not yet known. person_name: the name given to that person, if any.
+  int person_id = 0;
+  std::string person_name;
+  bool embedded = false;       // a face descriptor was computed on this frame
 };
+
+// How a face is named on screen: the person's name, else "P<person_id>", else
+// "#<track id>" (identities off).
+std::string display_name(const TrackedFace& face);
 
 float iou(const cv::Rect2f& a, const cv::Rect2f& b);
 
@@ -71,6 +102,9 @@ class Tracker {
     // Per box, in the order of the boxes: whether it needs the classifier now.
     const std::vector<bool>& to_classify() const { return to_classify_; }
     std::size_t classify_count() const;
+    // Per box: whether it needs a face descriptor now (always false without people).
+    const std::vector<bool>& to_embed() const { return to_embed_; }
+    std::size_t embed_count() const;
 
    private:
     friend class Tracker;
@@ -81,9 +115,12 @@ class Tracker {
     };
     std::vector<Face> faces_;
     std::vector<bool> to_classify_;
+    std::vector<bool> to_embed_;
   };
 
-  explicit Tracker(TrackerOptions options = {});
+  // `people`: the gallery to identify faces in (shared with the front end, which
+  // may rename and merge); null = no identities (person_id stays 0).
+  explicit Tracker(TrackerOptions options = {}, std::shared_ptr<People> people = nullptr);
   // Faces in this frame, in the order of `boxes`, every one classified
   // (`probabilities` per box). `time` is the frame's source time; unset (a
   // still image) ends every track first and starts new ones that no later
@@ -92,18 +129,21 @@ class Tracker {
                                   const std::vector<Probabilities>& probabilities, SourceTime time);
   // First phase: IDs for this frame's boxes, and which of them are due for
   // classification (all of them on still images and when the interval is 0).
-  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time);
+  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues = {});
   // Second phase, for assignments in the order they were made: `probabilities`
-  // holds one entry per box to classify, in box order.
+  // holds one entry per box to classify, `embeddings` one per box to embed, in box order.
   std::vector<TrackedFace> resolve(const Assignment& assignment,
-                                   const std::vector<Probabilities>& probabilities);
+                                   const std::vector<Probabilities>& probabilities,
+                                   const std::vector<Embedding>& embeddings = {});
+  const std::shared_ptr<People>& people() const { return people_; }
   // Boxes of the live tracks (to carry over on frames where detection is skipped).
   std::vector<cv::Rect2f> live_boxes() const;
   void set_options(const TrackerOptions& options) { options_ = options; }
   void reset();
 
  private:
-  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, bool classify_all);
+  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues,
+                    bool classify_all);
 
   struct Track {
     int id;
@@ -111,10 +151,18 @@ class Tracker {
     Probabilities smoothed;    // written by resolve()
     SourceTime last_seen;      // unset: seen on a still image, so never continued
     SourceTime classified_at;  // when assign() last asked for it to be classified
+    // Identities (written by resolve(), except the flags assign() sets).
+    int person = 0;            // 0: not known yet
+    SourceTime embedded_at;    // when assign() last asked for a descriptor
+    std::uint64_t last_frame = 0;  // assign() call that last saw it
+    bool suspect = false;      // lost by the follower since its last descriptor
+    bool embed_pending = false;  // a descriptor is on its way (asked, not resolved)
   };
   TrackerOptions options_;
+  std::shared_ptr<People> people_;
   std::vector<std::shared_ptr<Track>> tracks_;
   int next_id_ = 1;
+  std::uint64_t frame_count_ = 0;
 };
 
 }  // namespace emoscope

@@ -1,0 +1,238 @@
+#include "emoscope/people.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace emoscope {
+
+float embedding_distance(const Embedding& a, const Embedding& b) {
+  if (a.size() != b.size() || a.empty()) return std::numeric_limits<float>::infinity();
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double d = static_cast<double>(a[i]) - b[i];
+    sum += d * d;
+  }
+  return static_cast<float>(std::sqrt(sum));
+}
+
+People::People(float threshold) : threshold_(threshold) {}
+
+People::People(People&& other) noexcept {
+  std::lock_guard<std::mutex> lock(other.mutex_);
+  threshold_ = other.threshold_;
+  people_ = std::move(other.people_);
+  merged_into_ = std::move(other.merged_into_);
+  next_id_ = other.next_id_;
+}
+
+float People::distance_locked(const Person& p, const Embedding& face) const {
+  float best = std::numeric_limits<float>::infinity();
+  for (const Embedding& e : p.exemplars) best = std::min(best, embedding_distance(e, face));
+  return best;
+}
+
+int People::canonical_locked(int person) const {
+  for (int guard = 0; guard < 1000; ++guard) {
+    auto it = merged_into_.find(person);
+    if (it == merged_into_.end()) return person;
+    person = it->second;
+  }
+  return person;
+}
+
+int People::identify(const Embedding& face, const std::set<int>& exclude) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::set<int> excluded;
+  for (int id : exclude) excluded.insert(canonical_locked(id));
+  int best_id = 0;
+  float best = threshold_;
+  for (const auto& [id, p] : people_) {
+    if (excluded.count(id)) continue;
+    const float d = distance_locked(p, face);
+    if (d < best) {
+      best = d;
+      best_id = id;
+    }
+  }
+  if (best_id == 0) {
+    best_id = next_id_++;
+    people_[best_id].exemplars.push_back(face);
+    return best_id;
+  }
+  return best_id;  // the caller adds the view with add_exemplar
+}
+
+float People::distance(int person, const Embedding& face) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = people_.find(canonical_locked(person));
+  return it == people_.end() ? std::numeric_limits<float>::infinity() : distance_locked(it->second, face);
+}
+
+void People::add_exemplar(int person, const Embedding& face) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = people_.find(canonical_locked(person));
+  if (it == people_.end()) return;
+  Person& p = it->second;
+  // Only views that differ from the ones kept add anything; the first views
+  // (and a saved gallery's) stay, the newest replaces the newest once full.
+  if (distance_locked(p, face) <= 0.25f * threshold_) return;
+  if (static_cast<int>(p.exemplars.size()) < kMaxExemplars) {
+    p.exemplars.push_back(face);
+  } else {
+    p.exemplars.back() = face;
+  }
+}
+
+int People::canonical(int person) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return canonical_locked(person);
+}
+
+std::string People::name(int person) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = people_.find(canonical_locked(person));
+  return it == people_.end() ? std::string() : it->second.name;
+}
+
+void People::rename(int person, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = people_.find(canonical_locked(person));
+  if (it != people_.end()) it->second.name = name;
+}
+
+void People::merge(int into, int from) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  into = canonical_locked(into);
+  from = canonical_locked(from);
+  if (into == from) return;
+  auto a = people_.find(into), b = people_.find(from);
+  if (a == people_.end() || b == people_.end()) return;
+  for (Embedding& e : b->second.exemplars) {
+    if (static_cast<int>(a->second.exemplars.size()) >= kMaxExemplars) break;
+    a->second.exemplars.push_back(std::move(e));
+  }
+  if (a->second.name.empty()) a->second.name = b->second.name;
+  a->second.known = a->second.known || b->second.known;
+  people_.erase(b);
+  merged_into_[from] = into;
+}
+
+std::vector<PersonInfo> People::list() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<PersonInfo> out;
+  for (const auto& [id, p] : people_) out.push_back({id, p.name, static_cast<int>(p.exemplars.size()), p.known});
+  return out;
+}
+
+int People::add_named(const std::string& name, const std::vector<Embedding>& faces) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int id = 0;
+  for (auto& [pid, p] : people_) {
+    if (p.name == name) id = pid;
+  }
+  if (id == 0) id = next_id_++;
+  Person& p = people_[id];
+  p.name = name;
+  p.known = true;
+  for (const Embedding& e : faces) {
+    if (static_cast<int>(p.exemplars.size()) >= kMaxExemplars) break;
+    p.exemplars.push_back(e);
+  }
+  return id;
+}
+
+bool People::remove_named(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = people_.begin(); it != people_.end(); ++it) {
+    if (it->second.name == name) {
+      people_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+constexpr char kFormat[] = "emoscope-people/1";
+
+Error gallery_error(ErrorCode code, const std::string& path, const std::string& what) {
+  return {code, "people gallery '" + path + "': " + what};
+}
+}  // namespace
+
+Status People::save(const std::string& path, const ModelSpec& embedder) const {
+  nlohmann::json j;
+  j["format"] = kFormat;
+  j["embedder"] = {{"name", embedder.name}, {"version", embedder.version}};
+  j["note"] = "Face descriptors (biometric data) of the people named here. Kept on this machine only.";
+  nlohmann::json list = nlohmann::json::array();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, p] : people_) {
+      if (p.name.empty()) continue;  // only named people are worth keeping
+      list.push_back({{"name", p.name}, {"exemplars", p.exemplars}});
+    }
+  }
+  j["people"] = list;
+  const std::string text = j.dump() + "\n";
+  // Written whole under a temporary name, then renamed: a crash never leaves half a gallery.
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return gallery_error(ErrorCode::kOutputNotWritable, path, "cannot be written");
+  bool ok = ::fchmod(fd, 0600) == 0;
+  std::size_t done = 0;
+  while (ok && done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) ok = false;
+    else done += static_cast<std::size_t>(n);
+  }
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return gallery_error(ErrorCode::kOutputNotWritable, path, "cannot be written (disk full?)");
+  }
+  return std::nullopt;
+}
+
+Result<People> People::load(const std::string& path, const ModelSpec& embedder, float threshold) {
+  std::ifstream in(path);
+  if (!in) return gallery_error(ErrorCode::kInputUnreadable, path, "cannot be read");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+    if (!j.is_object() || j.value("format", "") != kFormat) {
+      return gallery_error(ErrorCode::kInputUnreadable, path, std::string("not a people gallery (format ") + kFormat + ")");
+    }
+    const auto& e = j.at("embedder");
+    if (e.at("name").get<std::string>() != embedder.name || e.at("version").get<std::string>() != embedder.version) {
+      return gallery_error(ErrorCode::kInputUnreadable, path,
+                           "made with face embedder " + e.at("name").get<std::string>() + " " +
+                               e.at("version").get<std::string>() + ", not " + embedder.name + " " + embedder.version);
+    }
+    People people(threshold);
+    for (const auto& p : j.at("people")) {
+      std::vector<Embedding> faces = p.at("exemplars").get<std::vector<Embedding>>();
+      for (const Embedding& f : faces) {
+        if (static_cast<int>(f.size()) != embedder.embedding_size) {
+          return gallery_error(ErrorCode::kInputUnreadable, path, "a descriptor has the wrong size");
+        }
+      }
+      people.add_named(p.at("name").get<std::string>(), faces);
+    }
+    return people;
+  } catch (const nlohmann::json::exception& ex) {
+    return gallery_error(ErrorCode::kInputUnreadable, path, std::string("is corrupt (") + ex.what() + ")");
+  }
+}
+
+}  // namespace emoscope

@@ -1,0 +1,84 @@
+"""Persistent person identities (person_id) on generated come-and-go clips.
+
+The clips (Yale faces entering, leaving, returning with another photo, walking
+past each other, stepping into a spot just left, a hard cut) are made into a
+temporary folder by scripts/make-identity-clips.py; the metrics are
+scripts/identity_metrics.py's, the same as scripts/measure-identities.py prints.
+"""
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+def _load(name, filename):
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / filename)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+metrics = _load("identity_metrics", "identity_metrics.py")
+generator = _load("make_identity_clips", "make-identity-clips.py")
+
+CLIPS = ["return", "swap", "step_in", "cut"]
+MIN_ROWS_CORRECT = 0.98
+MAX_IDS_PER_PERSON = 1.2
+NO_SHARED_IDS = {"step_in", "cut"}     # different people at the same spot: never one person_id for both
+
+
+@pytest.fixture(scope="module")
+def clips(shared, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("identity-clips")
+    generator.make_clips(folder, shared, CLIPS)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def analysed(cli, clips):
+    """name -> the CSV of `analyze` with default settings (run once per clip)."""
+    done = {}
+
+    def get(name):
+        if name not in done:
+            out = clips / (name + ".csv")
+            r = cli("analyze", clips / (name + ".mp4"), "--csv", out, "--summary", clips / (name + ".json"))
+            assert r.returncode == 0, r.stderr
+            done[name] = out
+        return done[name]
+
+    return get
+
+
+def test_person_id_column(analysed):
+    path = analysed("step_in")
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        header = reader.fieldnames
+    assert metrics.header_problems(header) == [], header
+    assert header.index("person_id") == header.index("face_id") + 1
+    faces = [r for r in rows if r["success"] == "1"]
+    assert faces
+    assert all(r["person_id"].isdigit() and int(r["person_id"]) >= 1 for r in faces)
+    assert all(r["person_id"] == "" for r in rows if r["success"] == "0")
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_identities(name, clips, analysed):
+    result = metrics.evaluate(analysed(name), clips / (name + ".truth.csv"))
+    m = result["person_id"]
+    assert m is not None, "the CSV has no person_id column"
+    truth_people = {p for frame in metrics.read_truth(clips / (name + ".truth.csv")).values() for p, _, _ in frame}
+    summary = {k: m[k] for k in ("rows", "people", "ids", "ids_per_person", "ids_per_person_max", "rows_correct",
+                                 "ids_by_person", "shared_ids")}
+    # every true person was found (else the scores below would say little)
+    assert m["people"] == len(truth_people), summary
+    assert result["matched"] >= 0.5 * result["face_rows"] > 0, result
+    assert m["rows_correct"] >= MIN_ROWS_CORRECT, summary
+    assert m["ids_per_person"] <= MAX_IDS_PER_PERSON, summary
+    if name in NO_SHARED_IDS:
+        assert m["shared_ids"] == {}, summary
