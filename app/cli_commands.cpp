@@ -42,11 +42,6 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_signal(int) { g_interrupted = true; }
 
-int fail(const Error& error) {
-  spdlog::error("{}", error.message);
-  return exit_code(error.code);
-}
-
 // What predict and eval need: the model, on all cores unless --threads says
 // otherwise (no detector thread runs beside inference), and a detector unless
 // each image is already a face (whole-image mode).
@@ -154,7 +149,21 @@ double peak_rss_mb() {
   return usage.ru_maxrss / 1024.0;
 }
 
+// Descriptors of an image's faces (five landmarks each), in one batch.
+Result<std::vector<Embedding>> embed_faces(FaceEmbedder& embedder, const cv::Mat& image,
+                                           const std::vector<std::vector<cv::Point2f>>& landmarks) {
+  Batch chips = make_empty_batch(static_cast<int>(landmarks.size()), embedder.spec());
+  for (std::size_t i = 0; i < landmarks.size(); ++i)
+    preprocess_chip(image, landmarks[i], embedder.spec(), chips.face(static_cast<int>(i)));
+  return embedder.embed(chips);
+}
+
 }  // namespace
+
+int fail(const Error& error) {
+  spdlog::error("{}", error.message);
+  return exit_code(error.code);
+}
 
 void install_interrupt_handler() {
   std::signal(SIGINT, on_signal);
@@ -175,6 +184,19 @@ int run_predict(const RunOptions& run, const PredictOptions& options) {
     return fail({ErrorCode::kInputUnreadable,
                  fmt::format("no images found in {}", fmt::join(options.inputs, ", "))});
   }
+  // --people: one gallery for the whole call, so a person has one ID in every image.
+  std::shared_ptr<FaceEmbedder> embedder;
+  std::shared_ptr<People> people;
+  if (options.people) {
+    RunOptions with_people = run;
+    with_people.identity.enabled = true;
+    auto loaded = load_run_embedder(with_people);
+    if (!loaded) return fail(loaded.error());
+    embedder = std::move(loaded).value();
+    auto made = make_run_people(with_people, *embedder);
+    if (!made) return fail(made.error());
+    people = std::move(made).value();
+  }
   for (const std::string& path : inputs) {
     ojson line;
     line["image"] = path;
@@ -184,29 +206,50 @@ int run_predict(const RunOptions& run, const PredictOptions& options) {
     if (!image.empty()) {
       std::vector<cv::Rect2f> boxes;
       std::vector<float> scores;  // the detector's, NaN without one (Haar, whole image): JSON null
+      std::vector<std::vector<cv::Point2f>> landmarks;
       Batch batch;
       if (options.whole_image) {
         boxes.emplace_back(0.f, 0.f, static_cast<float>(image.cols), static_cast<float>(image.rows));
         scores.push_back(std::numeric_limits<float>::quiet_NaN());
+        landmarks.push_back(landmarks_from_box(boxes.back()));
         batch = make_whole_image_batch(image, spec);
       } else {
         for (const Detection& d : detector->detect(image)) {
           boxes.push_back(d.box);
           scores.push_back(d.score);
+          landmarks.push_back(d.landmarks.size() == 5 ? d.landmarks : landmarks_from_box(d.box));
         }
         batch = make_batch(image, boxes, spec);
       }
       auto probs = classifier.classify(batch);
       if (!probs) return fail(probs.error());
+      std::vector<int> person_ids;
+      if (people) {
+        auto descriptors = embed_faces(*embedder, image, landmarks);
+        if (!descriptors) return fail(descriptors.error());
+        std::set<int> in_this_image;  // two faces of one photo are two people
+        for (const Embedding& e : descriptors.value()) {
+          const int id = people->identify(e, in_this_image);
+          people->add_exemplar(id, e);
+          in_this_image.insert(id);
+          person_ids.push_back(id);
+        }
+      }
       for (std::size_t i = 0; i < boxes.size(); ++i) {
         const Probabilities& p = probs.value()[i];
         const int best = argmax(p);
-        line["faces"].push_back({{"box", {std::lround(boxes[i].x), std::lround(boxes[i].y),
-                                          std::lround(boxes[i].width), std::lround(boxes[i].height)}},
-                                 {"face_score", std::isnan(scores[i]) ? ojson(nullptr) : ojson(scores[i])},
-                                 {"label", spec.labels[best]},
-                                 {"confidence", p[best]},
-                                 {"probabilities", probabilities_json(spec.labels, p)}});
+        ojson face{{"box", {std::lround(boxes[i].x), std::lround(boxes[i].y), std::lround(boxes[i].width),
+                            std::lround(boxes[i].height)}},
+                   {"face_score", std::isnan(scores[i]) ? ojson(nullptr) : ojson(scores[i])},
+                   {"label", spec.labels[best]},
+                   {"confidence", p[best]},
+                   {"probabilities", probabilities_json(spec.labels, p)}};
+        if (people && i < person_ids.size()) {
+          face["person_id"] = person_ids[i];
+          const std::string name = people->name(person_ids[i]);
+          face["person"] = name.empty() ? ojson(nullptr) : ojson(name);
+        }
+        line["faces"].push_back(face);
       }
       line["error"] = nullptr;
     } else {
@@ -476,9 +519,9 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
   if (!engine) return fail(engine.error());
   RunEngine& e = *engine.value();
   const SourceInfo info = e.source_info();
-  LatencyStats decode, detect, detect_run, preprocess, infer, annotate_ms, end_to_end;
-  long frames = 0, faces = 0, faces_classified = 0, detections = 0;
-  std::set<int> track_ids;
+  LatencyStats decode, detect, detect_run, preprocess, infer, embed, annotate_ms, end_to_end;
+  long frames = 0, faces = 0, faces_classified = 0, faces_embedded = 0, detections = 0;
+  std::set<int> track_ids, person_ids;
   e.start([&](FrameResult&& r) -> Status {
     if (options.frames > 0 && frames >= options.frames) return std::nullopt;  // stopping
     const auto t = SteadyClock::now();
@@ -492,11 +535,14 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
     }
     preprocess.add(r.times.preprocess);
     infer.add(r.times.infer);
+    embed.add(r.times.embed);
     end_to_end.add(std::chrono::duration<double, std::milli>(SteadyClock::now() - r.frame.captured).count());
     faces += static_cast<long>(r.faces.size());
     for (const TrackedFace& f : r.faces) {
       faces_classified += f.classified ? 1 : 0;
+      faces_embedded += f.embedded ? 1 : 0;
       track_ids.insert(f.id);
+      if (f.person_id > 0) person_ids.insert(f.person_id);
     }
     if (++frames == options.frames) e.request_stop();
     return std::nullopt;
@@ -529,12 +575,16 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
   j["faces"] = faces;
   j["faces_classified"] = faces_classified;
   j["face_ids"] = track_ids.size();  // distinct track IDs: fewer for the same faces = fewer ID switches
+  j["identities"] = run.identity.enabled;
+  j["faces_embedded"] = faces_embedded;
+  j["person_ids"] = person_ids.size();
   j["peak_rss_mb"] = peak_rss_mb();
   j["wall_s"] = wall;
   j["fps"] = wall > 0 ? frames / wall : 0;
   j["stages"] = {{"decode", stage(decode)},       {"detect", stage(detect)},
                  {"detect_when_run", stage(detect_run)}, {"preprocess", stage(preprocess)},
-                 {"infer", stage(infer)},         {"annotate", stage(annotate_ms)},
+                 {"infer", stage(infer)},         {"embed", stage(embed)},
+                 {"annotate", stage(annotate_ms)},
                  {"end_to_end", stage(end_to_end)}};
   std::cout << json_text(j, 2) << "\n";
   if (end.pipeline.reason == EndReason::kStopped) return kOk;  // stopped at --frames

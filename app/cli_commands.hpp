@@ -24,6 +24,14 @@ namespace emoscope::cli {
 struct PredictOptions {
   std::vector<std::string> inputs;
   bool whole_image = false;
+  bool people = false;  // group the faces of all the images into people (person_id)
+};
+
+// people: the known-people gallery (people.hpp). add NAME PHOTO..., list, remove NAME.
+struct PeopleOptions {
+  std::string gallery;              // empty = default_people_gallery_path()
+  std::string name;
+  std::vector<std::string> photos;  // add: one face each (the largest when several)
 };
 
 // analyze: RunOptions::source is the video file, image or folder of images.
@@ -67,13 +75,14 @@ struct CliOptions {
   EvalOptions eval;
   BenchOptions bench;
   LiveOptions live;
+  PeopleOptions people;
   std::string log_level = "warn";
   std::string log_file;
   double max_megapixels = static_cast<double>(kDefaultMaxImagePixels) / 1e6;
 };
 
 struct CliCommands {
-  CLI::App *predict, *analyze, *eval, *bench, *live;
+  CLI::App *predict, *analyze, *eval, *bench, *live, *people, *people_add, *people_list, *people_remove;
 };
 
 // Declares emoscope-cli's options and subcommands on `app`, bound to `options`.
@@ -84,6 +93,12 @@ int run_analyze(const RunOptions& run, const AnalyzeOptions& options);
 int run_eval(const RunOptions& run, const EvalOptions& options);
 int run_bench(const RunOptions& run, const BenchOptions& options);
 int run_live(const RunOptions& run, const LiveOptions& options);
+int run_people_add(const RunOptions& run, const PeopleOptions& options);
+int run_people_list(const RunOptions& run, const PeopleOptions& options);
+int run_people_remove(const RunOptions& run, const PeopleOptions& options);
+
+// An error as a log line and its exit code.
+int fail(const Error& error);
 
 void install_interrupt_handler();
 

@@ -84,5 +84,8 @@ int main(int argc, char** argv) {
   if (commands.eval->parsed()) return run_eval(o.run, o.eval);
   if (commands.bench->parsed()) return run_bench(o.run, o.bench);
   if (commands.live->parsed()) return run_live(o.run, o.live);
+  if (commands.people_add->parsed()) return run_people_add(o.run, o.people);
+  if (commands.people_list->parsed()) return run_people_list(o.run, o.people);
+  if (commands.people_remove->parsed()) return run_people_remove(o.run, o.people);
   return emoscope::exit_code(emoscope::ErrorCode::kUsage);
 }

@@ -136,6 +136,14 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   c.predict->add_flag("--whole-image", o.predict.whole_image,
                       "treat each image as one pre-cropped face (FER2013 style)");
   c.predict->add_option("inputs", o.predict.inputs, "image files or folders")->required();
+  c.predict->add_flag("--people", o.predict.people,
+                      "group the faces of all the images into people: each face gets a person_id, the same for "
+                      "one person in every image (face descriptors stay in memory)");
+  c.predict->add_option("--people-gallery", run.identity.gallery_path,
+                        "with --people: known people (made by 'emoscope-cli people add') name matching faces");
+  c.predict->add_option("--embedder", run.identity.model_path,
+                        std::string("with --people: face-embedding model (default: the shipped models/") +
+                            kEmbedderModelFile + ")");
 
   c.analyze = app.add_subcommand("analyze",
                                  "Every frame of a video (or every image of a folder): annotated video, per-face CSV, "
@@ -206,6 +214,22 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   l->add_option("--seconds", o.live.seconds, "stop after this many seconds (0 = until Ctrl+C)")
       ->check(kFinite)
       ->check(CLI::NonNegativeNumber);
+  c.people = app.add_subcommand("people",
+                                "Known people, to name them in later runs (--people-gallery). Their face descriptors "
+                                "are biometric data: kept in one file on this machine, user-only (0600)");
+  c.people->require_subcommand(1);
+  c.people->add_option("--gallery", o.people.gallery,
+                       "the gallery file (default: $XDG_DATA_HOME/emoscope/people.json, else "
+                       "~/.local/share/emoscope/people.json)");
+  add_detector_options(c.people, run);
+  c.people->add_option("--embedder", run.identity.model_path, "face-embedding model (default: the shipped one)");
+  c.people_add = c.people->add_subcommand("add", "Add a person (or more photos of one) from photos with their face");
+  c.people_add->add_option("name", o.people.name, "the person's name")->required();
+  c.people_add->add_option("photos", o.people.photos, "photos of the person (the largest face of each is used)")
+      ->required();
+  c.people_list = c.people->add_subcommand("list", "The people in the gallery");
+  c.people_remove = c.people->add_subcommand("remove", "Remove a person and their face descriptors");
+  c.people_remove->add_option("name", o.people.name, "the person's name")->required();
   return c;
 }
 

@@ -67,6 +67,12 @@ Result<std::string> default_embedder_path() {
   return path;
 }
 
+std::string default_people_gallery_path() {
+  if (const char* data = env("XDG_DATA_HOME")) return std::string(data) + "/emoscope/people.json";
+  const char* home = env("HOME");
+  return std::string(home ? home : ".") + "/.local/share/emoscope/people.json";
+}
+
 Result<std::string> default_yunet_model_path() {
   Result<std::string> path = shipped_file("detectors", kYuNetModelFile);
   if (!path) return Error{path.error().code, "default YuNet face detector: " + path.error().message +

@@ -164,7 +164,8 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
       if (next_embedding < embeddings.size() && people_) {
         const Embedding& e = embeddings[next_embedding];
         face.embedded = true;
-        if (track.person != 0 && people_->distance(track.person, e) > people_->threshold()) {
+        const float distance = track.person != 0 ? people_->distance(track.person, e) : 0.0f;
+        if (track.person != 0 && distance > people_->split_threshold()) {
           // Another face took this box: it becomes a new track of whoever it is.
           track.id = next_id_++;
           track.person = 0;
@@ -176,8 +177,10 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
             if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
           }
           track.person = people_->identify(e, others);
+          people_->add_exemplar(track.person, e);
+        } else if (distance <= people_->threshold()) {
+          people_->add_exemplar(track.person, e);  // only views that surely are this person
         }
-        people_->add_exemplar(track.person, e);
         track.suspect = false;
       }
       ++next_embedding;

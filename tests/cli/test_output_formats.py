@@ -87,7 +87,11 @@ def test_doc_lists_exactly_the_predict_fields(cli, model):
     line = json.loads(r.stdout)
     labels = list(line["faces"][0]["probabilities"])
     documented = doc_names("predict JSON fields")
-    assert json_paths(line, labels) == set(documented)
+    people_only = {"faces[].person_id", "faces[].person"}
+    assert json_paths(line, labels) == set(documented) - people_only
+    r = cli("predict", "--model", model, "--people", ASTRONAUT)
+    assert r.returncode == OK, r.stderr
+    assert json_paths(json.loads(r.stdout), labels) == set(documented)
 
 
 def test_stdout_outputs_hold_only_the_output(analyzed):

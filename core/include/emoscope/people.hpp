@@ -36,9 +36,16 @@ class People {
  public:
   static constexpr int kMaxExemplars = 12;
 
+  // A tracked face is split from its person only beyond this multiple of the
+  // threshold: the track itself is evidence that it is the same face, so only
+  // a clearly different face counts (pose and light move one person's
+  // descriptors by more than the threshold now and then; measured in README, "Identities").
+  static constexpr float kSplitFactor = 1.35f;
+
   explicit People(float threshold);
 
   float threshold() const { return threshold_; }
+  float split_threshold() const { return threshold_ * kSplitFactor; }
   // The person this face is: the nearest within threshold() among those not in
   // `exclude` (people already on other faces of the same frame), else a new person.
   int identify(const Embedding& face, const std::set<int>& exclude = {});

@@ -70,7 +70,7 @@ struct PipelineOptions {
   double motion_threshold = 12.0; // mean abs grey difference (0..255) that forces a detection
   // Mean abs grey difference (0..255) from the frame before that makes a frame a
   // scene cut: it is detected afresh and every face's identity is checked. 0 = off.
-  double scene_cut_threshold = 40.0;
+  double scene_cut_threshold = 20.0;  // hamilton: cuts 27-30, motion at most 13.3 (README, "Identities")
   int every = 1;                 // process every Nth frame only (kFile; others are skipped, not dropped)
   // kFile: the faces of this many consecutive frames share one forward pass
   // (larger batches use the CPU better); kLive always uses 1.

@@ -48,6 +48,11 @@ Result<std::string> default_model_path();
 // The shipped models/kEmbedderModelFile.
 Result<std::string> default_embedder_path();
 
+// Where the known-people gallery (people.hpp) lives unless the user names a
+// file: $XDG_DATA_HOME/emoscope/people.json, else ~/.local/share/emoscope/people.json.
+// Only `emoscope-cli people add` and the app's "Save people" write it.
+std::string default_people_gallery_path();
+
 // The shipped detectors/kYuNetModelFile.
 Result<std::string> default_yunet_model_path();
 

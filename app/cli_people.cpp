@@ -1,0 +1,119 @@
+// emoscope-cli people add / list / remove: the known-people gallery (people.hpp).
+// The gallery holds face descriptors, biometric data: it is written only here,
+// on the user's request, into one user-only file on this machine.
+#include <filesystem>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "cli_commands.hpp"
+#include "emoscope/face_detector.hpp"
+#include "emoscope/frame_source.hpp"
+#include "emoscope/people.hpp"
+#include "emoscope/resources.hpp"
+
+namespace emoscope::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string gallery_path(const PeopleOptions& options) {
+  return options.gallery.empty() ? default_people_gallery_path() : options.gallery;
+}
+
+Result<std::shared_ptr<FaceEmbedder>> people_embedder(const RunOptions& run) {
+  RunOptions with_people = run;
+  with_people.identity.enabled = true;
+  return load_run_embedder(with_people);
+}
+
+// The gallery in the file, or an empty one when the file does not exist yet.
+Result<People> open_gallery(const std::string& path, const FaceEmbedder& embedder) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return People(embedder.spec().same_person_distance);
+  return People::load(path, embedder.spec(), embedder.spec().same_person_distance);
+}
+
+Status save_gallery(const People& people, const std::string& path, const FaceEmbedder& embedder) {
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::exists(parent, ec)) {
+    fs::create_directories(parent, ec);
+    if (ec) return Error{ErrorCode::kOutputNotWritable, "cannot create " + parent.string() + ": " + ec.message()};
+    ::chmod(parent.c_str(), 0700);
+  }
+  return people.save(path, embedder.spec());
+}
+
+}  // namespace
+
+int run_people_add(const RunOptions& run, const PeopleOptions& options) {
+  const std::string path = gallery_path(options);
+  auto embedder = people_embedder(run);
+  if (!embedder) return fail(embedder.error());
+  auto people = open_gallery(path, **embedder);
+  if (!people) return fail(people.error());
+  auto detector = create_face_detector(run.detector);
+  if (!detector) return fail(detector.error());
+  const ModelSpec& spec = embedder.value()->spec();
+  std::vector<Embedding> faces;
+  for (const std::string& photo : options.photos) {
+    Result<cv::Mat> image = read_image_file(photo);
+    if (!image) return fail(image.error());
+    const std::vector<Detection> found = detector.value()->detect(image.value());
+    if (found.empty()) {
+      return fail({ErrorCode::kInputUnreadable, photo + ": no face found; nothing was added"});
+    }
+    const Detection* largest = &found.front();
+    for (const Detection& d : found) {
+      if (d.box.area() > largest->box.area()) largest = &d;
+    }
+    if (found.size() > 1) spdlog::warn("{}: {} faces, using the largest", photo, found.size());
+    Batch chip = make_empty_batch(1, spec);
+    preprocess_chip(image.value(), largest->landmarks.size() == 5 ? largest->landmarks : landmarks_from_box(largest->box),
+                    spec, chip.face(0));
+    auto e = embedder.value()->embed(chip);
+    if (!e) return fail(e.error());
+    faces.push_back(e.value().front());
+  }
+  people->add_named(options.name, faces);
+  if (Status s = save_gallery(people.value(), path, **embedder)) return fail(*s);
+  std::cout << "added " << options.name << " (" << faces.size() << " photo" << (faces.size() == 1 ? "" : "s")
+            << ") to " << path << "\n"
+            << "This file holds face descriptors (biometric data); it stays on this machine, readable only by you.\n";
+  return 0;
+}
+
+int run_people_list(const RunOptions& run, const PeopleOptions& options) {
+  const std::string path = gallery_path(options);
+  auto embedder = people_embedder(run);
+  if (!embedder) return fail(embedder.error());
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    std::cerr << "no gallery at " << path << " yet (emoscope-cli people add NAME PHOTO...)\n";
+    return 0;
+  }
+  auto people = People::load(path, embedder.value()->spec(), embedder.value()->spec().same_person_distance);
+  if (!people) return fail(people.error());
+  for (const PersonInfo& p : people->list()) std::cout << p.name << "\t" << p.exemplars << " views\n";
+  return 0;
+}
+
+int run_people_remove(const RunOptions& run, const PeopleOptions& options) {
+  const std::string path = gallery_path(options);
+  auto embedder = people_embedder(run);
+  if (!embedder) return fail(embedder.error());
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return fail({ErrorCode::kUsage, "no gallery at " + path});
+  auto people = People::load(path, embedder.value()->spec(), embedder.value()->spec().same_person_distance);
+  if (!people) return fail(people.error());
+  if (!people->remove_named(options.name)) {
+    return fail({ErrorCode::kUsage, "no person named '" + options.name + "' in " + path});
+  }
+  if (Status s = people->save(path, embedder.value()->spec())) return fail(*s);
+  std::cout << "removed " << options.name << " and their face descriptors from " << path << "\n";
+  return 0;
+}
+
+}  // namespace emoscope::cli
