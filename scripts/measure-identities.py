@@ -77,6 +77,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder and say where it is")
     ap.add_argument("--shared", help="shared data folder (default: $EMOSCOPE_SHARED_DIR, else ../shared)")
     ap.add_argument("--only", help="comma-separated clip names")
+    ap.add_argument("--no-hamilton", action="store_true",
+                    help="leave out the hamilton clip (labelled by hand in identity_metrics.py)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     args, extra = ap.parse_known_args()
     if extra[:1] == ["--"]:
@@ -104,6 +106,15 @@ def main():
                 failed = True
                 continue
             results[n] = im.evaluate(work / (n + ".csv"), work / (n + ".truth.csv"))
+        if not args.no_hamilton:
+            video = Path(args.shared or os.environ.get("EMOSCOPE_SHARED_DIR") or REPO.parent / "shared") / im.HAMILTON_VIDEO
+            if video.exists():
+                try:
+                    analyze(args.cli, video, work / "hamilton.csv", work / "hamilton.json", extra)
+                    results["hamilton"] = im.evaluate_labelled(work / "hamilton.csv", im.hamilton_person)
+                except RuntimeError as e:
+                    print("measure-identities: %s" % e, file=sys.stderr)
+                    failed = True
         overall = im.pooled(results) if results else None
         if args.json:
             print(json.dumps({"clips": {n: public(r) for n, r in results.items()}, "overall": overall,

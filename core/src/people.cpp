@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -24,19 +25,28 @@ float embedding_distance(const Embedding& a, const Embedding& b) {
   return static_cast<float>(std::sqrt(sum));
 }
 
-People::People(float threshold) : threshold_(threshold) {}
+People::People(float threshold, float calibrated)
+    : threshold_(threshold),
+      split_threshold_(calibrated * kSplitFactor),
+      drift_threshold_(calibrated * kDriftFactor) {}
 
 People::People(People&& other) noexcept {
   std::lock_guard<std::mutex> lock(other.mutex_);
   threshold_ = other.threshold_;
+  split_threshold_ = other.split_threshold_;
+  drift_threshold_ = other.drift_threshold_;
   people_ = std::move(other.people_);
   merged_into_ = std::move(other.merged_into_);
   next_id_ = other.next_id_;
+  split_requests_ = std::move(other.split_requests_);
 }
 
-float People::distance_locked(const Person& p, const Embedding& face) const {
+float People::distance_locked(const Person& p, const Embedding& face, bool with_unclear) const {
   float best = std::numeric_limits<float>::infinity();
   for (const Embedding& e : p.exemplars) best = std::min(best, embedding_distance(e, face));
+  if (with_unclear) {
+    for (const Embedding& e : p.unclear) best = std::min(best, embedding_distance(e, face));
+  }
   return best;
 }
 
@@ -49,23 +59,34 @@ int People::canonical_locked(int person) const {
   return person;
 }
 
-int People::identify(const Embedding& face, const std::set<int>& exclude) {
+std::pair<int, float> People::nearest(const Embedding& face, const std::set<int>& exclude) const {
   std::lock_guard<std::mutex> lock(mutex_);
+  return nearest_locked(face, exclude);
+}
+
+std::pair<int, float> People::nearest_locked(const Embedding& face, const std::set<int>& exclude) const {
   std::set<int> excluded;
   for (int id : exclude) excluded.insert(canonical_locked(id));
-  int best_id = 0;
-  float best = threshold_;
+  std::pair<int, float> best{0, std::numeric_limits<float>::infinity()};
   for (const auto& [id, p] : people_) {
     if (excluded.count(id)) continue;
-    const float d = distance_locked(p, face);
-    if (d < best) {
-      best = d;
-      best_id = id;
-    }
+    const float d = distance_locked(p, face, /*with_unclear=*/false);
+    if (d < best.second) best = {id, d};
   }
+  return best;
+}
+
+int People::identify(const Embedding& face, const std::set<int>& exclude, bool clear_view) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto [best_id, best] = nearest_locked(face, exclude);
+  if (!clear_view || !(best < threshold_)) best_id = 0;
   if (best_id == 0) {
     best_id = next_id_++;
-    people_[best_id].exemplars.push_back(face);
+    // An unclear first view is kept for checking this person's own track, never
+    // for others to join: blurred faces lie close to one another (hamilton's
+    // out-of-focus audience: within 0.40).
+    Person& p = people_[best_id];
+    (clear_view ? p.exemplars : p.unclear).push_back(face);
     return best_id;
   }
   return best_id;  // the caller adds the view with add_exemplar
@@ -74,7 +95,7 @@ int People::identify(const Embedding& face, const std::set<int>& exclude) {
 float People::distance(int person, const Embedding& face) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = people_.find(canonical_locked(person));
-  return it == people_.end() ? std::numeric_limits<float>::infinity() : distance_locked(it->second, face);
+  return it == people_.end() ? std::numeric_limits<float>::infinity() : distance_locked(it->second, face, true);
 }
 
 void People::add_exemplar(int person, const Embedding& face) {
@@ -84,7 +105,7 @@ void People::add_exemplar(int person, const Embedding& face) {
   Person& p = it->second;
   // Only views that differ from the ones kept add anything; the first views
   // (and a saved gallery's) stay, the newest replaces the newest once full.
-  if (distance_locked(p, face) <= 0.25f * threshold_) return;
+  if (distance_locked(p, face, false) <= 0.25f * threshold_) return;
   if (static_cast<int>(p.exemplars.size()) < kMaxExemplars) {
     p.exemplars.push_back(face);
   } else {
@@ -131,6 +152,23 @@ std::vector<PersonInfo> People::list() const {
   std::vector<PersonInfo> out;
   for (const auto& [id, p] : people_) out.push_back({id, p.name, static_cast<int>(p.exemplars.size()), p.known});
   return out;
+}
+
+void People::request_split(int track_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  split_requests_.push_back(track_id);
+}
+
+std::vector<int> People::take_split_requests() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(split_requests_, {});
+}
+
+int People::add_person(const Embedding& face) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const int id = next_id_++;
+  people_[id].exemplars.push_back(face);
+  return id;
 }
 
 int People::add_named(const std::string& name, const std::vector<Embedding>& faces) {
@@ -219,7 +257,7 @@ Result<People> People::load(const std::string& path, const ModelSpec& embedder, 
                            "made with face embedder " + e.at("name").get<std::string>() + " " +
                                e.at("version").get<std::string>() + ", not " + embedder.name + " " + embedder.version);
     }
-    People people(threshold);
+    People people(threshold, embedder.same_person_distance);
     for (const auto& p : j.at("people")) {
       std::vector<Embedding> faces = p.at("exemplars").get<std::vector<Embedding>>();
       for (const Embedding& f : faces) {

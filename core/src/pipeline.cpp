@@ -91,6 +91,7 @@ struct Pipeline::Impl {
   cv::Mat last_detection_thumb;
   std::vector<cv::Rect2f> last_boxes;
   std::vector<float> last_scores;  // per last box: the follower keeps the boxes' order
+  std::vector<float> last_sharpness;  // per last box, at its detection
   std::vector<std::vector<cv::Point2f>> last_landmarks;  // per last box, moved with it
   cv::Mat previous_thumb;          // the frame before's, to notice scene cuts
   FaceFollower follower;
@@ -172,7 +173,9 @@ struct Pipeline::Impl {
         last_boxes.clear();
         last_scores.clear();
         last_landmarks.clear();
+        last_sharpness.clear();
         for (const Detection& det : detector->detect(d.frame.image)) {
+          last_sharpness.push_back(embedder ? face_sharpness(d.frame.image, det.box) : NAN);
           last_boxes.push_back(det.box);
           last_scores.push_back(det.score);
           last_landmarks.push_back(det.landmarks.size() == 5 ? det.landmarks : landmarks_from_box(det.box));
@@ -197,6 +200,8 @@ struct Pipeline::Impl {
       d.boxes = last_boxes;
       d.scores = last_scores;
       d.cues.scene_cut = scene_cut;
+      d.cues.scores = last_scores;
+      d.cues.sharpness = last_sharpness;
       d.cues.landmarks = last_landmarks;
       d.times.detect = ms_since(t);
       if (!detected->push(std::move(d))) break;

@@ -36,9 +36,9 @@ Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& option
 }
 
 Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const FaceEmbedder& embedder) {
-  const float threshold =
-      options.identity.threshold > 0 ? options.identity.threshold : embedder.spec().same_person_distance;
-  if (options.identity.gallery_path.empty()) return std::make_shared<People>(threshold);
+  const float calibrated = embedder.spec().same_person_distance;
+  const float threshold = options.identity.threshold > 0 ? options.identity.threshold : calibrated * People::kJoinFactor;
+  if (options.identity.gallery_path.empty()) return std::make_shared<People>(threshold, calibrated);
   auto people = People::load(options.identity.gallery_path, embedder.spec(), threshold);
   if (!people) return people.error();
   return std::make_shared<People>(std::move(people).value());

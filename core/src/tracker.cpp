@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+
+#include <opencv2/imgproc.hpp>
+
+#include <spdlog/spdlog.h>
 #include <tuple>
 
 namespace emoscope {
@@ -11,6 +15,24 @@ std::string display_name(const TrackedFace& face) {
   if (!face.person_name.empty()) return face.person_name;
   if (face.person_id > 0) return "P" + std::to_string(face.person_id);
   return "#" + std::to_string(face.id);
+}
+
+float face_sharpness(const cv::Mat& bgr, const cv::Rect2f& box) {
+  const cv::Rect inside = cv::Rect(box) & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  if (inside.width < 4 || inside.height < 4) return std::numeric_limits<float>::quiet_NaN();
+  cv::Mat small, grey, lap;
+  cv::resize(bgr(inside), small, cv::Size(64, 64), 0, 0, cv::INTER_AREA);
+  cv::cvtColor(small, grey, bgr.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+  cv::Laplacian(grey, lap, CV_32F);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(lap, mean, stddev);
+  return static_cast<float>(stddev[0] * stddev[0]);
+}
+
+bool clear_view(float score, float sharpness) {
+  constexpr float kMinScore = 0.8f;  // YuNet's own sure-face level (shared/README: 0.8)
+  constexpr float kMinSharpness = 6.0f;
+  return (std::isnan(score) || score >= kMinScore) && (std::isnan(sharpness) || sharpness >= kMinSharpness);
 }
 
 float iou(const cv::Rect2f& a, const cv::Rect2f& b) {
@@ -100,6 +122,13 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
                 tracks_.end());
 
   ++frame_count_;
+  if (people_) {
+    for (int id : people_->take_split_requests()) {
+      for (const auto& t : tracks_) {
+        if (t->id == id && !t->last_embedding.empty()) t->person = people_->add_person(t->last_embedding);
+      }
+    }
+  }
   const std::vector<int> match = associate(live_boxes(), boxes, options_.iou_threshold);
   Assignment a;
   a.faces_.reserve(boxes.size());
@@ -118,6 +147,7 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
       track = std::make_shared<Track>();
       track->id = next_id_++;
       track->classified_at = time;
+      track->first_seen = time;
       tracks_.push_back(track);
       fresh = true;
     }
@@ -125,13 +155,21 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
     const bool lost = d < cues.lost.size() && cues.lost[d];
     if (lost) track->suspect = true;
     bool embed = false;
+    bool clear = true;
     if (people_ && !lost && !track->embed_pending) {
       // Check the face is still its person whenever the box may have passed
       // to another face: after a frame without it, a cut, or the follower losing it.
       const bool verify = gap || cues.scene_cut || track->suspect;
       const bool stale = !time.is_set() || !track->embedded_at.is_set() ||
                          time.ms() - track->embedded_at.ms() >= options_.identity_interval_ms;
-      embed = fresh || track->person == 0 || verify || stale;
+      // A new face is identified on its first clear view (person_id stays
+      // empty until then), or unclear after kIdentifyWaitMs; a known face's
+      // checks wait for a clear view.
+      clear = clear_view(d < cues.scores.size() ? cues.scores[d] : NAN,
+                         d < cues.sharpness.size() ? cues.sharpness[d] : NAN);
+      const bool waited = !time.is_set() || !track->first_seen.is_set() ||
+                          time.ms() - track->first_seen.ms() >= kIdentifyWaitMs;
+      embed = track->person == 0 ? (clear || waited) : ((verify || stale) && clear);
     }
     if (embed) {
       track->embedded_at = time;
@@ -142,7 +180,8 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
     track->last_seen = time;
     track->last_frame = frame_count_;
     if (due) track->classified_at = time;
-    a.faces_.push_back({track, boxes[d], dt_ms});
+    const bool verifying = embed && !fresh && (gap || cues.scene_cut || track->suspect);
+    a.faces_.push_back({track, boxes[d], dt_ms, verifying, clear});
     a.to_classify_.push_back(due);
     a.to_embed_.push_back(embed);
   }
@@ -164,8 +203,16 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
       if (next_embedding < embeddings.size() && people_) {
         const Embedding& e = embeddings[next_embedding];
         face.embedded = true;
+        track.last_embedding = e;
         const float distance = track.person != 0 ? people_->distance(track.person, e) : 0.0f;
-        if (track.person != 0 && distance > people_->split_threshold()) {
+        if (spdlog::should_log(spdlog::level::debug)) {
+          const auto [other, d_other] = people_->nearest(e, {track.person});
+          spdlog::debug("identity: t={:.0f} ms track {} person {} distance {:.3f}; nearest other person {} at {:.3f}",
+                        f.track->last_seen.is_set() ? f.track->last_seen.ms() : -1.0, track.id, track.person,
+                        distance, other, d_other);
+        }
+        const float limit = f.verify ? people_->split_threshold() : people_->drift_threshold();
+        if (track.person != 0 && distance > limit) {
           // Another face took this box: it becomes a new track of whoever it is.
           track.id = next_id_++;
           track.person = 0;
@@ -176,9 +223,9 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
           for (std::size_t o = 0; o < faces.size(); ++o) {
             if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
           }
-          track.person = people_->identify(e, others);
-          people_->add_exemplar(track.person, e);
-        } else if (distance <= people_->threshold()) {
+          track.person = people_->identify(e, others, f.clear);
+          if (f.clear) people_->add_exemplar(track.person, e);
+        } else if (f.clear && distance <= people_->threshold()) {
           people_->add_exemplar(track.person, e);  // only views that surely are this person
         }
         track.suspect = false;

@@ -65,7 +65,7 @@ struct OutputOptions {
 struct IdentityOptions {
   bool enabled = true;
   std::string model_path;      // empty = default_embedder_path() (resources.hpp)
-  float threshold = 0.0f;      // same-person distance; 0 = the embedder's own (its metadata)
+  float threshold = 0.0f;      // joining distance; 0 = People::kJoinFactor x the embedder's calibrated one
   std::string gallery_path;    // known people to name (people.hpp); empty = none. Read only.
 };
 
@@ -142,6 +142,7 @@ class RunEngine {
   const std::string& device_name() const { return device_; }
   // The run's people (rename and merge from any thread); null without identities.
   const std::shared_ptr<People>& people() const { return pipeline_->people(); }
+  const FaceEmbedder* embedder() const { return pipeline_->embedder(); }  // null without identities
   std::uint64_t processed() const { return processed_; }
 
  private:

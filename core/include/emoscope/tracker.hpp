@@ -56,7 +56,19 @@ struct FrameCues {
   bool scene_cut = false;           // the picture changed wholesale since the frame before
   std::vector<bool> lost;           // per box: carried by the follower without finding the face
   std::vector<std::vector<cv::Point2f>> landmarks;  // per box: five landmarks (may be empty)
+  std::vector<float> scores;        // per box: the detector's score (NaN: none given)
+  std::vector<float> sharpness;     // per box: face_sharpness() at its last detection (NaN: unknown)
 };
+
+// Focus of a face: the variance of the Laplacian of its box, in grey, at 64x64.
+float face_sharpness(const cv::Mat& bgr, const cv::Rect2f& box);
+
+// Whether a face's view is good enough to compare with other people's: the
+// detector is sure of it (score >= 0.8, or no score given, as with Haar) and it
+// is in focus (sharpness >= 6). Blurred or fading faces give descriptors that
+// lie close to everyone's and would merge strangers (hamilton's out-of-focus
+// audience: sharpness 2-5, within 0.41 of one another; faces in focus: 8 and up).
+bool clear_view(float score, float sharpness);
 
 struct TrackedFace {
   int id = 0;                  // stable per stream, from 1
@@ -112,6 +124,8 @@ class Tracker {
       std::shared_ptr<Track> track;  // shared: a later frame's assign() may end the track
       cv::Rect2f box;
       double dt_ms = 0;              // since the track's previous classification
+      bool verify = false;           // embedded after a gap, cut or loss (not a routine check)
+      bool clear = true;             // clear_view(): only such views join people loosely and add exemplars
     };
     std::vector<Face> faces_;
     std::vector<bool> to_classify_;
@@ -153,11 +167,16 @@ class Tracker {
     SourceTime classified_at;  // when assign() last asked for it to be classified
     // Identities (written by resolve(), except the flags assign() sets).
     int person = 0;            // 0: not known yet
+    SourceTime first_seen;     // when the track began
     SourceTime embedded_at;    // when assign() last asked for a descriptor
     std::uint64_t last_frame = 0;  // assign() call that last saw it
     bool suspect = false;      // lost by the follower since its last descriptor
     bool embed_pending = false;  // a descriptor is on its way (asked, not resolved)
+    Embedding last_embedding;    // the newest descriptor (for a split asked by the user)
   };
+  // A new face seen unclearly (entering, fading in) waits this long for a clear
+  // view before it is identified as it is (crowd clip: clear within 5 frames).
+  static constexpr double kIdentifyWaitMs = 200.0;
   TrackerOptions options_;
   std::shared_ptr<People> people_;
   std::vector<std::shared_ptr<Track>> tracks_;
