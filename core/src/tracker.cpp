@@ -192,46 +192,11 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
                                           const std::vector<Probabilities>& probabilities,
                                           const std::vector<Embedding>& embeddings) {
   std::vector<TrackedFace> faces(assignment.faces_.size());
+  if (people_) identify(assignment, embeddings, faces);
   std::size_t next = 0;  // index into probabilities
-  std::size_t next_embedding = 0;
   for (std::size_t d = 0; d < faces.size(); ++d) {
     const Assignment::Face& f = assignment.faces_[d];
     TrackedFace& face = faces[d];
-    if (assignment.to_embed_[d]) {
-      Track& track = *f.track;
-      track.embed_pending = false;
-      if (next_embedding < embeddings.size() && people_) {
-        const Embedding& e = embeddings[next_embedding];
-        face.embedded = true;
-        track.last_embedding = e;
-        const float distance = track.person != 0 ? people_->distance(track.person, e) : 0.0f;
-        if (spdlog::should_log(spdlog::level::debug)) {
-          const auto [other, d_other] = people_->nearest(e, {track.person});
-          spdlog::debug("identity: t={:.0f} ms track {} person {} distance {:.3f}; nearest other person {} at {:.3f}",
-                        f.track->last_seen.is_set() ? f.track->last_seen.ms() : -1.0, track.id, track.person,
-                        distance, other, d_other);
-        }
-        const float limit = f.verify ? people_->split_threshold() : people_->drift_threshold();
-        if (track.person != 0 && distance > limit) {
-          // Another face took this box: it becomes a new track of whoever it is.
-          track.id = next_id_++;
-          track.person = 0;
-          track.smoothed.clear();
-        }
-        if (track.person == 0) {
-          std::set<int> others;  // people on this frame's other faces cannot be this one
-          for (std::size_t o = 0; o < faces.size(); ++o) {
-            if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
-          }
-          track.person = people_->identify(e, others, f.clear);
-          if (f.clear) people_->add_exemplar(track.person, e);
-        } else if (f.clear && distance <= people_->threshold()) {
-          people_->add_exemplar(track.person, e);  // only views that surely are this person
-        }
-        track.suspect = false;
-      }
-      ++next_embedding;
-    }
     face.classified = assignment.to_classify_[d];
     if (face.classified) {
       face.raw = next < probabilities.size() ? probabilities[next] : Probabilities{};
@@ -252,6 +217,55 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
     }
   }
   return faces;
+}
+
+void Tracker::identify(const Assignment& assignment, const std::vector<Embedding>& embeddings,
+                       std::vector<TrackedFace>& faces) {
+  // First every checked face keeps its person or lets go of it, then those
+  // without one are identified: two people who swapped places at a cut each
+  // find the other's person free.
+  std::vector<const Embedding*> of(faces.size(), nullptr);
+  std::size_t next = 0;
+  for (std::size_t d = 0; d < faces.size(); ++d) {
+    if (!assignment.to_embed_[d]) continue;
+    Track& track = *assignment.faces_[d].track;
+    track.embed_pending = false;
+    if (next < embeddings.size()) of[d] = &embeddings[next];
+    ++next;
+    if (!of[d]) continue;
+    const Embedding& e = *of[d];
+    const Assignment::Face& f = assignment.faces_[d];
+    faces[d].embedded = true;
+    track.last_embedding = e;
+    track.suspect = false;
+    if (track.person == 0) continue;
+    const float distance = people_->distance(track.person, e);
+    if (spdlog::should_log(spdlog::level::debug)) {
+      const auto [other, d_other] = people_->nearest(e, {track.person});
+      spdlog::debug("identity: t={:.0f} ms track {} person {} distance {:.3f}; nearest other person {} at {:.3f}",
+                    track.last_seen.is_set() ? track.last_seen.ms() : -1.0, track.id, track.person, distance, other,
+                    d_other);
+    }
+    if (distance > (f.verify ? people_->split_threshold() : people_->drift_threshold())) {
+      // Another face took this box: it becomes a new track of whoever it is.
+      track.id = next_id_++;
+      track.person = 0;
+      track.smoothed.clear();
+    } else if (f.clear && distance <= people_->threshold()) {
+      people_->add_exemplar(track.person, e);  // only views that surely are this person
+    }
+  }
+  for (std::size_t d = 0; d < faces.size(); ++d) {
+    Track& track = *assignment.faces_[d].track;
+    if (!of[d] || track.person != 0) continue;
+    std::set<int> others;  // people on this frame's other faces cannot be this one
+    for (std::size_t o = 0; o < faces.size(); ++o) {
+      if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
+    }
+    const bool clear = assignment.faces_[d].clear;
+    track.person = people_->identify(*of[d], others, clear);
+    if (clear) people_->add_exemplar(track.person, *of[d]);
+  }
 }
 
 }  // namespace emoscope

@@ -296,7 +296,12 @@ TEST_CASE("still images are each processed on their own - no boxes - IDs or smoo
   // The changed face reads differently, and the astronaut after it reads exactly
   // as the first time: nothing of image b stayed with its face.
   CHECK(std::abs(results[1].faces[0].raw[0] - results[0].faces[0].raw[0]) > 0.2f);
-  CHECK(results[2].faces[0].smoothed == results[0].faces[0].smoothed);
+  // Equal to the last bit or two: the three faces share one forward pass, and a
+  // face's place in the batch (and the buffer's alignment) can change the last
+  // bit of a sum (measured: 9.3e-9 on p_sad); image b moved them by > 0.2.
+  REQUIRE(results[2].faces[0].smoothed.size() == results[0].faces[0].smoothed.size());
+  for (std::size_t k = 0; k < results[0].faces[0].smoothed.size(); ++k)
+    CHECK(results[2].faces[0].smoothed[k] == Approx(results[0].faces[0].smoothed[k]).margin(1e-6));
   CHECK(results[2].faces[0].box == results[0].faces[0].box);
 }
 

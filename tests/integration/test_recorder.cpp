@@ -95,14 +95,14 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
   CHECK(ffprobe_frames(ro.video_path) == 115);
   const auto csv = lines_of(ro.csv_path);
   REQUIRE(csv.size() == static_cast<std::size_t>(expected_rows + 1));
-  CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,x,y,w,h,label,confidence,detected,classified,face_score,p_happy,p_sad");
+  CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,person_id,person,x,y,w,h,label,confidence,detected,classified,face_score,p_happy,p_sad");
   CHECK(face_rows > 100);
   // Every frame index 0..114 appears; every face row has YuNet's score in (0, 1].
   std::set<long> seen;
   long scored = 0;
   for (std::size_t i = 1; i < csv.size(); ++i) {
     const std::vector<std::string> fields = split_csv(csv[i]);
-    REQUIRE(fields.size() == 17);
+    REQUIRE(fields.size() == 19);
     const long frame = std::stol(fields[2]);
     seen.insert(frame);
     // time_s is time_ms in seconds; the clip runs at 25 fps.
@@ -115,8 +115,8 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
     }
     CHECK(fields[4] == "1");
     INFO("row " << i << ": " << csv[i]);
-    REQUIRE_FALSE(fields[14].empty());
-    const double score = std::stod(fields[14]);
+    REQUIRE_FALSE(fields[16].empty());
+    const double score = std::stod(fields[16]);
     CHECK(score > 0.0);
     CHECK(score <= 1.0);
     ++scored;
@@ -197,9 +197,9 @@ TEST_CASE("a frame without faces still gets a CSV row") {
   REQUIRE(csv.size() == 4);
   CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,x,y,w,h,label,confidence,detected,classified,face_score,p_happy,"
                   "\"p_sad, really\"");
-  CHECK(csv[1] == "280.0,0.2800,7,,0,,,,,,,,1,,,,");
-  CHECK(csv[2] == "280.0,0.2800,8,,1,3,1,2,30,40,\"sad, really\",0.7500,1,1,,0.2500,0.7500");
-  CHECK(csv[3] == "280.0,0.2800,9,,1,3,1,2,30,40,\"sad, really\",0.7500,0,0,0.8750,0.2500,0.7500");
+  CHECK(csv[1] == "280.0,0.2800,7,,0,,,,,,,,,,1,,,,");
+  CHECK(csv[2] == "280.0,0.2800,8,,1,3,,,1,2,30,40,\"sad, really\",0.7500,1,1,,0.2500,0.7500");
+  CHECK(csv[3] == "280.0,0.2800,9,,1,3,,,1,2,30,40,\"sad, really\",0.7500,0,0,0.8750,0.2500,0.7500");
 }
 
 namespace {

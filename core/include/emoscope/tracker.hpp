@@ -158,6 +158,9 @@ class Tracker {
  private:
   Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues,
                     bool classify_all);
+  // resolve()'s identity step: checks and identifies the faces with descriptors.
+  void identify(const Assignment& assignment, const std::vector<Embedding>& embeddings,
+                std::vector<TrackedFace>& faces);
 
   struct Track {
     int id;

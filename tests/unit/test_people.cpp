@@ -1,0 +1,191 @@
+// People and the tracker's identities, with synthetic descriptors: each person
+// is a direction in descriptor space, so distances are known exactly.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
+
+#include "emoscope/people.hpp"
+#include "emoscope/tracker.hpp"
+#include "test_support.hpp"
+
+using namespace emoscope;
+
+namespace {
+
+constexpr float kCalibrated = 0.44f;  // the shipped embedder's; join 0.50, split 0.60, drift 0.79
+
+// Person k's face: a unit vector along axis k, moved by `wobble` along axis 100 + k (a
+// different view of the same face). Two people are sqrt(2) = 1.41 apart.
+Embedding face(int k, float wobble = 0.0f) {
+  Embedding e(128, 0.0f);
+  e[k] = 1.0f;
+  e[(100 + k) % 128] = wobble;
+  return e;
+}
+
+ModelSpec embedder_spec() {
+  ModelSpec s;
+  s.kind = ModelKind::kFaceEmbedder;
+  s.name = "face_embedder";
+  s.version = "1.0.0";
+  s.embedding_size = 128;
+  s.same_person_distance = kCalibrated;
+  return s;
+}
+
+const cv::Rect2f kLeft{100, 100, 80, 80}, kRight{400, 100, 80, 80};
+
+// One frame through the tracker, every due face embedded with the face of
+// person `who[i]` (clear views: score 0.99).
+struct Step {
+  std::vector<TrackedFace> faces;
+  std::size_t embedded = 0;
+};
+Step step(Tracker& t, double ms, const std::vector<cv::Rect2f>& boxes, const std::vector<int>& who,
+          FrameCues cues = {}) {
+  cues.scores.assign(boxes.size(), 0.99f);
+  const Tracker::Assignment a = t.assign(boxes, SourceTime::from_ms(ms), cues);
+  std::vector<Probabilities> probs;
+  std::vector<Embedding> embeddings;
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    if (a.to_classify()[i]) probs.push_back({0.5f, 0.5f});
+    if (a.to_embed()[i]) embeddings.push_back(face(who[i]));
+  }
+  return {t.resolve(a, probs, embeddings), embeddings.size()};
+}
+
+}  // namespace
+
+TEST_CASE("people: a face joins the nearest person within the threshold, else starts one") {
+  People people(kCalibrated);
+  CHECK(people.threshold() == Approx(kCalibrated * People::kJoinFactor));
+  const int a = people.identify(face(1));
+  const int b = people.identify(face(2));
+  CHECK(a == 1);
+  CHECK(b == 2);
+  CHECK(people.identify(face(1, 0.3f)) == a);  // 0.3 away: the same person
+  CHECK(people.identify(face(1, 0.6f)) == 3);  // 0.6 away: someone new
+  // Someone already on screen is ruled out, however close.
+  CHECK(people.identify(face(2), {b}) == 4);
+  // Unclear views never join anyone, and no one joins them.
+  const int blurred = people.identify(face(1), {}, /*clear_view=*/false);
+  CHECK(blurred != a);
+  CHECK(people.identify(face(5), {}, false) == 6);
+  CHECK(people.identify(face(5)) == 7);
+}
+
+TEST_CASE("people: rename, merge and the gallery file (0600, checked on load)") {
+  People people(kCalibrated);
+  const int a = people.identify(face(1));
+  const int b = people.identify(face(2));
+  people.rename(a, "Ada");
+  people.merge(a, b);
+  CHECK(people.canonical(b) == a);
+  CHECK(people.name(b) == "Ada");
+  CHECK(people.list().size() == 1);
+  CHECK(people.identify(face(2)) == a);  // the merged person's face is Ada's now
+
+  const std::string dir = test::temp_dir("people");
+  const std::string path = dir + "/people.json";
+  REQUIRE_FALSE(people.save(path, embedder_spec()));
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto loaded = People::load(path, embedder_spec(), 0.5f);
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->list().size() == 1);
+  CHECK(loaded->list()[0].name == "Ada");
+  CHECK(loaded->list()[0].known);
+  CHECK(loaded->name(loaded->identify(face(1, 0.2f))) == "Ada");
+
+  ModelSpec other = embedder_spec();
+  other.version = "2.0.0";
+  auto refused = People::load(path, other, 0.5f);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("made with face embedder face_embedder 1.0.0") != std::string::npos);
+  { std::ofstream(dir + "/bad.json") << "{\"format\": \"emoscope-people/1\", \"embedder\": "; }
+  auto corrupt = People::load(dir + "/bad.json", embedder_spec(), 0.5f);
+  REQUIRE_FALSE(corrupt.ok());
+  CHECK(corrupt.error().code == ErrorCode::kInputUnreadable);
+  CHECK(loaded->remove_named("Ada"));
+  CHECK_FALSE(loaded->remove_named("Ada"));
+}
+
+TEST_CASE("identities: a person who leaves and returns gets their person ID back, on a new track") {
+  Tracker t({}, std::make_shared<People>(kCalibrated));
+  const Step first = step(t, 0, {kLeft}, {1});
+  REQUIRE(first.faces.size() == 1);
+  CHECK(first.faces[0].person_id == 1);
+  CHECK(first.embedded == 1);
+  step(t, 40, {kLeft}, {1});
+  // Gone for 3 s (beyond the track gap), back at another place.
+  const Step back = step(t, 3000, {kRight}, {1});
+  CHECK(back.faces[0].id != first.faces[0].id);
+  CHECK(back.faces[0].person_id == 1);
+  CHECK(back.faces[0].smoothed == back.faces[0].raw);  // smoothing restarts
+  // Someone else at the same place later is someone else.
+  const Step stranger = step(t, 6000, {kRight}, {2});
+  CHECK(stranger.faces[0].person_id == 2);
+}
+
+TEST_CASE("identities: a different person stepping into the same spot within the track gap is not handed the track") {
+  Tracker t({}, std::make_shared<People>(kCalibrated));
+  const Step a = step(t, 0, {kLeft}, {1});
+  step(t, 40, {kLeft}, {1});
+  step(t, 80, {}, {});  // A leaves; the track lives on (gap 1000 ms)
+  const Step b = step(t, 200, {kLeft}, {2});  // B at the same place: IoU continues the track
+  REQUIRE(b.faces.size() == 1);
+  CHECK(b.embedded == 1);  // re-found after a frame without it: checked at once
+  CHECK(b.faces[0].person_id == 2);
+  CHECK(b.faces[0].id != a.faces[0].id);
+  CHECK(b.faces[0].smoothed == b.faces[0].raw);
+}
+
+TEST_CASE("identities: a scene cut checks every face - two people swapping places keep their IDs") {
+  Tracker t({}, std::make_shared<People>(kCalibrated));
+  const Step s = step(t, 0, {kLeft, kRight}, {1, 2});
+  CHECK(s.faces[0].person_id == 1);
+  CHECK(s.faces[1].person_id == 2);
+  step(t, 40, {kLeft, kRight}, {1, 2});
+  // A cut to the same places with the two people swapped: IoU keeps the tracks,
+  // the cut makes them checked.
+  FrameCues cut;
+  cut.scene_cut = true;
+  const Step swapped = step(t, 80, {kLeft, kRight}, {2, 1}, cut);
+  CHECK(swapped.embedded == 2);
+  CHECK(swapped.faces[0].person_id == 2);
+  CHECK(swapped.faces[1].person_id == 1);
+  CHECK(swapped.faces[0].id != s.faces[0].id);
+  // Without a cut, a continuing face is not embedded again before the interval.
+  const Step calm = step(t, 120, {kLeft, kRight}, {2, 1});
+  CHECK(calm.embedded == 0);
+  CHECK(calm.faces[0].person_id == 2);
+  // A face the follower lost is checked when it is found again.
+  FrameCues lost;
+  lost.lost = {true, false};
+  CHECK(step(t, 160, {kLeft, kRight}, {2, 1}, lost).embedded == 0);
+  const Step found = step(t, 200, {kLeft, kRight}, {1, 1});  // someone else where the lost face was
+  CHECK(found.embedded == 1);
+  CHECK(found.faces[0].person_id != found.faces[1].person_id);  // one face per person in a frame
+}
+
+TEST_CASE("identities: routine checks tolerate one person's drift - a user's split takes a track off its person") {
+  TrackerOptions o;
+  o.identity_interval_ms = 500;
+  auto people = std::make_shared<People>(kCalibrated);
+  Tracker t(o, people);
+  step(t, 0, {kLeft}, {1});
+  // 0.7 from the person's first view (past split, within drift): same track, same person.
+  const Tracker::Assignment a = t.assign({kLeft}, SourceTime::from_ms(600), {});
+  REQUIRE(a.to_embed()[0]);
+  const auto faces = t.resolve(a, {{0.5f, 0.5f}}, {face(1, 0.7f)});
+  CHECK(faces[0].id == 1);
+  CHECK(faces[0].person_id == 1);
+  people->request_split(faces[0].id);
+  const Step split = step(t, 640, {kLeft}, {1});
+  CHECK(split.faces[0].id == 1);
+  CHECK(split.faces[0].person_id == 2);
+}
