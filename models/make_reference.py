@@ -101,7 +101,8 @@ def main(argv=None) -> int:
     scene = out / "reference_scene.png"
     cv2.imwrite(str(scene), make_scene())
     print(f"wrote {scene}")
-    models = [Path(m) for m in args.models] or sorted(HERE.glob("*.pt"))
+    # Emotion models only: the face embedder has its own reference (face_embedder_parity.py).
+    models = [Path(m) for m in args.models] or sorted(p for p in HERE.glob("*.pt") if p.name != "face_embedder.pt")
     for m in models:
         for f in reference_for(m, scene, out):
             print(f"wrote {f}")
