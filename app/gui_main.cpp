@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
     const QString file = files.front();
     if (parser.isSet(cli_options.exit_after)) {
       QObject::connect(&window, &emoscope::ui::MainWindow::analysisFinished, &app, [&window, file](bool completed) {
-        std::fprintf(stderr, "emoscope: analysed %d%% of %s: %ld frames, %d faces tracked%s\n", window.analysisPercent(),
+        std::fprintf(stderr, "emoscope: analysed %d%% of %s: %ld frames, %d people or faces tracked%s\n", window.analysisPercent(),
                      qPrintable(file), window.timeline()->framesSeen(), window.timeline()->faceCount(),
                      completed ? "" : " (not completed)");
         QApplication::exit(completed ? 0 : 1);

@@ -80,6 +80,15 @@ struct Pipeline::Impl {
   std::uint64_t frames_read = 0;
 
   std::thread capture_thread, detect_thread, classify_thread;
+  struct ModelWork;
+  // kLive: the model thread and its mailboxes (guarded by model_mutex).
+  std::thread model_thread;
+  std::mutex model_mutex;
+  std::condition_variable model_changed;
+  std::unique_ptr<ModelWork> model_job;   // waiting for the model thread
+  std::unique_ptr<ModelWork> model_done;  // results not yet landed
+  bool model_running = false;
+  bool model_stop = false;
   // stop(), wait() and the destructor may run on several threads at once: one
   // of them joins, under this lock, and the others find nothing left to join.
   std::mutex join_mutex;
@@ -209,87 +218,170 @@ struct Pipeline::Impl {
     detected->close();
   }
 
-  // Classifies the faces due in a group of consecutive frames in one forward
-  // pass, then delivers the frames in order. Returns an error message on
-  // classifier failure.
-  std::optional<std::string> classify(std::vector<Detected>& group) {
+  // The models' work for some frames: the faces due, preprocessed, and what
+  // the models made of them.
+  struct ModelWork {
     std::vector<Tracker::Assignment> assignments;
-    assignments.reserve(group.size());
-    std::size_t faces_due = 0;
-    std::size_t embeds_due = 0;
-    for (const Detected& item : group) {
-      assignments.push_back(tracker.assign(item.boxes, item.frame.time, item.cues));
-      faces_due += assignments.back().classify_count();
-      embeds_due += assignments.back().embed_count();
-    }
-
-    auto t = SteadyClock::now();
-    const ModelSpec& spec = classifier->spec();
-    Batch batch = make_empty_batch(static_cast<int>(faces_due), spec);
-    int next = 0;
-    for (std::size_t f = 0; f < group.size(); ++f) {
-      for (std::size_t i = 0; i < group[f].boxes.size(); ++i) {
-        if (!assignments[f].to_classify()[i]) continue;
-        const cv::Rect crop = crop_rect(group[f].boxes[i], spec.crop_margin, spec.crop_square);
-        preprocess_face(group[f].frame.image, crop, spec, batch.face(next++));
-      }
-    }
-    const double preprocess_ms = ms_since(t);
-
-    t = SteadyClock::now();
-    Result<std::vector<Probabilities>> probs = classifier->classify(batch);
-    const double infer_ms = ms_since(t);
-    if (!probs) return probs.error().message;
-
-    // Face descriptors for the faces whose identity is due, in one pass too.
-    t = SteadyClock::now();
+    Batch faces, chips;
+    std::vector<Probabilities> probabilities;
     std::vector<Embedding> embeddings;
-    if (embedder && embeds_due > 0) {
-      Batch chips = make_empty_batch(static_cast<int>(embeds_due), embedder->spec());
-      int c = 0;
-      for (std::size_t f = 0; f < group.size(); ++f) {
-        for (std::size_t i = 0; i < group[f].boxes.size(); ++i) {
-          if (!assignments[f].to_embed()[i]) continue;
-          const auto& marks = group[f].cues.landmarks;
-          preprocess_chip(group[f].frame.image,
-                          i < marks.size() && marks[i].size() == 5 ? marks[i] : landmarks_from_box(group[f].boxes[i]),
-                          embedder->spec(), chips.face(c++));
+    double preprocess_ms = 0, infer_ms = 0, embed_ms = 0;
+    std::optional<std::string> error;
+  };
+
+  // The crops (and chips) of the faces due in `group`, assigned in `work`.
+  void prepare(const std::vector<Detected>& group, ModelWork& work) {
+    std::size_t faces_due = 0, embeds_due = 0;
+    for (const auto& a : work.assignments) {
+      faces_due += a.classify_count();
+      embeds_due += a.embed_count();
+    }
+    const auto t = SteadyClock::now();
+    const ModelSpec& spec = classifier->spec();
+    work.faces = make_empty_batch(static_cast<int>(faces_due), spec);
+    if (embedder) work.chips = make_empty_batch(static_cast<int>(embeds_due), embedder->spec());
+    int next = 0, chip = 0;
+    for (std::size_t f = 0; f < group.size(); ++f) {
+      const Detected& item = group[f];
+      for (std::size_t i = 0; i < item.boxes.size(); ++i) {
+        if (work.assignments[f].to_classify()[i]) {
+          const cv::Rect crop = crop_rect(item.boxes[i], spec.crop_margin, spec.crop_square);
+          preprocess_face(item.frame.image, crop, spec, work.faces.face(next++));
+        }
+        if (embedder && work.assignments[f].to_embed()[i]) {
+          const auto& marks = item.cues.landmarks;
+          preprocess_chip(item.frame.image,
+                          i < marks.size() && marks[i].size() == 5 ? marks[i] : landmarks_from_box(item.boxes[i]),
+                          embedder->spec(), work.chips.face(chip++));
         }
       }
-      Result<std::vector<Embedding>> e = embedder->embed(chips);
-      if (!e) return e.error().message;
-      embeddings = std::move(e).value();
     }
-    const double embed_ms = ms_since(t);
+    work.preprocess_ms = ms_since(t);
+  }
 
-    auto first_of_frame = probs.value().begin();
-    auto first_embedding = embeddings.begin();
+  // Runs the classifier and the embedder on prepared work (one forward pass each).
+  void run_models(ModelWork& work) {
+    auto t = SteadyClock::now();
+    Result<std::vector<Probabilities>> probs = classifier->classify(work.faces);
+    work.infer_ms = ms_since(t);
+    if (!probs) {
+      work.error = probs.error().message;
+      return;
+    }
+    work.probabilities = std::move(probs).value();
+    t = SteadyClock::now();
+    if (embedder && !work.chips.empty()) {
+      Result<std::vector<Embedding>> e = embedder->embed(work.chips);
+      if (!e) {
+        work.error = e.error().message;
+        return;
+      }
+      work.embeddings = std::move(e).value();
+    }
+    work.embed_ms = ms_since(t);
+  }
+
+  void deliver(Detected& item, std::vector<TrackedFace> faces, const StageTimes& model_times) {
+    FrameResult result;
+    result.frame = std::move(item.frame);
+    result.times = item.times;
+    result.times.preprocess = model_times.preprocess;
+    result.times.infer = model_times.infer;
+    result.times.embed = model_times.embed;
+    result.faces = std::move(faces);
+    for (std::size_t i = 0; i < result.faces.size(); ++i) {
+      result.faces[i].detected = result.times.detected;
+      if (i < item.scores.size()) result.faces[i].face_score = item.scores[i];
+    }
+    result.times.total = ms_since(result.frame.captured);
+    result.dropped_so_far = frames->dropped();
+    if (on_result) on_result(std::move(result));
+  }
+
+  // kFile: classifies the faces due in a group of consecutive frames in one
+  // forward pass (and embeds those due in another), then delivers the frames in
+  // order. Returns an error message on a model's failure.
+  std::optional<std::string> classify(std::vector<Detected>& group) {
+    ModelWork work;
+    work.assignments.reserve(group.size());
+    for (const Detected& item : group) work.assignments.push_back(tracker.assign(item.boxes, item.frame.time, item.cues));
+    prepare(group, work);
+    run_models(work);
+    if (work.error) return work.error;
+
+    const std::size_t faces_due = static_cast<std::size_t>(work.faces.n);
+    const std::size_t embeds_due = static_cast<std::size_t>(work.chips.n);
+    auto first_of_frame = work.probabilities.begin();
+    auto first_embedding = work.embeddings.begin();
     for (std::size_t f = 0; f < group.size(); ++f) {
-      Detected& item = group[f];
-      FrameResult result;
-      result.frame = std::move(item.frame);
-      result.times = item.times;
+      const Tracker::Assignment& a = work.assignments[f];
       // A group's cost is shared among its frames by their number of faces classified.
-      const std::size_t due = assignments[f].classify_count();
+      const std::size_t due = std::min<std::size_t>(a.classify_count(), work.probabilities.end() - first_of_frame);
       const double share = faces_due > 0 ? static_cast<double>(due) / faces_due : 1.0 / group.size();
-      result.times.preprocess = preprocess_ms * share;
-      result.times.infer = infer_ms * share;
+      StageTimes model_times;
+      model_times.preprocess = work.preprocess_ms * share;
+      model_times.infer = work.infer_ms * share;
+      model_times.embed = embeds_due > 0 ? work.embed_ms * a.embed_count() / embeds_due : 0.0;
       const std::vector<Probabilities> mine(first_of_frame, first_of_frame + due);
       first_of_frame += due;
-      result.times.embed = embeds_due > 0 ? embed_ms * assignments[f].embed_count() / embeds_due : 0.0;
-      const std::size_t embeds = std::min<std::size_t>(assignments[f].embed_count(), embeddings.end() - first_embedding);
+      const std::size_t embeds = std::min<std::size_t>(a.embed_count(), work.embeddings.end() - first_embedding);
       const std::vector<Embedding> my_embeddings(first_embedding, first_embedding + embeds);
       first_embedding += embeds;
-      result.faces = tracker.resolve(assignments[f], mine, my_embeddings);
-      for (std::size_t i = 0; i < result.faces.size(); ++i) {
-        result.faces[i].detected = result.times.detected;
-        if (i < item.scores.size()) result.faces[i].face_score = item.scores[i];
-      }
-      result.times.total = ms_since(result.frame.captured);
-      result.dropped_so_far = frames->dropped();
-      if (on_result) on_result(std::move(result));
+      deliver(group[f], tracker.resolve(a, mine, my_embeddings), model_times);
     }
     return std::nullopt;
+  }
+
+  // kLive: the display never waits for a model. Each frame is delivered at
+  // once with the faces as the tracker knows them; the faces due go to the
+  // model thread when it is free (else they stay due), and its results land on
+  // the frames that follow.
+  std::optional<std::string> classify_live(Detected& item) {
+    StageTimes model_times;
+    std::unique_ptr<ModelWork> done;
+    bool free = false;
+    {
+      std::lock_guard<std::mutex> lock(model_mutex);
+      done = std::move(model_done);
+      free = !model_job && !model_running;
+    }
+    if (done) {
+      if (done->error) return done->error;
+      tracker.land(done->assignments.front(), done->probabilities, done->embeddings);
+      model_times.preprocess = done->preprocess_ms;
+      model_times.infer = done->infer_ms;
+      model_times.embed = done->embed_ms;
+    }
+    Tracker::Assignment a = tracker.assign(item.boxes, item.frame.time, item.cues, free);
+    if (free && (a.classify_count() > 0 || a.embed_count() > 0)) {
+      auto work = std::make_unique<ModelWork>();
+      work->assignments.push_back(a);
+      prepare({item}, *work);
+      std::lock_guard<std::mutex> lock(model_mutex);
+      model_job = std::move(work);
+      model_changed.notify_all();
+    }
+    deliver(item, tracker.current(a), model_times);
+    return std::nullopt;
+  }
+
+  // kLive's model thread: one job at a time (a one-slot mailbox the
+  // classification thread fills only when it is empty).
+  void model_loop() {
+    while (true) {
+      std::unique_ptr<ModelWork> work;
+      {
+        std::unique_lock<std::mutex> lock(model_mutex);
+        model_changed.wait(lock, [&] { return model_job || model_stop; });
+        if (model_stop) return;
+        work = std::move(model_job);
+        model_running = true;
+      }
+      run_models(*work);
+      std::lock_guard<std::mutex> lock(model_mutex);
+      model_done = std::move(work);
+      model_running = false;
+    }
   }
 
   void classify_loop() {
@@ -310,7 +402,7 @@ struct Pipeline::Impl {
         if (!more) break;
         group.push_back(std::move(*more));
       }
-      failure = classify(group);
+      failure = options.mode == PipelineMode::kLive ? classify_live(group.front()) : classify(group);
       if (failure) {
         request_stop();
         break;
@@ -377,6 +469,7 @@ void Pipeline::start(ResultSink on_result, EndSink on_end, std::shared_ptr<Frame
   impl_->capture_thread = std::thread([this] { impl_->capture_loop(); });
   impl_->detect_thread = std::thread([this] { impl_->detect_loop(); });
   impl_->classify_thread = std::thread([this] { impl_->classify_loop(); });
+  if (impl_->options.mode == PipelineMode::kLive) impl_->model_thread = std::thread([this] { impl_->model_loop(); });
 }
 
 void Pipeline::stop() {
@@ -388,6 +481,14 @@ void Pipeline::join() {
   std::lock_guard<std::mutex> join_lock(impl_->join_mutex);
   for (std::thread* t : {&impl_->capture_thread, &impl_->detect_thread, &impl_->classify_thread}) {
     if (t->joinable()) t->join();
+  }
+  if (impl_->model_thread.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(impl_->model_mutex);
+      impl_->model_stop = true;
+      impl_->model_changed.notify_all();
+    }
+    impl_->model_thread.join();
   }
 }
 

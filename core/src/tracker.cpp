@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include <opencv2/imgproc.hpp>
 
@@ -102,15 +103,16 @@ std::vector<cv::Rect2f> Tracker::live_boxes() const {
 
 std::vector<TrackedFace> Tracker::update(const std::vector<cv::Rect2f>& boxes,
                                          const std::vector<Probabilities>& probabilities, SourceTime time) {
-  return resolve(assign(boxes, time, {}, /*classify_all=*/true), probabilities);
-}
-
-Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues) {
-  return assign(boxes, time, cues, /*classify_all=*/false);
+  return resolve(assign(boxes, time, {}, /*classify_all=*/true, /*models_free=*/true), probabilities);
 }
 
 Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues,
-                                    bool classify_all) {
+                                    bool models_free) {
+  return assign(boxes, time, cues, /*classify_all=*/false, models_free);
+}
+
+Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues,
+                                    bool classify_all, bool models_free) {
   // Expire first, so a face that comes back after a long gap gets a new ID. A
   // track from a still image, or any track when this frame is a still image,
   // ends here: unrelated images share no time, so nothing carries between them.
@@ -171,6 +173,7 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
                           time.ms() - track->first_seen.ms() >= kIdentifyWaitMs;
       embed = track->person == 0 ? (clear || waited) : ((verify || stale) && clear);
     }
+    if (!models_free) due = embed = false;  // still due on a later frame
     if (embed) {
       track->embedded_at = time;
       track->embed_pending = true;
@@ -203,18 +206,54 @@ std::vector<TrackedFace> Tracker::resolve(const Assignment& assignment,
       ++next;
       f.track->smoothed = smooth(f.track->smoothed, face.raw, f.dt_ms, options_.smoothing_ms);
     }
-    face.id = f.track->id;
-    if (people_ && f.track->person != 0) {
-      face.person_id = people_->canonical(f.track->person);
-      face.person_name = people_->name(face.person_id);
-    }
-    face.box = f.box;
-    face.smoothed = f.track->smoothed;
-    if (!face.smoothed.empty()) {
-      const auto best = std::max_element(face.smoothed.begin(), face.smoothed.end());
-      face.label = static_cast<int>(best - face.smoothed.begin());
-      face.confidence = *best;
-    }
+    const std::vector<float> raw = std::move(face.raw);
+    const bool classified = face.classified, embedded = face.embedded;
+    face = face_of(*f.track, f.box);
+    face.raw = raw;
+    face.classified = classified;
+    face.embedded = embedded;
+  }
+  return faces;
+}
+
+TrackedFace Tracker::face_of(const Track& track, const cv::Rect2f& box) const {
+  TrackedFace face;
+  face.id = track.id;
+  if (people_ && track.person != 0) {
+    face.person_id = people_->canonical(track.person);
+    face.person_name = people_->name(face.person_id);
+  }
+  face.box = box;
+  face.smoothed = track.smoothed;
+  if (!face.smoothed.empty()) {
+    const auto best = std::max_element(face.smoothed.begin(), face.smoothed.end());
+    face.label = static_cast<int>(best - face.smoothed.begin());
+    face.confidence = *best;
+  }
+  return face;
+}
+
+void Tracker::land(const Assignment& assignment, const std::vector<Probabilities>& probabilities,
+                   const std::vector<Embedding>& embeddings) {
+  const std::vector<TrackedFace> faces = resolve(assignment, probabilities, embeddings);
+  for (std::size_t d = 0; d < faces.size(); ++d) {
+    Track& track = *assignment.faces_[d].track;
+    if (faces[d].classified) track.landed = faces[d].raw;
+    track.landed_embedding = track.landed_embedding || faces[d].embedded;
+  }
+}
+
+std::vector<TrackedFace> Tracker::current(const Assignment& assignment) {
+  std::vector<TrackedFace> faces;
+  faces.reserve(assignment.faces_.size());
+  for (const Assignment::Face& f : assignment.faces_) {
+    Track& track = *f.track;
+    TrackedFace face = face_of(track, f.box);
+    face.classified = !track.landed.empty();
+    face.raw = std::move(track.landed);
+    track.landed.clear();
+    face.embedded = std::exchange(track.landed_embedding, false);
+    faces.push_back(std::move(face));
   }
   return faces;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <QSettings>
 #include <QMimeData>
 #include <QLabel>
+#include <QMenu>
 #include <QToolBar>
 #include <QUrl>
 #include <QScreen>
@@ -29,10 +31,12 @@
 #include <QDropEvent>
 
 #include "emoscope/annotator.hpp"
+#include "emoscope/people.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/version.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/face_panel.hpp"
+#include "emoscope/ui/main_actions.hpp"
 #include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
 #include "emoscope/ui/video_view.hpp"
@@ -123,11 +127,12 @@ TEST_CASE("live view: overlays on faces, one card per face, status bar", "[gui][
   for (const auto& f : u.faces) CHECK(box_drawn(u.image, f, w->activeModelSpec().labels, min_conf));
   // The panel shows exactly the faces of the newest frame (this clip: one).
   REQUIRE(wait_until([&] { return w->lastUpdate().faces.size() == 1 && w->facePanel()->cardCount() == 1; }, 10000));
-  auto* card = w->facePanel()->card(w->lastUpdate().faces[0].id);
+  auto* card = w->facePanel()->cardFor(w->lastUpdate().faces[0]);
   REQUIRE(card != nullptr);
   CHECK(card->barValues().size() == w->activeModelSpec().labels.size());
   CHECK(card->seriesCount() == static_cast<int>(w->activeModelSpec().labels.size()));
-  CHECK(card->labelText().contains(QString("#%1").arg(w->lastUpdate().faces[0].id)));
+  CHECK(card->labelText().startsWith(QString::fromStdString(emoscope::display_name(w->lastUpdate().faces[0]))));
+  CHECK(card->tracksText().contains(QString("#%1").arg(w->lastUpdate().faces[0].id)));
   pump_events(700);
   CHECK(card->pointCount() > 2);  // the 60 s chart fills
   CHECK(w->statusText().contains("FPS"));
@@ -138,6 +143,78 @@ TEST_CASE("live view: overlays on faces, one card per face, status bar", "[gui][
   QImage png(QString::fromStdString(snap));
   CHECK(png.size() == QSize(596, 336));
   w->stopSource();
+  CHECK(w->mode() == MainWindow::Mode::kIdle);
+}
+
+TEST_CASE("live people: rename from a card reaches the overlay's faces, Save people writes a private gallery", "[gui][live][people]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  CHECK_FALSE(w->savePeople(QString::fromStdString(temp_dir("gui-people") + "/none.json")));  // nothing has run
+  REQUIRE(errors.count() == 1);
+  REQUIRE(w->startLive());
+  REQUIRE(wait_until([&] { return !w->lastUpdate().faces.empty() && w->lastUpdate().faces[0].person_id > 0; }, 20000));
+  const emoscope::TrackedFace face = w->lastUpdate().faces[0];
+  CHECK(w->actions()->save_people->isEnabled());
+  CHECK_FALSE(w->savePeople(QString::fromStdString(temp_dir("gui-people") + "/none.json")));  // no one named yet
+  CHECK(errors.last().at(1).toString().contains("named"));
+
+  // The card's Rename… asks for a name (here without the dialog) and the run's people take it.
+  auto* panel = w->facePanel();
+  panel->setNamePrompt([](QWidget*, const QString&, const QString&) { return QString("Alice"); });
+  REQUIRE(wait_until([&] { return panel->cardFor(face) != nullptr; }, 5000));
+  std::unique_ptr<QMenu> menu(panel->personMenu(panel->cardFor(face)->id()));
+  auto* rename = menu->findChild<QAction*>("renamePerson");
+  REQUIRE(rename);
+  REQUIRE(rename->isEnabled());
+  rename->trigger();
+  REQUIRE(panel->cardFor(face));
+  CHECK(panel->cardFor(face)->name() == "Alice");  // at once, before the next frame
+  // The tracker names the faces of the next frames: overlay, CSV and cards.
+  CHECK(wait_until([&] { return !w->lastUpdate().faces.empty() && w->lastUpdate().faces[0].person_name == "Alice"; }, 10000));
+
+  const std::string gallery = temp_dir("gui-people") + "/sub/people.json";
+  fs::remove_all(fs::path(gallery).parent_path());
+  REQUIRE(w->savePeople(QString::fromStdString(gallery)));
+  struct stat st{};
+  REQUIRE(::stat(gallery.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);  // biometric data: the user's only
+  REQUIRE(w->sessions()->peopleEmbedder());
+  auto loaded = emoscope::People::load(gallery, *w->sessions()->peopleEmbedder(), 0.5f);
+  REQUIRE(loaded);
+  const auto people = loaded.value().list();
+  REQUIRE(people.size() == 1);
+  CHECK(people[0].name == "Alice");
+  w->stopSource();
+  // After the run: renaming still relabels the cards; splitting needs a running source.
+  CHECK(w->renamePerson(face.person_id, "Alice B"));
+  auto* card = panel->cardFor(face);
+  REQUIRE(card);
+  CHECK(card->name() == "Alice B");
+  REQUIRE_FALSE(card->tracks().empty());
+  menu.reset(panel->personMenu(card->id()));
+  auto* split = menu->findChild<QAction*>(QString("splitTrack%1").arg(card->tracks().front()));
+  REQUIRE(split);
+  CHECK_FALSE(split->isEnabled());
+  CHECK_FALSE(split->toolTip().isEmpty());
+}
+
+TEST_CASE("a known-people file made with another embedder is refused with the reason", "[gui][people]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  const std::string gallery = temp_dir("gui-people-other") + "/people.json";
+  {
+    std::ofstream out(gallery);
+    out << R"({"format": "emoscope-people/1", "embedder": {"name": "other_embedder", "version": "9"}, "people": []})";
+  }
+  emoscope::ui::AppSettings next = w->settings();
+  next.people_gallery = QString::fromStdString(gallery);
+  REQUIRE(w->applySettings(next));
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  CHECK_FALSE(w->startLive());
+  REQUIRE(errors.count() == 1);
+  CHECK(errors.at(0).at(1).toString().contains("other_embedder"));
+  CHECK(errors.at(0).at(1).toString().contains("Known people"));
   CHECK(w->mode() == MainWindow::Mode::kIdle);
 }
 
@@ -215,6 +292,11 @@ TEST_CASE("analysing a file reaches 100%, fills the timeline, seeks and exports"
   long seen = 0;
   for (int id = 1; id <= 10; ++id) seen = std::max(seen, timeline->samples(id));
   CHECK(seen > 80);  // one face through most of the clip
+  // One row per person (identities are on by default); renaming after the run relabels it.
+  const int person = timeline->rowKeys().back();
+  REQUIRE(person > 0);
+  CHECK(w->renamePerson(person, "Zoe"));
+  CHECK(timeline->rowNames().back() == "Zoe");
 
   // Clicking the timeline shows that frame.
   const int y = timeline->height() / 2;
@@ -317,6 +399,8 @@ TEST_CASE("settings persist between runs and the shortcuts exist", "[gui][settin
   edited.detect_every = 3;
   edited.smoothing_ms = 400;
   edited.record_dir = "/tmp/emoscope-test-records";
+  edited.identities = false;
+  edited.people_gallery = "/tmp/emoscope-test-people.json";
   REQUIRE(w->applySettings(edited));
   const QString model = w->activeModelPath();
   QStringList shortcuts;
@@ -331,6 +415,10 @@ TEST_CASE("settings persist between runs and the shortcuts exist", "[gui][settin
   CHECK(again.settings().detect_every == 3);
   CHECK(again.settings().smoothing_ms == Approx(400));
   CHECK(again.settings().record_dir == "/tmp/emoscope-test-records");
+  CHECK_FALSE(again.settings().identities);
+  CHECK(again.settings().people_gallery == "/tmp/emoscope-test-people.json");
+  CHECK_FALSE(again.settings().sessionConfig().identity.enabled);
+  CHECK(again.settings().sessionConfig().identity.gallery_path == "/tmp/emoscope-test-people.json");
   CHECK(again.activeModelPath() == model);
 }
 

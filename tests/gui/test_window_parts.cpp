@@ -5,7 +5,10 @@
 #include <fstream>
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QMenu>
 #include <QEventLoop>
 #include <QTimer>
 #include <QSignalSpy>
@@ -19,6 +22,7 @@
 #include "emoscope/resources.hpp"
 #include "emoscope/ui/analysis_controller.hpp"
 #include "emoscope/ui/convert.hpp"
+#include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/i18n.hpp"
 #include "emoscope/ui/main_actions.hpp"
 #include "emoscope/ui/model_catalogue.hpp"
@@ -26,6 +30,7 @@
 #include "emoscope/ui/session_controller.hpp"
 #include "emoscope/ui/settings_panel.hpp"
 #include "emoscope/ui/status_fields.hpp"
+#include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/tour.hpp"
 #include "gui_test_support.hpp"
 #include "test_support.hpp"
@@ -73,7 +78,176 @@ cv::Mat decoded_frame(const std::string& video, int index) {
   return frame;
 }
 
+// A tracked face of track `track` that is person `person` (0: none) called `name`.
+TrackedFace person_face(int track, int person, const std::string& name = {}, int label = 0) {
+  TrackedFace f;
+  f.id = track;
+  f.person_id = person;
+  f.person_name = name;
+  f.box = {10.0f * track, 10, 40, 40};
+  f.smoothed = {0.6f, 0.3f, 0.1f};
+  f.raw = f.smoothed;
+  f.label = label;
+  f.confidence = 0.6f;
+  return f;
+}
+
+const std::vector<std::string> kThree = {"happy", "neutral", "sad"};
+
 }  // namespace
+
+TEST_CASE("FacePanel: one card per person, titled by name, with its tracks", "[gui][parts][people]") {
+  gui_app();
+  FacePanel panel;
+  panel.setLabels(kThree);
+  // Tracks 1 and 2 are both P3 (merged while on screen); track 4 is Alice (person 5).
+  panel.updateFaces({person_face(2, 3), person_face(1, 3), person_face(4, 5, "Alice")}, 0.0);
+  REQUIRE(panel.cardCount() == 2);
+  CHECK(panel.cardIds() == std::vector<int>{3, 5});
+  REQUIRE(panel.card(3));
+  CHECK(panel.card(3)->name() == "P3");
+  CHECK(panel.card(3)->labelText().startsWith("P3"));
+  CHECK(panel.card(3)->labelText().contains("happy"));
+  CHECK(panel.card(3)->tracks() == std::vector<int>{1, 2});
+  CHECK(panel.card(3)->tracksText() == "Tracks #1, #2");
+  REQUIRE(panel.card(5));
+  CHECK(panel.card(5)->name() == "Alice");
+  CHECK(panel.card(5)->tracksText() == "Track #4");
+  CHECK(panel.cardFor(person_face(4, 5)) == panel.card(5));
+
+  // Without identities (or before a face's person is known): a card per track, "#<track>".
+  panel.updateFaces({person_face(1, 0), person_face(2, 0)}, 200.0);
+  REQUIRE(panel.cardCount() == 2);
+  REQUIRE(panel.cardFor(person_face(1, 0)));
+  CHECK(panel.cardFor(person_face(1, 0))->name() == "#1");
+  CHECK(panel.cardFor(person_face(2, 0))->name() == "#2");
+  // Once track 1's person is known, its card (and its chart) is the person's.
+  panel.updateFaces({person_face(1, 7)}, 400.0);
+  REQUIRE(panel.cardCount() == 1);
+  REQUIRE(panel.card(7));
+  CHECK(panel.card(7)->pointCount() == 2);  // track 1 at 200 ms (before its person was known) and 400 ms
+}
+
+TEST_CASE("FacePanel: a card's menu asks to rename, merge and split - and the run's people relabel it", "[gui][parts][people]") {
+  gui_app();
+  FacePanel panel;
+  panel.setLabels(kThree);
+  panel.updateFaces({person_face(1, 3), person_face(2, 3), person_face(4, 5, "Alice")}, 0.0);
+  QSignalSpy renamed(&panel, &FacePanel::renameRequested);
+  QSignalSpy merged(&panel, &FacePanel::mergeRequested);
+  QSignalSpy split(&panel, &FacePanel::splitRequested);
+
+  QString asked_with = "unset";
+  panel.setNamePrompt([&](QWidget*, const QString&, const QString& current) {
+    asked_with = current;
+    return QString("  Bob ");
+  });
+  std::unique_ptr<QMenu> menu(panel.personMenu(3));
+  auto* rename = menu->findChild<QAction*>("renamePerson");
+  REQUIRE(rename);
+  REQUIRE(rename->isEnabled());
+  rename->trigger();
+  CHECK(asked_with.isEmpty());  // P3 has no name yet
+  REQUIRE(renamed.count() == 1);
+  CHECK(renamed.at(0).at(0).toInt() == 3);
+  CHECK(renamed.at(0).at(1).toString() == "Bob");
+  panel.setNamePrompt([](QWidget*, const QString&, const QString&) { return QString(); });  // cancelled
+  rename->trigger();
+  CHECK(renamed.count() == 1);
+
+  auto* into_alice = menu->findChild<QAction*>("mergeInto5");
+  REQUIRE(into_alice);
+  CHECK(into_alice->text() == "Alice");
+  into_alice->trigger();
+  REQUIRE(merged.count() == 1);
+  CHECK(merged.at(0).at(0).toInt() == 5);  // into
+  CHECK(merged.at(0).at(1).toInt() == 3);  // from
+  auto* split_two = menu->findChild<QAction*>("splitTrack2");
+  REQUIRE(split_two);
+  split_two->trigger();
+  REQUIRE(split.count() == 1);
+  CHECK(split.at(0).at(0).toInt() == 2);
+
+  // Off: disabled, saying why.
+  panel.setPeopleActions("Identities are off.", "Not running.");
+  menu.reset(panel.personMenu(3));
+  CHECK_FALSE(menu->findChild<QAction*>("renamePerson")->isEnabled());
+  CHECK(menu->findChild<QAction*>("renamePerson")->toolTip() == "Identities are off.");
+  CHECK(menu->findChild<QAction*>("splitTrack1")->toolTip() == "Not running.");
+  panel.setPeopleActions({}, "Not running.");
+  menu.reset(panel.personMenu(3));
+  CHECK(menu->findChild<QAction*>("renamePerson")->isEnabled());
+  CHECK_FALSE(menu->findChild<QAction*>("splitTrack1")->isEnabled());
+
+  // With the run's people, renames and merges show at once.
+  auto people = std::make_shared<People>(0.5f, 0.44f);
+  const int p1 = people->add_person(Embedding(128, 0.0f));
+  const int p2 = people->add_person(Embedding(128, 1.0f));
+  panel.clear();
+  panel.setPeople(people);
+  panel.updateFaces({person_face(1, p1), person_face(2, p2)}, 0.0);
+  REQUIRE(panel.cardCount() == 2);
+  people->rename(p1, "Carol");
+  panel.peopleChanged();
+  REQUIRE(panel.card(p1));
+  CHECK(panel.card(p1)->name() == "Carol");
+  people->merge(p1, p2);
+  panel.peopleChanged();
+  REQUIRE(panel.cardCount() == 1);
+  CHECK(panel.card(p1)->tracks() == std::vector<int>{1, 2});
+}
+
+TEST_CASE("TimelineView: one row per person, named, following later renames and merges", "[gui][parts][people]") {
+  gui_app();
+  TimelineView timeline;
+  timeline.reset(kThree, 10, 25.0);
+  // Person 3 on tracks 1 then 2; Alice (5) on track 4; track 7 with no person yet.
+  timeline.addRecords({{0, 0.0, {person_face(1, 3), person_face(4, 5, "Alice")}},
+                       {1, 40.0, {person_face(2, 3), person_face(7, 0)}},
+                       {2, 80.0, {person_face(2, 3)}}});
+  CHECK(timeline.faceCount() == 3);
+  CHECK(timeline.rowKeys() == std::vector<int>{-7, 3, 5});
+  CHECK(timeline.rowNames() == std::vector<QString>{"#7", "P3", "Alice"});
+  CHECK(timeline.samples(3) == 3);
+  // Track 7's person becomes known: its earlier frames join that person's row.
+  timeline.addRecords({{3, 120.0, {person_face(7, 6)}}});
+  CHECK(timeline.rowKeys() == std::vector<int>{3, 5, 6});
+  CHECK(timeline.samples(6) == 2);
+
+  auto people = std::make_shared<People>(0.5f, 0.44f);
+  for (int i = 0; i < 6; ++i) people->add_person(Embedding(128, static_cast<float>(i)));  // persons 1..6
+  people->rename(5, "Alice");
+  timeline.setPeople(people);
+  people->rename(3, "Bob");
+  people->merge(5, 6);
+  timeline.peopleChanged();
+  CHECK(timeline.rowNames() == std::vector<QString>{"Bob", "Alice"});
+  CHECK(timeline.samples(5) == 3);
+  timeline.resize(600, timeline.heightForWidth(600));
+  timeline.show();
+  pump_events(50);  // paints without trouble
+}
+
+TEST_CASE("SettingsPanel: identities and the known-people file", "[gui][parts][people]") {
+  gui_app();
+  ModelCatalogue models;
+  QString error;
+  REQUIRE(models.load(q(test::test_model("tiny.pt")), DeviceChoice::kCpu, &error));
+  SettingsPanel panel(models);
+  AppSettings start;
+  start.detector = DetectorKind::kHaar;
+  start.people_gallery = "/somewhere/people.json";
+  panel.setSettings(start);
+  CHECK(panel.identitiesCheck()->isChecked() == RunOptions{}.identity.enabled);
+  CHECK(panel.peopleGalleryEdit()->text() == "/somewhere/people.json");
+  QSignalSpy changed(&panel, &SettingsPanel::settingsChanged);
+  panel.identitiesCheck()->setChecked(false);
+  REQUIRE(changed.count() == 1);
+  CHECK_FALSE(panel.settings().identities);
+  CHECK_FALSE(panel.peopleGalleryEdit()->isEnabled());
+  CHECK_FALSE(panel.settings().sessionConfig().identity.enabled);
+  CHECK(panel.settings().sessionConfig().identity.gallery_path == "/somewhere/people.json");
+}
 
 TEST_CASE("ModelCatalogue: bundled models, one load shared, a failed load keeps the active model", "[gui][parts]") {
   gui_app();
@@ -323,4 +497,6 @@ TEST_CASE("the app's default settings run with core's RunOptions defaults - as e
   CHECK(defaults.smoothing_ms == RunOptions{}.pipeline.tracker.smoothing_ms);
   CHECK(defaults.detect_every == RunOptions{}.pipeline.detect_every);
   CHECK(config.detector.model_path == sstr(defaults.detectorModel()));  // the shipped YuNet: the CLI's default too
+  CHECK(config.identity.enabled == RunOptions{}.identity.enabled);      // identities on, as in the CLI
+  CHECK(config.identity.gallery_path.empty());                         // known people: opt-in
 }

@@ -195,7 +195,7 @@ TEST_CASE("a frame without faces still gets a CSV row") {
   REQUIRE_FALSE((*rec)->finish());
   const auto csv = lines_of(ro.csv_path);
   REQUIRE(csv.size() == 4);
-  CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,x,y,w,h,label,confidence,detected,classified,face_score,p_happy,"
+  CHECK(csv[0] == "time_ms,time_s,frame,image,success,face_id,person_id,person,x,y,w,h,label,confidence,detected,classified,face_score,p_happy,"
                   "\"p_sad, really\"");
   CHECK(csv[1] == "280.0,0.2800,7,,0,,,,,,,,,,1,,,,");
   CHECK(csv[2] == "280.0,0.2800,8,,1,3,,,1,2,30,40,\"sad, really\",0.7500,1,1,,0.2500,0.7500");

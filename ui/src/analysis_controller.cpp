@@ -137,6 +137,11 @@ void AnalysisController::setRunState(bool running, bool paused) {
   pause_->setChecked(running && paused);
 }
 
+void AnalysisController::setPeople(std::shared_ptr<const People> people) {
+  people_ = people;
+  timeline_->setPeople(std::move(people));
+}
+
 bool AnalysisController::hasFiles() const { return files_ && !running_ && processed_ > 0; }
 
 int AnalysisController::percent() const {
@@ -165,8 +170,15 @@ std::optional<AnalysisController::FrameView> AnalysisController::frameAt(long fr
   AnnotateOptions options;
   options.min_confidence = min_confidence;
   FrameView view;
-  view.image = to_qimage(annotate(read.frame.image, it->faces, labels_, options));
   view.record = *it;
+  if (people_) {  // renamed or merged since the frame was analysed
+    for (TrackedFace& f : view.record.faces) {
+      if (f.person_id <= 0) continue;
+      f.person_id = people_->canonical(f.person_id);
+      f.person_name = people_->name(f.person_id);
+    }
+  }
+  view.image = to_qimage(annotate(read.frame.image, view.record.faces, labels_, options));
   auto from = std::lower_bound(records_.begin(), it, it->pos_ms - FacePanel::kWindowMs,
                                [](const FrameRecord& r, double t) { return r.pos_ms < t; });
   view.history.assign(from, it);

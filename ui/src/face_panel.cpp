@@ -2,23 +2,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+
+#include <set>
 
 #include <QChart>
 #include <QChartView>
+#include <QContextMenuEvent>
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineSeries>
+#include <QMenu>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QToolButton>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
 #include "emoscope/ui/convert.hpp"
+#include "emoscope/ui/person_names.hpp"
 
 namespace emoscope::ui {
 
 struct FaceCard::Parts {
   QLabel* title = nullptr;
+  QLabel* tracks = nullptr;
   std::vector<QProgressBar*> bars;
   QChart* chart = nullptr;
   QChartView* view = nullptr;
@@ -28,9 +38,9 @@ struct FaceCard::Parts {
   int colour = -2;
 };
 
-FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* parent)
-    : QWidget(parent), id_(id), labels_(labels), parts_(new Parts) {
-  setObjectName(QString("faceCard%1").arg(id));
+FaceCard::FaceCard(int key, const std::vector<std::string>& labels, QWidget* parent)
+    : QWidget(parent), id_(key), labels_(labels), parts_(new Parts) {
+  setObjectName(QString("faceCard%1").arg(key));
   auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(6, 6, 6, 6);
   setAutoFillBackground(true);
@@ -43,7 +53,21 @@ FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* pare
   f.setBold(true);
   f.setPointSizeF(f.pointSizeF() * 1.15);
   parts_->title->setFont(f);
-  outer->addWidget(parts_->title);
+  auto* menu_button = new QToolButton(this);
+  menu_button->setText(QString::fromUtf8("\u22ef"));
+  menu_button->setAutoRaise(true);
+  menu_button->setToolTip(tr("Rename, merge or split this person"));
+  menu_button->setAccessibleName(tr("Person actions"));
+  connect(menu_button, &QToolButton::clicked, this, [this, menu_button] {
+    emit menuRequested(id_, menu_button->mapToGlobal(QPoint(0, menu_button->height())));
+  });
+  auto* heading = new QHBoxLayout;
+  heading->addWidget(parts_->title, 1);
+  heading->addWidget(menu_button);
+  outer->addLayout(heading);
+  parts_->tracks = new QLabel(this);
+  parts_->tracks->setStyleSheet("color: gray;");
+  outer->addWidget(parts_->tracks);
 
   auto* grid = new QGridLayout;
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -100,13 +124,23 @@ FaceCard::FaceCard(int id, const std::vector<std::string>& labels, QWidget* pare
   outer->addWidget(parts_->view);
 }
 
-void FaceCard::setFace(const TrackedFace& face, float min_confidence) {
+FaceCard::~FaceCard() { delete parts_; }
+
+void FaceCard::setFace(const TrackedFace& face, const QString& name, const std::vector<int>& tracks,
+                       float min_confidence) {
   const bool known = face.label >= 0 && face.label < static_cast<int>(labels_.size()) &&
                      face.confidence >= min_confidence;
-  QString text = QString("Face #%1 — ").arg(face.id);
+  name_ = name;
+  QString text = name + QString::fromUtf8(" \u2014 ");
   text += known ? QString("%1 (%2%)").arg(qstr(labels_[face.label])).arg(std::lround(face.confidence * 100))
                 : QString("? (%1%)").arg(std::lround(face.confidence * 100));
   if (parts_->title->text() != text) parts_->title->setText(text);
+  if (tracks != tracks_ || parts_->tracks->text().isEmpty()) {
+    tracks_ = tracks;
+    QStringList ids;
+    for (int t : tracks) ids << QString("#%1").arg(t);
+    parts_->tracks->setText(tracks.size() == 1 ? tr("Track %1").arg(ids.join(", ")) : tr("Tracks %1").arg(ids.join(", ")));
+  }
   const int colour = known ? face.label : -1;
   if (colour != parts_->colour) {  // style sheets are costly: only on change
     parts_->colour = colour;
@@ -118,6 +152,8 @@ void FaceCard::setFace(const TrackedFace& face, float min_confidence) {
     if (parts_->bars[i]->value() != v) parts_->bars[i]->setValue(v);
   }
 }
+
+void FaceCard::contextMenuEvent(QContextMenuEvent* event) { emit menuRequested(id_, event->globalPos()); }
 
 void FaceCard::setHistory(const std::deque<std::pair<double, std::vector<float>>>& points, double now_ms) {
   for (std::size_t k = 0; k < parts_->series.size(); ++k) {
@@ -131,6 +167,7 @@ void FaceCard::setHistory(const std::deque<std::pair<double, std::vector<float>>
 }
 
 QString FaceCard::labelText() const { return parts_->title->text(); }
+QString FaceCard::tracksText() const { return parts_->tracks->text(); }
 
 std::vector<int> FaceCard::barValues() const {
   std::vector<int> v;
@@ -144,7 +181,12 @@ int FaceCard::pointCount() const {
 }
 
 FacePanel::FacePanel(QWidget* parent) : QWidget(parent) {
-  setAccessibleName(tr("Faces: one card per tracked face with its label, confidence and chart"));
+  setAccessibleName(tr("Faces: one card per person with their label, confidence and chart"));
+  name_prompt_ = [](QWidget* parent, const QString& title, const QString& current) {
+    bool ok = false;
+    const QString typed = QInputDialog::getText(parent, title, tr("Name (empty: no name):"), QLineEdit::Normal, current, &ok);
+    return ok ? (typed.isNull() ? QString("") : typed) : QString();  // null only when cancelled
+  };
   auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(0, 0, 0, 0);
   auto* scroll = new QScrollArea(this);
@@ -168,45 +210,116 @@ void FacePanel::setLabels(const std::vector<std::string>& labels) {
 }
 
 void FacePanel::clear() {
-  for (auto& [id, card] : cards_) delete card;
+  for (auto& [key, card] : cards_) delete card;
   cards_.clear();
   history_.clear();
+  shown_faces_.clear();
   force_chart_ = true;
   empty_->setVisible(true);
 }
 
+void FacePanel::setPeople(std::shared_ptr<const People> people) { people_ = std::move(people); }
+
+void FacePanel::setPeopleActions(const QString& edit_off_reason, const QString& split_off_reason) {
+  edit_off_reason_ = edit_off_reason;
+  split_off_reason_ = split_off_reason;
+}
+
+void FacePanel::peopleChanged() {
+  regroupHistories();
+  force_chart_ = true;
+  const std::vector<TrackedFace> faces = shown_faces_;
+  updateFaces(faces, shown_ms_);
+}
+
 std::vector<int> FacePanel::cardIds() const {
   std::vector<int> ids;
-  for (const auto& [id, card] : cards_) ids.push_back(id);
+  for (const auto& [key, card] : cards_) ids.push_back(key);
   return ids;
 }
 
-FaceCard* FacePanel::card(int id) const {
-  auto it = cards_.find(id);
+FaceCard* FacePanel::card(int key) const {
+  auto it = cards_.find(key);
   return it == cards_.end() ? nullptr : it->second;
+}
+
+FaceCard* FacePanel::cardFor(const TrackedFace& face) const { return card(face_key(face, people_.get())); }
+
+QString FacePanel::nameOf(int key) const {
+  auto it = history_.find(key);
+  return key_name(key, people_.get(), it == history_.end() ? std::string() : it->second.name);
+}
+
+void FacePanel::addSample(History& h, double time_ms, const TrackedFace& face) {
+  // At most 10 samples a second: 600 points per class over the window.
+  if (h.samples.empty() || time_ms - h.samples.back().t_ms >= 100.0) h.samples.push_back({time_ms, face.smoothed});
+  h.last_seen_ms = time_ms;
+  if (face.person_id > 0) h.name = face.person_name;
+}
+
+namespace {
+
+// Folds `from`'s samples into `into`'s, in time order.
+template <typename History>
+void fold_history(History& into, History&& from) {
+  if (into.samples.empty()) {
+    into.samples = std::move(from.samples);
+  } else {
+    decltype(into.samples) both;
+    std::merge(into.samples.begin(), into.samples.end(), from.samples.begin(), from.samples.end(), std::back_inserter(both),
+               [](const auto& a, const auto& b) { return a.t_ms < b.t_ms; });
+    into.samples = std::move(both);
+  }
+  if (from.last_seen_ms > into.last_seen_ms) {
+    into.last_seen_ms = from.last_seen_ms;
+    if (!from.name.empty()) into.name = from.name;
+  }
+}
+
+}  // namespace
+
+void FacePanel::regroupHistories() {
+  if (!people_) return;
+  std::map<int, History> regrouped;
+  for (auto& [key, h] : history_) {
+    const int now_key = key > 0 ? people_->canonical(key) : key;
+    fold_history(regrouped[now_key], std::move(h));
+  }
+  history_ = std::move(regrouped);
 }
 
 void FacePanel::setHistory(const std::vector<FrameRecord>& records, double now_ms) {
   history_.clear();
   for (const FrameRecord& r : records) {
     if (r.pos_ms < now_ms - kWindowMs || r.pos_ms > now_ms) continue;
-    for (const TrackedFace& f : r.faces) {
-      History& h = history_[f.id];
-      if (h.samples.empty() || r.pos_ms - h.samples.back().t_ms >= 100.0) h.samples.push_back({r.pos_ms, f.smoothed});
-      h.last_seen_ms = r.pos_ms;
-    }
+    for (const TrackedFace& f : r.faces) addSample(history_[face_key(f, people_.get())], r.pos_ms, f);
   }
   force_chart_ = true;
 }
 
 void FacePanel::updateFaces(const std::vector<TrackedFace>& faces, double time_ms) {
+  shown_faces_ = faces;
+  shown_ms_ = time_ms;
+  // Faces by card: a person's tracks together, in track order.
+  std::map<int, std::vector<const TrackedFace*>> now;
+  for (const TrackedFace& f : faces) now[face_key(f, people_.get())].push_back(&f);
+  for (auto& [key, group] : now) {
+    std::sort(group.begin(), group.end(), [](const TrackedFace* a, const TrackedFace* b) { return a->id < b->id; });
+  }
+
   // History (every delivered update), pruned to the window.
-  for (const TrackedFace& f : faces) {
-    History& h = history_[f.id];
+  for (const auto& [key, group] : now) {
+    History& h = history_[key];
+    if (key > 0) {  // a track seen before its person was known: its history is the person's
+      for (const TrackedFace* f : group) {
+        auto before = history_.find(-f->id);
+        if (before == history_.end()) continue;
+        fold_history(h, std::move(before->second));
+        history_.erase(before);
+      }
+    }
     if (!h.samples.empty() && time_ms < h.samples.back().t_ms) h.samples.clear();  // source restarted
-    // At most 10 samples a second: 600 points per class over the window.
-    if (h.samples.empty() || time_ms - h.samples.back().t_ms >= 100.0) h.samples.push_back({time_ms, f.smoothed});
-    h.last_seen_ms = time_ms;
+    for (const TrackedFace* f : group) addSample(h, time_ms, *f);
   }
   for (auto it = history_.begin(); it != history_.end();) {
     History& h = it->second;
@@ -215,9 +328,7 @@ void FacePanel::updateFaces(const std::vector<TrackedFace>& faces, double time_m
     else ++it;
   }
 
-  // Cards: exactly the faces of this frame, in ID order.
-  std::map<int, const TrackedFace*> now;
-  for (const TrackedFace& f : faces) now[f.id] = &f;
+  // Cards: exactly the people (and unidentified faces) of this frame, in key order.
   for (auto it = cards_.begin(); it != cards_.end();) {
     if (!now.count(it->first)) {
       delete it->second;
@@ -227,28 +338,91 @@ void FacePanel::updateFaces(const std::vector<TrackedFace>& faces, double time_m
     }
   }
   int index = 0;
-  for (const auto& [id, face] : now) {
-    FaceCard*& card = cards_[id];
+  for (const auto& [key, group] : now) {
+    FaceCard*& card = cards_[key];
     if (!card) {
-      card = new FaceCard(id, labels_, this);
+      card = new FaceCard(key, labels_, this);
+      connect(card, &FaceCard::menuRequested, this, [this](int menu_key, const QPoint& pos) {
+        QMenu* menu = personMenu(menu_key, this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(pos);
+      });
       layout_->insertWidget(index, card);
+      force_chart_ = true;  // a new card shows its history at once
     }
-    card->setFace(*face, min_confidence_);
+    std::vector<int> tracks;
+    for (const TrackedFace* f : group) tracks.push_back(f->id);
+    card->setFace(*group.front(), nameOf(key), tracks, min_confidence_);
     ++index;
   }
   empty_->setVisible(cards_.empty());
 
   // Charts: at most 10 redraws a second of wall-clock time.
   const bool redraw = !chart_clock_.isValid() || chart_clock_.elapsed() >= 100 || force_chart_;
-  if (redraw) {
-    chart_clock_.start();
-    force_chart_ = false;
-    for (auto& [id, card] : cards_) {
-      std::deque<std::pair<double, std::vector<float>>> points;
-      for (const Sample& s : history_[id].samples) points.emplace_back(s.t_ms, s.p);
-      card->setHistory(points, time_ms);
+  if (redraw) redrawCharts(time_ms);
+}
+
+void FacePanel::redrawCharts(double time_ms) {
+  chart_clock_.start();
+  force_chart_ = false;
+  for (auto& [key, card] : cards_) {
+    std::deque<std::pair<double, std::vector<float>>> points;
+    for (const Sample& s : history_[key].samples) points.emplace_back(s.t_ms, s.p);
+    card->setHistory(points, time_ms);
+  }
+}
+
+QMenu* FacePanel::personMenu(int key, QWidget* parent) {
+  auto* menu = new QMenu(parent);
+  menu->setToolTipsVisible(true);
+  const bool person = key > 0;
+  const QString no_person = tr("This face is not known as a person yet (identities off, or not recognised yet).");
+  auto offer = [&](QAction* action, const QString& off_reason) {
+    action->setEnabled(person && off_reason.isEmpty());
+    if (!person) action->setToolTip(no_person);
+    else if (!off_reason.isEmpty()) action->setToolTip(off_reason);
+  };
+
+  QAction* rename = menu->addAction(tr("Rename…"));
+  rename->setObjectName("renamePerson");
+  offer(rename, edit_off_reason_);
+  connect(rename, &QAction::triggered, this, [this, key] {
+    auto seen = history_.find(key);
+    const std::string current = people_ ? people_->name(key) : seen != history_.end() ? seen->second.name : std::string();
+    const QString typed = name_prompt_(this, tr("Rename %1").arg(nameOf(key)), qstr(current));
+    if (!typed.isNull()) emit renameRequested(key, typed.trimmed());
+  });
+
+  QMenu* merge = menu->addMenu(tr("Merge into"));
+  merge->setObjectName("mergePerson");
+  merge->setToolTipsVisible(true);
+  std::set<int> others;  // the people seen in the last minute, and the named ones
+  for (const auto& [other, h] : history_) {
+    if (other > 0) others.insert(other);
+  }
+  if (people_) {
+    for (const PersonInfo& p : people_->list()) {
+      if (!p.name.empty()) others.insert(p.id);
     }
   }
+  others.erase(key);
+  for (int other : others) {
+    QAction* into = merge->addAction(nameOf(other));
+    into->setObjectName(QString("mergeInto%1").arg(other));
+    connect(into, &QAction::triggered, this, [this, key, other] { emit mergeRequested(other, key); });
+  }
+  offer(merge->menuAction(), others.empty() ? tr("No other person to merge with.") : edit_off_reason_);
+
+  if (FaceCard* shown = card(key)) {
+    menu->addSeparator();
+    for (int track : shown->tracks()) {
+      QAction* split = menu->addAction(tr("Split track #%1 off").arg(track));
+      split->setObjectName(QString("splitTrack%1").arg(track));
+      offer(split, split_off_reason_);
+      connect(split, &QAction::triggered, this, [this, track] { emit splitRequested(track); });
+    }
+  }
+  return menu;
 }
 
 }  // namespace emoscope::ui

@@ -5,9 +5,11 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSignalBlocker>
 #include <QToolBar>
 
+#include "emoscope/resources.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/main_window.hpp"
 
@@ -51,6 +53,21 @@ MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window)
     const QString dir = QFileDialog::getExistingDirectory(w, tr("Export analysis to"), w->settings().record_dir);
     if (!dir.isEmpty()) w->exportAnalysis(dir);
   });
+  save_people = make(tr("Save people…"), {}, [w] {
+    const int named = w->namedPeople();
+    if (named == 0) return void(w->savePeople({}));  // says why there is nothing to save
+    const QString notice =
+        tr("Saves the people you named in this session (%1) so that later sessions recognise them "
+           "(Settings → Known people).").arg(named) +
+        "\n\n" +
+        tr("The file holds face descriptors: biometric data. It stays on this machine, readable by you only; "
+           "Emoscope never sends it anywhere. Delete the file to forget these people.");
+    if (QMessageBox::question(w, tr("Save people"), notice, QMessageBox::Save | QMessageBox::Cancel) != QMessageBox::Save) return;
+    const QString start = w->settings().people_gallery.isEmpty() ? qstr(default_people_gallery_path()) : w->settings().people_gallery;
+    const QString path = QFileDialog::getSaveFileName(w, tr("Save people"), start, tr("People galleries (*.json);;All files (*)"));
+    if (!path.isEmpty()) w->savePeople(path);
+  });
+  save_people->setToolTip(tr("Save the named people to a file, to recognise them in later sessions"));
   QAction* quit = make(tr("Quit"), QKeySequence::Quit, [w] { w->close(); });
   presentation = make(tr("Presentation (full screen)"), Qt::Key_F11, [w](bool on) { w->setPresentation(on); }, true);
   presentation->setShortcutContext(Qt::ApplicationShortcut);
@@ -63,7 +80,7 @@ MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window)
   QMenu* file = w->menuBar()->addMenu(tr("&File"));
   file->addActions({open_video, open_image, open_model});
   file->addSeparator();
-  file->addActions({export_analysis, snapshot});
+  file->addActions({export_analysis, snapshot, save_people});
   file->addSeparator();
   file->addAction(quit);
   w->menuBar()->addMenu(tr("&Session"))->addActions({start, pause, record});
@@ -94,6 +111,7 @@ void MainActions::update(const State& s) {
   record->setEnabled(s.live || (!s.analysing && s.has_camera));
   snapshot->setEnabled(s.has_frame);
   export_analysis->setEnabled(s.can_export);
+  save_people->setEnabled(s.has_people);
   for (auto [action, on] : {std::pair{pause, s.paused}, {record, s.recording}, {presentation, s.presentation}, {mirror, s.mirror}}) {
     const QSignalBlocker block(action);
     action->setChecked(on);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -22,9 +23,11 @@
 #include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/main_actions.hpp"
 #include "emoscope/ui/model_catalogue.hpp"
+#include "emoscope/ui/person_names.hpp"
 #include "emoscope/ui/recording_controller.hpp"
 #include "emoscope/ui/settings_panel.hpp"
 #include "emoscope/ui/status_fields.hpp"
+#include "emoscope/ui/timeline.hpp"
 #include "emoscope/ui/video_view.hpp"
 #include "emoscope/ui/window_geometry.hpp"
 #include "emoscope/version.hpp"
@@ -97,6 +100,9 @@ void MainWindow::buildLayout() {
   tabs->setAccessibleName(tr("Faces and settings"));
   faces_ = new FacePanel(tabs);
   tabs->addTab(faces_, tr("Faces"));
+  connect(faces_, &FacePanel::renameRequested, this, &MainWindow::renamePerson);
+  connect(faces_, &FacePanel::mergeRequested, this, &MainWindow::mergePeople);
+  connect(faces_, &FacePanel::splitRequested, this, &MainWindow::splitTrack);
   settings_panel_ = new SettingsPanel(*models_, tabs);
   tabs->addTab(settings_panel_, tr("Settings"));
   dock->setWidget(tabs);
@@ -180,9 +186,17 @@ void MainWindow::refreshCameras() {
 }
 
 void MainWindow::updateActions() {
+  const bool has_people = sessions_ && sessions_->people();
   actions_->update({mode() == Mode::kLive, mode() == Mode::kAnalysis, paused(), recording(), !cameras_.empty(),
-                    !view_->frame().isNull(), analysis_->hasFiles(), presentation_, mirror()});
+                    !view_->frame().isNull(), analysis_->hasFiles(), presentation_, mirror(), has_people});
   analysis_->setRunState(mode() == Mode::kAnalysis, paused());
+  const QString edit_off = has_people ? QString()
+                           : settings_.identities ? tr("Start the camera or open a video to tell people apart.")
+                                                  : tr("Identities are off (Settings → Identities).");
+  const QString split_off = !edit_off.isEmpty() ? edit_off
+                            : mode() == Mode::kIdle ? tr("Splitting works while a source runs: the track becomes a new person on its next frame.")
+                                                    : QString();
+  faces_->setPeopleActions(edit_off, split_off);
 }
 
 void MainWindow::showBanner() { view_->setBanner(paused() ? tr("PAUSED") : recorder_->clockText()); }
@@ -226,6 +240,7 @@ bool MainWindow::startLive() {
   if (switching) {
     analysis_->setVisible(false);
     faces_->setLabels(sessions_->session()->modelSpec().labels);
+    showPeople(false);
     frames_shown_ = 0;
     view_->clearFrame();
     view_->setMessage(tr("Starting %1…").arg(qstr(camera.name)));
@@ -283,6 +298,7 @@ bool MainWindow::startAnalysis(const QString& path, bool images) {
     return false;
   }
   faces_->setLabels(analysis_->labels());
+  showPeople(true);
   frames_shown_ = 0;
   view_->clearFrame();
   view_->setMessage(tr("Analysing %1…").arg(QFileInfo(path).fileName()));
@@ -343,6 +359,100 @@ void MainWindow::onSettingsChanged(const AppSettings& next) {
   settings_.save();
   faces_->setMinConfidence(static_cast<float>(settings_.min_confidence));
   sessions_->setMinConfidence(static_cast<float>(settings_.min_confidence));
+  updateActions();  // the people actions say why they are off
+}
+
+// ---------------------------------------------------------------------------
+// People
+
+void MainWindow::showPeople(bool analysis) {
+  faces_->clear();  // the cards and histories of another run's people
+  faces_->setPeople(sessions_->people());
+  if (analysis) analysis_->setPeople(sessions_->people());
+}
+
+void MainWindow::peopleEdited(const QString& message) {
+  faces_->peopleChanged();
+  analysis_->timeline()->peopleChanged();
+  statusBar()->showMessage(message, 8000);
+}
+
+bool MainWindow::renamePerson(int person, const QString& name) {
+  const std::shared_ptr<People>& people = sessions_->people();
+  if (!people || person <= 0) {
+    reportError(tr("Rename"), tr("There is no person to rename: identities are off or nothing has run yet."));
+    return false;
+  }
+  const QString before = key_name(people->canonical(person), people.get());
+  people->rename(person, sstr(name.trimmed()));
+  peopleEdited(name.trimmed().isEmpty() ? tr("%1 has no name now.").arg(before)
+                                        : tr("%1 is now called %2.").arg(before, name.trimmed()));
+  return true;
+}
+
+bool MainWindow::mergePeople(int into, int from) {
+  const std::shared_ptr<People>& people = sessions_->people();
+  if (!people || into <= 0 || from <= 0 || people->canonical(into) == people->canonical(from)) {
+    reportError(tr("Merge"), tr("There are no two people to merge."));
+    return false;
+  }
+  const QString from_name = key_name(people->canonical(from), people.get());
+  const QString into_name = key_name(people->canonical(into), people.get());
+  people->merge(into, from);
+  peopleEdited(tr("%1 is now part of %2.").arg(from_name, into_name));
+  return true;
+}
+
+bool MainWindow::splitTrack(int track) {
+  const std::shared_ptr<People>& people = sessions_->people();
+  if (!people || mode() == Mode::kIdle) {
+    reportError(tr("Split"), people ? tr("A track can only be split off while the source runs.")
+                                    : tr("There are no people: identities are off or nothing has run yet."));
+    return false;
+  }
+  people->request_split(track);
+  statusBar()->showMessage(tr("Track #%1 becomes a new person on the next frame.").arg(track), 8000);
+  return true;
+}
+
+int MainWindow::namedPeople() const {
+  const std::shared_ptr<People>& people = sessions_->people();
+  if (!people) return 0;
+  int named = 0;
+  for (const PersonInfo& p : people->list()) named += p.name.empty() ? 0 : 1;
+  return named;
+}
+
+bool MainWindow::savePeople(const QString& path) {
+  const std::shared_ptr<People>& people = sessions_->people();
+  if (!people || !sessions_->peopleEmbedder()) {
+    reportError(tr("Save people"), tr("There are no people to save: identities are off or nothing has run yet."));
+    return false;
+  }
+  const int named = namedPeople();
+  if (named == 0) {
+    reportError(tr("Save people"), tr("No one is named yet. Rename people on their cards first: only named people are saved."));
+    return false;
+  }
+  if (path.isEmpty()) {
+    reportError(tr("Save people"), tr("No file was chosen."));
+    return false;
+  }
+  const QString folder = QFileInfo(path).absolutePath();
+  if (!QDir().mkpath(folder)) {
+    reportError(tr("Save people"), tr("Cannot create %1.").arg(folder));
+    return false;
+  }
+  if (const Status s = people->save(sstr(path), *sessions_->peopleEmbedder())) {
+    reportError(tr("Save people"), qstr(s->message));
+    return false;
+  }
+  const bool in_use = settings_.identities && QFileInfo(settings_.people_gallery) == QFileInfo(path);
+  statusBar()->showMessage(in_use ? tr("Saved the people you named (%1) to %2.").arg(named).arg(path)
+                                  : tr("Saved the people you named (%1) to %2. Choose it in Settings → Known people "
+                                       "to recognise them in later sessions.").arg(named).arg(path),
+                           15000);
+  return true;
 }
 
 // ---------------------------------------------------------------------------

@@ -42,7 +42,13 @@ std::unique_ptr<Session> SessionController::create(const std::string& source, bo
   QApplication::setOverrideCursor(Qt::WaitCursor);
   auto session = Session::create(config, error, models_.classifier(), this);
   QApplication::restoreOverrideCursor();
-  if (!session) return nullptr;
+  if (!session) {
+    const QString gallery = qstr(config.identity.gallery_path);
+    if (config.identity.enabled && !gallery.isEmpty() && error->contains(gallery)) {
+      *error += "\n\n" + tr("Choose another file, or clear it, in Settings → Known people.");
+    }
+    return nullptr;
+  }
   connect(session.get(), &Session::frameReady, this, [this](const SessionUpdate& u) {
     const bool outer = !in_session_signal_;
     in_session_signal_ = true;
@@ -66,6 +72,7 @@ bool SessionController::startLive(const std::string& camera_spec, QString* error
   stop();
   session_ = create(camera_spec, /*live=*/true, error);
   if (!session_) return false;
+  keepPeople();
   mode_ = Mode::kLive;
   session_->start();
   return true;
@@ -76,9 +83,16 @@ bool SessionController::startAnalysis(const QString& path, bool images, QString*
   auto session = create(sstr(path), /*live=*/false, error);
   if (!session || !analysis_.begin(*session, path, images, error)) return false;
   session_ = std::move(session);
+  keepPeople();
   mode_ = Mode::kAnalysis;
   session_->start();
   return true;
+}
+
+void SessionController::keepPeople() {
+  people_ = session_->people();
+  people_embedder_.reset();
+  if (session_->embedder()) people_embedder_ = session_->embedder()->spec();
 }
 
 void SessionController::stop() {

@@ -32,6 +32,8 @@ AppSettings AppSettings::load() {
   a.last_open_dir = s.value("ui/last_open_dir").toString();
   a.camera = s.value("source/camera").toString();
   a.mirror_camera = s.value("source/mirror", false).toBool();
+  a.identities = s.value("identity/enabled", a.identities).toBool();
+  a.people_gallery = s.value("identity/gallery").toString();
   if (a.detect_every < 1) a.detect_every = 1;
   return a;
 }
@@ -50,6 +52,8 @@ void AppSettings::save() const {
   s.setValue("ui/last_open_dir", last_open_dir);
   s.setValue("source/camera", camera);
   s.setValue("source/mirror", mirror_camera);
+  s.setValue("identity/enabled", identities);
+  s.setValue("identity/gallery", people_gallery);
 }
 
 QString AppSettings::detectorModel() const {
@@ -81,6 +85,8 @@ SessionConfig AppSettings::sessionConfig() const {
   c.pipeline.detect_every = std::max(1, detect_every);
   c.pipeline.tracker.smoothing_ms = smoothing_ms;
   c.min_confidence = static_cast<float>(min_confidence);
+  c.identity.enabled = identities;
+  c.identity.gallery_path = people_gallery.toStdString();
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -16,6 +17,7 @@
 #include <QSpinBox>
 #include <QStandardItemModel>
 
+#include "emoscope/resources.hpp"
 #include "emoscope/ui/convert.hpp"
 
 namespace emoscope::ui {
@@ -133,8 +135,42 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
     edited();
   });
 
-  auto* note = new QLabel(tr("Detector, model, smoothing, detection interval and device apply when the "
-                             "source (re)starts; the minimum confidence applies at once."),
+  identities_check_ = new QCheckBox(tr("Tell people apart"), this);
+  identities_check_->setToolTip(tr("One card and one timeline row per person, recognised from face descriptors "
+                                   "computed on this machine."));
+  form->addRow(tr("Identities"), identities_check_);
+  connect(identities_check_, &QCheckBox::toggled, this, [this](bool on) {
+    shown_.identities = on;
+    edited();
+  });
+  gallery_edit_ = new QLineEdit(this);
+  gallery_edit_->setReadOnly(true);
+  gallery_edit_->setPlaceholderText(tr("none"));
+  gallery_browse_ = new QPushButton(tr("Browse…"), this);
+  gallery_clear_ = new QPushButton(tr("Clear"), this);
+  auto* gallery_row = row(gallery_edit_, gallery_browse_);
+  gallery_row->addWidget(gallery_clear_);
+  form->addRow(tr("Known people"), gallery_row);
+  connect(gallery_browse_, &QPushButton::clicked, this, [this] {
+    const QString start = shown_.people_gallery.isEmpty() ? qstr(default_people_gallery_path()) : shown_.people_gallery;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Known people"), start,
+                                                      tr("People galleries (*.json);;All files (*)"));
+    if (path.isEmpty()) return;
+    if (!QFileInfo(path).isReadable()) {
+      emit errorOccurred(tr("Known people"), tr("%1 cannot be read.").arg(path));
+      return;
+    }
+    shown_.people_gallery = path;
+    edited();
+  });
+  connect(gallery_clear_, &QPushButton::clicked, this, [this] {
+    shown_.people_gallery.clear();
+    edited();
+  });
+
+  auto* note = new QLabel(tr("Detector, model, smoothing, detection interval, device, identities and known people "
+                             "apply when the source (re)starts; the minimum confidence applies at once. Known people "
+                             "(File → Save people…) are face descriptors: biometric data that stays on this machine."),
                           this);
   note->setWordWrap(true);
   note->setStyleSheet("color: gray;");
@@ -146,6 +182,8 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
   confidence_slider_->setAccessibleName(tr("Minimum confidence in percent"));
   interval_spin_->setAccessibleName(tr("Run the face detector every N frames"));
   device_combo_->setAccessibleName(tr("Inference device"));
+  identities_check_->setAccessibleName(tr("Tell people apart"));
+  gallery_edit_->setAccessibleName(tr("Known people file"));
   showModels();
 }
 
@@ -218,6 +256,10 @@ void SettingsPanel::showValueLabels() {
   smoothing_label_->setText(shown_.smoothing_ms <= 0 ? tr("off") : tr("%1 ms").arg(shown_.smoothing_ms));
   confidence_label_->setText(QString("%1%").arg(std::lround(shown_.min_confidence * 100)));
   record_dir_edit_->setText(shown_.record_dir);
+  gallery_edit_->setText(shown_.people_gallery);
+  gallery_edit_->setToolTip(shown_.people_gallery);
+  for (QWidget* w : {static_cast<QWidget*>(gallery_edit_), static_cast<QWidget*>(gallery_browse_)}) w->setEnabled(shown_.identities);
+  gallery_clear_->setEnabled(shown_.identities && !shown_.people_gallery.isEmpty());
 }
 
 void SettingsPanel::setSettings(const AppSettings& settings) {
@@ -230,6 +272,7 @@ void SettingsPanel::setSettings(const AppSettings& settings) {
   confidence_slider_->setValue(static_cast<int>(std::lround(value.min_confidence * 100)));
   interval_spin_->setValue(value.detect_every);
   device_combo_->setCurrentIndex(device_combo_->findData(static_cast<int>(value.device)));
+  identities_check_->setChecked(value.identities);
   shown_ = value;
   showValueLabels();
   syncing_ = false;

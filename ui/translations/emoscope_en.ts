@@ -93,13 +93,60 @@
     </message>
 </context>
 <context>
-    <name>emoscope::ui::FacePanel</name>
+    <name>emoscope::ui::FaceCard</name>
     <message>
-        <source>Faces: one card per tracked face with its label, confidence and chart</source>
+        <source>Rename, merge or split this person</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Person actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tracks %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::FacePanel</name>
+    <message>
         <source>No faces in view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faces: one card per person with their label, confidence and chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name (empty: no name):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This face is not known as a person yet (identities off, or not recognised yet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No other person to merge with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split track #%1 off</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -235,6 +282,30 @@
     </message>
     <message>
         <source>No camera found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save people…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saves the people you named in this session (%1) so that later sessions recognise them (Settings → Known people).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file holds face descriptors: biometric data. It stays on this machine, readable by you only; Emoscope never sends it anywhere. Delete the file to forget these people.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People galleries (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the named people to a file, to recognise them in later sessions</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -398,6 +469,90 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
         <source>About Emoscope</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Start the camera or open a video to tell people apart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identities are off (Settings → Identities).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Splitting works while a source runs: the track becomes a new person on its next frame.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no person to rename: identities are off or nothing has run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no name now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is now called %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no two people to merge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is now part of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A track can only be split off while the source runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no people: identities are off or nothing has run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track #%1 becomes a new person on the next frame.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no people to save: identities are off or nothing has run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No one is named yet. Rename people on their cards first: only named people are saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No file was chosen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the people you named (%1) to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the people you named (%1) to %2. Choose it in Settings → Known people to recognise them in later sessions.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::ModelCatalogue</name>
@@ -482,6 +637,10 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
     </message>
     <message>
         <source>No emotion model is loaded. Choose one in Settings → Emotion model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another file, or clear it, in Settings → Known people.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -572,10 +731,6 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Detector, model, smoothing, detection interval and device apply when the source (re)starts; the minimum confidence applies at once.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Smoothing time in milliseconds</source>
         <translation type="unfinished"></translation>
     </message>
@@ -637,6 +792,46 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
     </message>
     <message>
         <source>Open model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tell people apart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One card and one timeline row per person, recognised from face descriptors computed on this machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Known people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People galleries (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector, model, smoothing, detection interval, device, identities and known people apply when the source (re)starts; the minimum confidence applies at once. Known people (File → Save people…) are face descriptors: biometric data that stays on this machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Known people file</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

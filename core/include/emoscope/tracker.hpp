@@ -143,12 +143,23 @@ class Tracker {
                                   const std::vector<Probabilities>& probabilities, SourceTime time);
   // First phase: IDs for this frame's boxes, and which of them are due for
   // classification (all of them on still images and when the interval is 0).
-  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues = {});
+  // `models_free` false: the models are busy (live mode), so no face is due now;
+  // they stay due for a later frame.
+  Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues = {},
+                    bool models_free = true);
   // Second phase, for assignments in the order they were made: `probabilities`
   // holds one entry per box to classify, `embeddings` one per box to embed, in box order.
   std::vector<TrackedFace> resolve(const Assignment& assignment,
                                    const std::vector<Probabilities>& probabilities,
                                    const std::vector<Embedding>& embeddings = {});
+  // Live mode, where the models run beside the display: land() applies the
+  // models' results for an earlier assignment (as resolve() does, to the
+  // tracks); current() gives this frame's faces at once, with what the tracks
+  // know now (faces not yet classified have no label). A face whose results
+  // landed since the last current() reads as classified (and embedded) there.
+  void land(const Assignment& assignment, const std::vector<Probabilities>& probabilities,
+            const std::vector<Embedding>& embeddings);
+  std::vector<TrackedFace> current(const Assignment& assignment);
   const std::shared_ptr<People>& people() const { return people_; }
   // Boxes of the live tracks (to carry over on frames where detection is skipped).
   std::vector<cv::Rect2f> live_boxes() const;
@@ -157,7 +168,8 @@ class Tracker {
 
  private:
   Assignment assign(const std::vector<cv::Rect2f>& boxes, SourceTime time, const FrameCues& cues,
-                    bool classify_all);
+                    bool classify_all, bool models_free);
+  TrackedFace face_of(const Track& track, const cv::Rect2f& box) const;
   // resolve()'s identity step: checks and identifies the faces with descriptors.
   void identify(const Assignment& assignment, const std::vector<Embedding>& embeddings,
                 std::vector<TrackedFace>& faces);
@@ -176,6 +188,8 @@ class Tracker {
     bool suspect = false;      // lost by the follower since its last descriptor
     bool embed_pending = false;  // a descriptor is on its way (asked, not resolved)
     Embedding last_embedding;    // the newest descriptor (for a split asked by the user)
+    Probabilities landed;        // live: model output landed since the last current()
+    bool landed_embedding = false;
   };
   // A new face seen unclearly (entering, fading in) waits this long for a clear
   // view before it is identified as it is (crowd clip: clear within 5 frames).

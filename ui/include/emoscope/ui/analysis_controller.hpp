@@ -51,6 +51,9 @@ class AnalysisController : public QWidget {
   bool onEnded(const PipelineEnd& end);
   void onCancelled();                   // the user stopped it; what ran so far stays
   void setRunState(bool running, bool paused);
+  // The run's people (null: identities off): the timeline and the frames shown
+  // again by seeking name people as they are called now, merges followed.
+  void setPeople(std::shared_ptr<const People> people);
 
   // The frame nearest to `frame` among those analysed, annotated as it was
   // analysed, with the records of the minute before it (for the face charts).
@@ -99,6 +102,7 @@ class AnalysisController : public QWidget {
   std::vector<FrameRecord> records_;   // in frame order
   std::vector<std::string> labels_;
   std::unique_ptr<FrameSource> seek_source_;
+  std::shared_ptr<const People> people_;
 
   QProgressBar* progress_ = nullptr;
   QLabel* eta_label_ = nullptr;

@@ -33,6 +33,7 @@ class MainActions : public QObject {
     bool can_export = false;
     bool presentation = false;
     bool mirror = false;
+    bool has_people = false;  // the newest run has people (identities on)
   };
   void update(const State& state);
   void setRecordText(const QString& text);  // "" = "Record"
@@ -45,6 +46,7 @@ class MainActions : public QObject {
   QAction* record = nullptr;
   QAction* snapshot = nullptr;
   QAction* export_analysis = nullptr;
+  QAction* save_people = nullptr;
   QAction* presentation = nullptr;
   QAction* mirror = nullptr;
   QComboBox* cameras = nullptr;

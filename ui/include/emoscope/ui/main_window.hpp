@@ -85,6 +85,18 @@ class MainWindow : public QMainWindow {
   void fitToScreen();
   void showAbout();
   QString aboutText() const;
+  // People (identities) of the newest run, also after it ended: the faces
+  // panel's card menus come through these. A rename or merge shows at once on
+  // the cards and the timeline, and on the overlay and in the CSV from the
+  // next frame while the run goes on. False (error reported) when there are no
+  // people (identities off, nothing run yet) or the request does not apply.
+  bool renamePerson(int person, const QString& name);  // "" removes the name
+  bool mergePeople(int into, int from);                // `from` becomes part of `into`
+  bool splitTrack(int track);  // only while a run goes on: the track becomes a new person on its next frame
+  // Writes the named people of the newest run to a gallery file (user-only,
+  // 0600; its folder is created), for Settings → Known people in later sessions.
+  bool savePeople(const QString& path);
+  int namedPeople() const;     // named people the newest run has (0 without people)
 
   // --- state (for tests and the tour) ---------------------------------------
   Mode mode() const { return sessions_ ? sessions_->mode() : Mode::kIdle; }
@@ -137,6 +149,8 @@ class MainWindow : public QMainWindow {
   void onRunEnded(Mode mode, const PipelineEnd& end, bool was_recording);
   bool startAnalysis(const QString& path, bool images);
   void onSettingsChanged(const AppSettings& next);
+  void showPeople(bool analysis);  // the new run's people on the cards (and an analysis' timeline)
+  void peopleEdited(const QString& message);
 
   MainWindowOptions options_;
   AppSettings settings_;

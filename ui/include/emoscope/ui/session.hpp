@@ -102,6 +102,10 @@ class Session : public QObject {
   const SourceInfo& sourceInfo() const { return engine_->source_info(); }
   const ModelSpec& modelSpec() const { return engine_->model_spec(); }
   std::string deviceName() const { return engine_->device_name(); }
+  // The run's people (rename, merge and split from the UI thread while it runs);
+  // null when identities are off. The embedder their descriptors come from.
+  const std::shared_ptr<People>& people() const { return engine_->people(); }
+  const FaceEmbedder* embedder() const { return engine_->embedder(); }
   const SessionConfig& config() const { return engine_->options(); }
   const PipelineEnd& end() const { return end_; }
 

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <QObject>
@@ -52,6 +53,12 @@ class SessionController : public QObject {
   bool paused() const { return paused_; }
   bool recording() const;
   Session* session() const { return session_.get(); }
+  // The people of the newest run, kept after it ends (renaming and merging them
+  // still relabels its results; Save people writes them); null when that run
+  // had identities off or nothing has run yet. peopleEmbedder(): the face
+  // embedder their descriptors come from (a gallery records it).
+  const std::shared_ptr<People>& people() const { return people_; }
+  const std::optional<ModelSpec>& peopleEmbedder() const { return people_embedder_; }
 
  signals:
   void frameReady(const emoscope::ui::SessionUpdate& update);
@@ -63,12 +70,15 @@ class SessionController : public QObject {
  private:
   std::unique_ptr<Session> create(const std::string& source, bool live, QString* error);
   void onFinished(const PipelineEnd& end);
+  void keepPeople();  // the new session's people become people()
 
   ModelCatalogue& models_;
   RecordingController& recorder_;
   AnalysisController& analysis_;
   std::function<void(SessionConfig&)> fill_config_;
   std::unique_ptr<Session> session_;
+  std::shared_ptr<People> people_;
+  std::optional<ModelSpec> people_embedder_;
   Mode mode_ = Mode::kIdle;
   bool paused_ = false;
   QSize display_size_;

@@ -29,6 +29,8 @@ struct AppSettings {
   QString last_open_dir;
   QString camera;               // spec of the last used camera
   bool mirror_camera = false;   // show cameras like a mirror (flipped left to right)
+  bool identities = IdentityOptions{}.enabled;  // tell people apart (face descriptors, people.hpp)
+  QString people_gallery;       // known people to name (a gallery file, read only); empty = none
 
   static AppSettings load();
   void save() const;
@@ -37,7 +39,7 @@ struct AppSettings {
   QString detectorModel() const;
   // The same settings with `kind` chosen and, when given, its model file.
   AppSettings withDetector(DetectorKind kind, const QString& model_file = {}) const;
-  // A session's detector, device, pipeline and overlay settings from these (source and mode unset).
+  // A session's detector, device, pipeline, identity and overlay settings from these (source and mode unset).
   SessionConfig sessionConfig() const;
 };
 

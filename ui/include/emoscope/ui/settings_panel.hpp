@@ -14,6 +14,7 @@
 #include "emoscope/ui/model_catalogue.hpp"
 #include "emoscope/ui/settings.hpp"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -46,6 +47,8 @@ class SettingsPanel : public QWidget {
   QSpinBox* detectEverySpin() const { return interval_spin_; }
   QComboBox* deviceCombo() const { return device_combo_; }
   QLineEdit* detectorModelEdit() const { return detector_model_edit_; }
+  QCheckBox* identitiesCheck() const { return identities_check_; }
+  QLineEdit* peopleGalleryEdit() const { return gallery_edit_; }
 
  signals:
   void settingsChanged(const emoscope::ui::AppSettings& settings);
@@ -72,6 +75,10 @@ class SettingsPanel : public QWidget {
   QSpinBox* interval_spin_ = nullptr;
   QComboBox* device_combo_ = nullptr;
   QLineEdit* record_dir_edit_ = nullptr;
+  QCheckBox* identities_check_ = nullptr;
+  QLineEdit* gallery_edit_ = nullptr;
+  QPushButton* gallery_browse_ = nullptr;
+  QPushButton* gallery_clear_ = nullptr;
 };
 
 }  // namespace emoscope::ui

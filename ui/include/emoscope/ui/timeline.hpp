@@ -1,17 +1,23 @@
-// TimelineView: a whole video's emotion timeline, one row per tracked face.
-// Each frame where a face was seen is drawn in its label's colour (core's
-// label_colour), more opaque the more confident. Clicking (or dragging) emits
+// TimelineView: a whole video's emotion timeline, one row per person (per
+// tracked face when identities are off or its person is not known; keys and
+// names as in person_names.hpp), labelled with the person's name. Each frame
+// where the person was seen is drawn in its label's colour (core's
+// label_colour), more opaque the more confident. With the run's People,
+// renames and merges show at once (peopleChanged()). Clicking (or dragging) emits
 // seekRequested(frame index). Data arrives in batches while an analysis runs.
 // UI thread only. Frames are 0-based source frame indices (Frame::seq).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <QString>
 #include <QWidget>
 
+#include "emoscope/people.hpp"
 #include "emoscope/ui/session.hpp"
 
 namespace emoscope::ui {
@@ -23,12 +29,18 @@ class TimelineView : public QWidget {
 
   void reset(const std::vector<std::string>& labels, long total_frames, double fps);
   void addRecords(const std::vector<FrameRecord>& records);
+  // The run's people (null: names as the frames carry them); peopleChanged()
+  // after a rename or merge regroups and relabels the rows.
+  void setPeople(std::shared_ptr<const People> people);
+  void peopleChanged();
   void setCursorFrame(long frame);
   long cursorFrame() const { return cursor_; }
   long totalFrames() const;                 // as announced, or frames seen so far
   long framesSeen() const { return frames_seen_; }
-  int faceCount() const { return static_cast<int>(faces_.size()); }
-  long samples(int face_id) const;          // frames in which this face was seen
+  int faceCount() const { return static_cast<int>(rows().size()); }  // rows: people (or faces)
+  std::vector<int> rowKeys() const;         // top to bottom
+  std::vector<QString> rowNames() const;    // the rows' labels, top to bottom
+  long samples(int key) const;              // frames in which this person (or face) was seen
   long frameAt(int x) const;                // widget x -> frame index
   int xForFrame(long frame) const;          // frame index -> widget x
 
@@ -56,13 +68,21 @@ class TimelineView : public QWidget {
     int label;
     float confidence;
   };
+  struct Row {
+    int key;
+    std::vector<const std::vector<Mark>*> marks;  // one list per key it gathers (merged people)
+  };
+  std::vector<Row> rows() const;
+  QString rowName(int key) const;
   QRect plotRect() const;
   std::vector<std::string> labels_;
   long total_frames_ = -1;
   double fps_ = 0;
   long frames_seen_ = 0;
   long cursor_ = -1;
-  std::map<int, std::vector<Mark>> faces_;
+  std::map<int, std::vector<Mark>> faces_;   // by key as recorded
+  std::map<int, std::string> names_;         // by key: the name the newest frame carried
+  std::shared_ptr<const People> people_;
   static constexpr int kRowHeight = 22;
   static constexpr int kLeft = 56;
   static constexpr int kTop = 18;
