@@ -94,7 +94,7 @@ int run_people_list(const RunOptions& run, const PeopleOptions& options) {
     std::cerr << "no gallery at " << path << " yet (emoscope-cli people add NAME PHOTO...)\n";
     return 0;
   }
-  auto people = People::load(path, embedder.value()->spec(), embedder.value()->spec().same_person_distance);
+  auto people = open_gallery(path, **embedder);
   if (!people) return fail(people.error());
   for (const PersonInfo& p : people->list()) std::cout << p.name << "\t" << p.exemplars << " views\n";
   return 0;
@@ -106,12 +106,12 @@ int run_people_remove(const RunOptions& run, const PeopleOptions& options) {
   if (!embedder) return fail(embedder.error());
   std::error_code ec;
   if (!fs::exists(path, ec)) return fail({ErrorCode::kUsage, "no gallery at " + path});
-  auto people = People::load(path, embedder.value()->spec(), embedder.value()->spec().same_person_distance);
+  auto people = open_gallery(path, **embedder);
   if (!people) return fail(people.error());
   if (!people->remove_named(options.name)) {
     return fail({ErrorCode::kUsage, "no person named '" + options.name + "' in " + path});
   }
-  if (Status s = people->save(path, embedder.value()->spec())) return fail(*s);
+  if (Status s = save_gallery(people.value(), path, **embedder)) return fail(*s);
   std::cout << "removed " << options.name << " and their face descriptors from " << path << "\n";
   return 0;
 }

@@ -22,10 +22,10 @@ j = json.load(open(sys.argv[1]))
 stages = "  ".join("%s %.1f/%.1f" % (k, v["p50_ms"], v["p95_ms"])
                    for k, v in j["stages"].items() if k != "detect_when_run")
 print("%-4s %-16s %-40s fps %6.1f (source %.1f)  dropped %3d  rss %3.0f MB  %s  [%s runs %d/%d, faces %d, "
-      "classified %d, ids %d]" % (
+      "classified %d, ids %d, embedded %d (%.1f ms each), people %d]" % (
     j["mode"], j["blas"].split("/")[-2], j["source"].split("/")[-1][:40], j["fps"], j["source_fps"],
     j["frames_dropped"], j["peak_rss_mb"], stages, j["detector"], j["detector_runs"], j["frames_processed"],
-    j["faces"], j["faces_classified"], j["face_ids"]))
+    j["faces"], j["faces_classified"], j["face_ids"], j["faces_embedded"], j["embed_ms_per_face"], j["person_ids"]))
 PY
 }
 

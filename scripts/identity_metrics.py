@@ -121,7 +121,11 @@ def evaluate(csv_path, truth_path):
     result["person_id"] is None when the CSV has no person_id column."""
     header, rows = read_csv(csv_path)
     matched = match_rows(rows, read_truth(truth_path))
-    scored = [(r, p) for r, p in matched if p is not None]
+    return _scores(header, rows, [(r, p) for r, p in matched if p is not None])
+
+
+def _scores(header, rows, scored):
+    """The result of evaluate() for face rows `scored` as [(row, true person)]."""
     result = {"face_rows": len(rows), "matched": len(scored), "unmatched": len(rows) - len(scored),
               "header_problems": header_problems(header)}
     for key in ("person_id", "face_id"):
@@ -171,13 +175,7 @@ def evaluate_labelled(csv_path, person_of):
     for r in rows:
         x, y, w, h = (float(r[k]) for k in ("x", "y", "w", "h"))
         scored.append((r, person_of(int(r["frame"]), x + w / 2, y + h / 2, w)))
-    result = {"face_rows": len(rows), "matched": len(scored), "unmatched": 0,
-              "header_problems": header_problems(header)}
-    for key in ("person_id", "face_id"):
-        result[key] = id_metrics([(p, _ident(r, key)) for r, p in scored]) if key in header else None
-    result["_pairs"] = {key: [(p, _ident(r, key)) for r, p in scored] for key in ("person_id", "face_id")
-                        if key in header}
-    return result
+    return _scores(header, rows, scored)
 
 
 def pooled(results):

@@ -79,7 +79,16 @@ std::pair<int, float> People::nearest_locked(const Embedding& face, const std::s
 int People::identify(const Embedding& face, const std::set<int>& exclude, bool clear_view) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto [best_id, best] = nearest_locked(face, exclude);
-  if (!clear_view || !(best < threshold_)) best_id = 0;
+  if (best_id != 0 && !(best < threshold_) && best < threshold_ * kClearWinnerFactor) {
+    // A little beyond the threshold, a clear winner still joins: everyone else
+    // is farther by a wide margin (a ratio test, as in feature matching).
+    std::set<int> others = exclude;
+    others.insert(best_id);
+    if (!(nearest_locked(face, others).second >= best + kClearWinnerMargin)) best_id = 0;
+  } else if (!(best < threshold_)) {
+    best_id = 0;
+  }
+  if (!clear_view) best_id = 0;
   if (best_id == 0) {
     best_id = next_id_++;
     // An unclear first view is kept for checking this person's own track, never

@@ -105,7 +105,7 @@ def test_stdout_outputs_hold_only_the_output(analyzed):
     for s in (on_stdout, in_file):
         s["header"].pop("start_time")
     assert on_stdout == in_file
-    assert list(json.loads(second.stdout)) == ["header", "frames", "duration_s", "faces"]
+    assert list(json.loads(second.stdout)) == ["header", "frames", "duration_s", "faces", "people"]
 
 
 def test_summary_header_and_durations_come_from_the_frames(analyzed, shared):

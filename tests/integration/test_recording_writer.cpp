@@ -93,7 +93,9 @@ struct Run {
   std::string base;
 };
 
-// Callers check REQUIRE_SHARED_DATA() first.
+// Callers check REQUIRE_SHARED_DATA() first. `delay`: each result takes this
+// long, in the classifier (file mode) or on the display path (live mode, where
+// the classifier runs beside the display and no longer holds frames up).
 Run record(const std::string& name, PipelineMode mode, int every, std::chrono::milliseconds delay) {
   auto source = open_video_file(clip_30fps(), /*live_pacing=*/mode == PipelineMode::kLive);
   REQUIRE(source.ok());
@@ -104,7 +106,8 @@ Run record(const std::string& name, PipelineMode mode, int every, std::chrono::m
   po.mode = mode;
   po.every = every;
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(),
-                    std::make_shared<test::StubClassifier>(delay), po);
+                    std::make_shared<test::StubClassifier>(mode == PipelineMode::kLive ? std::chrono::milliseconds(0) : delay),
+                    po);
 
   Run run;
   run.base = test::temp_dir("recording_writer_" + name) + "/session";
@@ -138,6 +141,7 @@ Run record(const std::string& name, PipelineMode mode, int every, std::chrono::m
           run.captured.push_back(r.frame.captured);
         }
         writer->on_result(r);
+        if (mode == PipelineMode::kLive) std::this_thread::sleep_for(delay);
       },
       {}, writer);
   run.end = pipeline.wait();

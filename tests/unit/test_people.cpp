@@ -77,6 +77,24 @@ TEST_CASE("people: a face joins the nearest person within the threshold, else st
   CHECK(people.identify(face(5)) == 7);
 }
 
+TEST_CASE("people: a little beyond the join distance only a clear winner is joined") {
+  auto along = [](std::vector<std::pair<int, float>> parts) {
+    Embedding e(128, 0.0f);
+    for (auto [axis, v] : parts) e[axis] = v;
+    return e;
+  };
+  People people(kCalibrated);  // join 0.50, clear winner up to 0.55 with a 0.15 margin
+  const int a = people.identify(along({{1, 1.0f}}));
+  const int b = people.identify(along({{1, 1.0f}, {50, 0.6f}}));  // 0.60 from a: someone else
+  CHECK(b != a);
+  // 0.52 from a, 0.79 from b: a clear winner.
+  CHECK(people.identify(along({{1, 1.0f}, {60, 0.52f}})) == a);
+  // 0.52 from a but 0.60 from c: too close a call, a new person.
+  const int c = people.identify(along({{1, 1.0f}, {61, 0.52f}, {70, 0.6f}}));
+  CHECK(c != a);
+  CHECK(people.identify(along({{1, 1.0f}, {61, 0.52f}})) != a);
+}
+
 TEST_CASE("people: rename, merge and the gallery file (0600, checked on load)") {
   People people(kCalibrated);
   const int a = people.identify(face(1));

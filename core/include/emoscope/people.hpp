@@ -51,6 +51,10 @@ class People {
   static constexpr float kJoinFactor = 1.14f;
   static constexpr float kSplitFactor = 1.36f;
   static constexpr float kDriftFactor = 1.8f;
+  //  - clear winner: a face up to 1.1 x the join distance (0.55) from a person
+  //    still joins when every other person is at least 0.15 farther.
+  static constexpr float kClearWinnerFactor = 1.1f;
+  static constexpr float kClearWinnerMargin = 0.15f;
 
 
   // `threshold`: join a person within this distance; the split and drift

@@ -1,6 +1,10 @@
-// Pipeline: frames -> faces -> batched classifier -> tracked, smoothed results.
+// Pipeline: frames -> faces -> batched classifier (and face embedder) -> tracked,
+// smoothed results, each face a person when an embedder is given.
 // Runs on three threads of its own: capture; detection; classification
-// (preprocess, infer, track, deliver). Detection, the costly stage, overlaps
+// (track, preprocess, infer, embed, deliver); in kLive a fourth runs the models,
+// so the classification thread delivers each frame at once with what the
+// tracker knows and the models' results land on the frames that follow (the
+// overlay never waits for a model). Detection, the costly stage, overlaps
 // with classifying the previous frame. The caller's thread never blocks on it except in
 // wait()/stop().
 //
@@ -8,6 +12,8 @@
 //  - kLive: capture keeps only the newest frame in a one-slot mailbox; a frame
 //    replaced before detection is dropped and counted. At most one frame is in
 //    each stage.
+//    The model thread takes one job at a time (one-slot mailbox, filled
+//    only when empty): faces due while it is busy stay due for a later frame.
 //  - kFile: every frame is processed; capture blocks when the bounded queue
 //    (queue_capacity frames) is full (back-pressure), and a slow result sink
 //    slows processing in turn.
