@@ -390,7 +390,7 @@ std::string Recorder::summary_json() const {
     header["identity"] = {
         {"embedder", {{"name", run.embedder_name}, {"version", run.embedder_version},
                       {"file", run.embedder_file.empty() ? ojson(nullptr) : ojson(run.embedder_file)}}},
-        {"same_person_distance", run.identity_threshold},
+        {"join_distance", run.identity_threshold},
         {"identity_interval_ms", run.pipeline ? ojson(run.pipeline->tracker.identity_interval_ms) : ojson(nullptr)},
         {"scene_cut_threshold", run.pipeline ? ojson(run.pipeline->scene_cut_threshold) : ojson(nullptr)},
         {"people_gallery", run.people_gallery.empty() ? ojson(nullptr) : ojson(run.people_gallery)}};
