@@ -167,9 +167,10 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
       // A new face is identified on its first clear view (person_id stays
       // empty until then), or unclear after kIdentifyWaitMs; a known face's
       // checks wait for a clear view.
-      clear = clear_view(d < cues.scores.size() ? cues.scores[d] : NAN,
-                         d < cues.sharpness.size() ? cues.sharpness[d] : NAN);
-      const bool waited = !time.is_set() || !track->first_seen.is_set() ||
+      const float sharpness = d < cues.sharpness.size() ? cues.sharpness[d] : NAN;
+      clear = clear_view(d < cues.scores.size() ? cues.scores[d] : NAN, sharpness);
+      // Waiting helps a face coming into view; an out-of-focus one stays so.
+      const bool waited = !time.is_set() || !track->first_seen.is_set() || !clear_view(NAN, sharpness) ||
                           time.ms() - track->first_seen.ms() >= kIdentifyWaitMs;
       embed = track->person == 0 ? (clear || waited) : ((verify || stale) && clear);
     }

@@ -191,8 +191,9 @@ class Tracker {
     Probabilities landed;        // live: model output landed since the last current()
     bool landed_embedding = false;
   };
-  // A new face seen unclearly (entering, fading in) waits this long for a clear
-  // view before it is identified as it is (crowd clip: clear within 5 frames).
+  // A new face seen unclearly (entering, fading in: a low detector score) waits
+  // this long for a clear view before it is identified as it is (crowd clip:
+  // clear within 5 frames); an out-of-focus face does not wait.
   static constexpr double kIdentifyWaitMs = 200.0;
   TrackerOptions options_;
   std::shared_ptr<People> people_;
