@@ -144,7 +144,8 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
     if (match[d] >= 0) {  // only possible when both times are set (see above)
       track = tracks_[match[d]];
       dt_ms = time.ms() - track->classified_at.ms();
-      due = classify_all || dt_ms >= options_.classify_interval_ms;
+      // A face never sent to the classifier (the models were busy: live mode) is due at once.
+      due = classify_all || dt_ms >= options_.classify_interval_ms || !track->classify_asked;
     } else {
       track = std::make_shared<Track>();
       track->id = next_id_++;
@@ -175,6 +176,8 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
       embed = track->person == 0 ? (clear || waited) : ((verify || stale) && clear);
     }
     if (!models_free) due = embed = false;  // still due on a later frame
+    // A check that cannot be made now (an unclear view, busy models) is made at the next chance.
+    if (!embed && track->person != 0 && (gap || cues.scene_cut)) track->suspect = true;
     if (embed) {
       track->embedded_at = time;
       track->embed_pending = true;
@@ -183,7 +186,10 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
     track->box = boxes[d];
     track->last_seen = time;
     track->last_frame = frame_count_;
-    if (due) track->classified_at = time;
+    if (due) {
+      track->classified_at = time;
+      track->classify_asked = true;
+    }
     const bool verifying = embed && !fresh && (gap || cues.scene_cut || track->suspect);
     a.faces_.push_back({track, boxes[d], dt_ms, verifying, clear});
     a.to_classify_.push_back(due);

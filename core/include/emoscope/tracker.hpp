@@ -180,6 +180,7 @@ class Tracker {
     Probabilities smoothed;    // written by resolve()
     SourceTime last_seen;      // unset: seen on a still image, so never continued
     SourceTime classified_at;  // when assign() last asked for it to be classified
+    bool classify_asked = false;  // assign() has asked for it to be classified at least once
     // Identities (written by resolve(), except the flags assign() sets).
     int person = 0;            // 0: not known yet
     SourceTime first_seen;     // when the track began
