@@ -29,9 +29,12 @@ def main() -> int:
             specs.append(json.loads(z.read(next(n for n in z.namelist() if n.endswith("extra/emoscope.json")))))
     for i, spec in enumerate(specs):
         (out / "model_spec" / f"shipped{i}.json").write_text(json.dumps(spec))
-        small = {k: spec[k] for k in ("name", "version", "labels", "input", "crop")}
+        # Each kind's required fields (MODEL_SPEC.md): emotion models, or the face embedder's.
+        required = (("kind", "name", "version", "input", "align", "embedding") if spec.get("kind") == "face-embedder"
+                    else ("name", "version", "labels", "input", "crop"))
+        small = {k: spec[k] for k in required}
         (out / "model_spec" / f"minimal{i}.json").write_text(json.dumps(small))
-        for key in ("labels", "input", "crop"):
+        for key in required[-3:]:
             broken = dict(small)
             broken.pop(key)
             (out / "model_spec" / f"without_{key}{i}.json").write_text(json.dumps(broken))

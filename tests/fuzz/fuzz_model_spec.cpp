@@ -16,7 +16,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const emoscope::ModelSpec& s = spec.value();
   const std::set<std::string> unique(s.labels.begin(), s.labels.end());
-  const bool valid = !s.labels.empty() && unique.size() == s.labels.size() && (s.channels == 1 || s.channels == 3) &&
+  // Emotion models have labels; face embedders have none, but five alignment
+  // points, an embedding size and a positive same-person distance.
+  const bool kind_valid =
+      s.kind == emoscope::ModelKind::kEmotion
+          ? !s.labels.empty() && unique.size() == s.labels.size()
+          : s.labels.empty() && s.align_landmarks.size() == 5 && s.embedding_size >= 1 && s.embedding_size <= 4096 &&
+                s.same_person_distance > 0.0f;
+  const bool valid = kind_valid && (s.channels == 1 || s.channels == 3) &&
                      s.height >= 8 && s.height <= 512 && s.width >= 8 && s.width <= 512 &&
                      static_cast<int>(s.mean.size()) == s.channels && static_cast<int>(s.std.size()) == s.channels &&
                      s.crop_margin >= 0.0f && s.crop_margin <= 1.0f &&
