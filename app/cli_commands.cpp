@@ -149,15 +149,6 @@ double peak_rss_mb() {
   return usage.ru_maxrss / 1024.0;
 }
 
-// Descriptors of an image's faces (five landmarks each), in one batch.
-Result<std::vector<Embedding>> embed_faces(FaceEmbedder& embedder, const cv::Mat& image,
-                                           const std::vector<std::vector<cv::Point2f>>& landmarks) {
-  Batch chips = make_empty_batch(static_cast<int>(landmarks.size()), embedder.spec());
-  for (std::size_t i = 0; i < landmarks.size(); ++i)
-    preprocess_chip(image, landmarks[i], embedder.spec(), chips.face(static_cast<int>(i)));
-  return embedder.embed(chips);
-}
-
 }  // namespace
 
 int fail(const Error& error) {
@@ -217,7 +208,7 @@ int run_predict(const RunOptions& run, const PredictOptions& options) {
         for (const Detection& d : detector->detect(image)) {
           boxes.push_back(d.box);
           scores.push_back(d.score);
-          landmarks.push_back(d.landmarks.size() == 5 ? d.landmarks : landmarks_from_box(d.box));
+          landmarks.push_back(chip_landmarks(d));
         }
         batch = make_batch(image, boxes, spec);
       }

@@ -56,7 +56,6 @@ int run_people_add(const RunOptions& run, const PeopleOptions& options) {
   if (!people) return fail(people.error());
   auto detector = create_face_detector(run.detector);
   if (!detector) return fail(detector.error());
-  const ModelSpec& spec = embedder.value()->spec();
   std::vector<Embedding> faces;
   for (const std::string& photo : options.photos) {
     Result<cv::Mat> image = read_image_file(photo);
@@ -70,10 +69,7 @@ int run_people_add(const RunOptions& run, const PeopleOptions& options) {
       if (d.box.area() > largest->box.area()) largest = &d;
     }
     if (found.size() > 1) spdlog::warn("{}: {} faces, using the largest", photo, found.size());
-    Batch chip = make_empty_batch(1, spec);
-    preprocess_chip(image.value(), largest->landmarks.size() == 5 ? largest->landmarks : landmarks_from_box(largest->box),
-                    spec, chip.face(0));
-    auto e = embedder.value()->embed(chip);
+    auto e = embed_faces(**embedder, image.value(), {chip_landmarks(*largest)});
     if (!e) return fail(e.error());
     faces.push_back(e.value().front());
   }

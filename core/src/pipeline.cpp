@@ -27,8 +27,7 @@ struct Captured {
 struct Detected {
   Frame frame;
   std::vector<cv::Rect2f> boxes;
-  std::vector<float> scores;  // the detector's score per box (kept with carried boxes)
-  FrameCues cues;             // landmarks, follower losses, scene cut
+  FrameCues cues;             // per box: the detector's score and landmarks (kept with carried boxes), losses; scene cut
   StageTimes times;
 };
 
@@ -187,7 +186,7 @@ struct Pipeline::Impl {
           last_sharpness.push_back(embedder ? face_sharpness(d.frame.image, det.box) : NAN);
           last_boxes.push_back(det.box);
           last_scores.push_back(det.score);
-          last_landmarks.push_back(det.landmarks.size() == 5 ? det.landmarks : landmarks_from_box(det.box));
+          last_landmarks.push_back(chip_landmarks(det));
         }
         d.times.detected = true;
         frames_since_detection = 0;
@@ -207,7 +206,6 @@ struct Pipeline::Impl {
         last_boxes = std::move(moved);
       }
       d.boxes = last_boxes;
-      d.scores = last_scores;
       d.cues.scene_cut = scene_cut;
       d.cues.scores = last_scores;
       d.cues.sharpness = last_sharpness;
@@ -249,10 +247,8 @@ struct Pipeline::Impl {
           preprocess_face(item.frame.image, crop, spec, work.faces.face(next++));
         }
         if (embedder && work.assignments[f].to_embed()[i]) {
-          const auto& marks = item.cues.landmarks;
-          preprocess_chip(item.frame.image,
-                          i < marks.size() && marks[i].size() == 5 ? marks[i] : landmarks_from_box(item.boxes[i]),
-                          embedder->spec(), work.chips.face(chip++));
+          // One set of landmarks per box: detected, then moved with the box by the follower.
+          preprocess_chip(item.frame.image, item.cues.landmarks[i], embedder->spec(), work.chips.face(chip++));
         }
       }
     }
@@ -291,7 +287,7 @@ struct Pipeline::Impl {
     result.faces = std::move(faces);
     for (std::size_t i = 0; i < result.faces.size(); ++i) {
       result.faces[i].detected = result.times.detected;
-      if (i < item.scores.size()) result.faces[i].face_score = item.scores[i];
+      if (i < item.cues.scores.size()) result.faces[i].face_score = item.cues.scores[i];
     }
     result.times.total = ms_since(result.frame.captured);
     result.dropped_so_far = frames->dropped();

@@ -119,6 +119,18 @@ void preprocess_chip(const cv::Mat& bgr, const std::vector<cv::Point2f>& landmar
   normalise_into(to_model_colour(chip, spec.channels), spec, out);
 }
 
+std::vector<cv::Point2f> chip_landmarks(const Detection& detection) {
+  return detection.landmarks.size() == 5 ? detection.landmarks : landmarks_from_box(detection.box);
+}
+
+Result<std::vector<Embedding>> embed_faces(FaceEmbedder& embedder, const cv::Mat& bgr,
+                                           const std::vector<std::vector<cv::Point2f>>& landmarks) {
+  Batch chips = make_empty_batch(static_cast<int>(landmarks.size()), embedder.spec());
+  for (std::size_t i = 0; i < landmarks.size(); ++i)
+    preprocess_chip(bgr, landmarks[i], embedder.spec(), chips.face(static_cast<int>(i)));
+  return embedder.embed(chips);
+}
+
 std::vector<cv::Point2f> landmarks_from_box(const cv::Rect2f& b) {
   // Fractions of the FER2013-framed box (face_detector.hpp: yunet_framing_box
   // read backwards, with the eye-to-mouth distance equal to the eyes' spacing).

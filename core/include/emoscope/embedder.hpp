@@ -16,6 +16,7 @@
 
 #include "emoscope/classifier.hpp"
 #include "emoscope/error.hpp"
+#include "emoscope/face_detector.hpp"
 #include "emoscope/model_spec.hpp"
 #include "emoscope/preprocess.hpp"
 
@@ -50,5 +51,12 @@ void preprocess_chip(const cv::Mat& bgr, const std::vector<cv::Point2f>& landmar
 // Five landmarks where they sit in an upright face of this box (the FER2013
 // framing of Detection::box), for detectors that give none (Haar, SSD).
 std::vector<cv::Point2f> landmarks_from_box(const cv::Rect2f& box);
+
+// The landmarks a detection's chip is aligned on: the detector's five, else landmarks_from_box.
+std::vector<cv::Point2f> chip_landmarks(const Detection& detection);
+
+// Descriptors of one image's faces (five landmarks each), in one forward pass.
+Result<std::vector<Embedding>> embed_faces(FaceEmbedder& embedder, const cv::Mat& bgr,
+                                           const std::vector<std::vector<cv::Point2f>>& landmarks);
 
 }  // namespace emoscope
