@@ -126,8 +126,6 @@ int end_code(const PipelineEnd& end) {
   return kOk;
 }
 
-bool interrupted() { return g_interrupted; }
-
 // Which BLAS the process really loaded (Debian switches libblas.so.3 between
 // the reference BLAS and OpenBLAS), as the resolved path of libblas.so.3.
 std::string loaded_blas() {
@@ -155,6 +153,8 @@ int fail(const Error& error) {
   spdlog::error("{}", error.message);
   return exit_code(error.code);
 }
+
+bool interrupted() { return g_interrupted; }
 
 void install_interrupt_handler() {
   std::signal(SIGINT, on_signal);

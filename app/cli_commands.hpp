@@ -68,6 +68,24 @@ struct LiveOptions {
   double seconds = 0;    // 0 = until Ctrl+C or the source ends
 };
 
+// batch: many inputs into one folder, resumable and shardable (batch.hpp, docs/batch.md).
+struct BatchCliOptions {
+  std::vector<std::string> inputs;
+  std::string list;   // --list FILE: one path per line
+  std::string out;    // --out DIR
+  bool video = false;
+  std::string shard;  // --shard I/N
+  int shards = 0;     // --shards N (Kubernetes Indexed Jobs; a Slurm array's count otherwise)
+  int jobs = 0;       // 0 = default_batch_jobs()
+  bool force = false;
+  OutputOptions output;  // the video's codec and HUD
+};
+
+// merge: the shards' results in DIR joined into DIR/people.csv and DIR/inputs.csv.
+struct MergeOptions {
+  std::string dir;
+};
+
 struct CliOptions {
   RunOptions run;
   PredictOptions predict;
@@ -76,13 +94,15 @@ struct CliOptions {
   BenchOptions bench;
   LiveOptions live;
   PeopleOptions people;
+  BatchCliOptions batch;
+  MergeOptions merge;
   std::string log_level = "warn";
   std::string log_file;
   double max_megapixels = static_cast<double>(kDefaultMaxImagePixels) / 1e6;
 };
 
 struct CliCommands {
-  CLI::App *predict, *analyze, *eval, *bench, *live, *people, *people_add, *people_list, *people_remove;
+  CLI::App *predict, *analyze, *eval, *bench, *live, *people, *people_add, *people_list, *people_remove, *batch, *merge;
 };
 
 // Declares emoscope-cli's options and subcommands on `app`, bound to `options`.
@@ -96,10 +116,16 @@ int run_live(const RunOptions& run, const LiveOptions& options);
 int run_people_add(const RunOptions& run, const PeopleOptions& options);
 int run_people_list(const RunOptions& run, const PeopleOptions& options);
 int run_people_remove(const RunOptions& run, const PeopleOptions& options);
+int run_batch_command(const RunOptions& run, const BatchCliOptions& options);
+int run_merge(const MergeOptions& options);
+
+// Exit status of a batch whose every input ran but some failed (README, "Exit codes").
+constexpr int kSomeInputsFailed = 6;
 
 // An error as a log line and its exit code.
 int fail(const Error& error);
 
 void install_interrupt_handler();
+bool interrupted();  // Ctrl+C (SIGINT) or SIGTERM seen
 
 }  // namespace emoscope::cli

@@ -214,6 +214,36 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   l->add_option("--seconds", o.live.seconds, "stop after this many seconds (0 = until Ctrl+C)")
       ->check(kFinite)
       ->check(CLI::NonNegativeNumber);
+  c.batch = app.add_subcommand("batch",
+                               "Many videos and images into one folder, one sub-folder each (frames.csv, summary.json); "
+                               "resumable, and shardable over a Slurm array or other processes (docs/batch.md)");
+  CLI::App* bt = c.batch;
+  BatchCliOptions& bo = o.batch;
+  add_model_options(bt, run);
+  add_detector_options(bt, run);
+  add_stream_options(bt, run);
+  add_identity_options(bt, run);
+  bt->add_option("inputs", bo.inputs, "videos, images, or folders (walked for both)");
+  bt->add_option("--list", bo.list, "a file with one input path per line (blank and # lines skipped)");
+  bt->add_option("--out", bo.out, "output folder: one sub-folder per input, and manifest-<shard>.jsonl")->required();
+  bt->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
+  bt->add_flag("--video", bo.video, "also write each input's annotated video (annotated.mkv)");
+  add_codec_option(bt, bo.output, "annotated");
+  bt->add_flag("--hud", bo.output.hud, "draw FPS/latency/device on the annotated videos");
+  bt->add_flag("--force", bo.force, "analyse again the inputs that are finished (skipped otherwise)");
+  bt->add_option("--jobs", bo.jobs, "inputs analysed at once (0 = the default for this machine's cores)")
+      ->check(CLI::Range(0, 64));
+  bt->add_option("--shard", bo.shard,
+                 "this process's share I/N of the sorted inputs (default: from a Slurm array task or "
+                 "JOB_COMPLETION_INDEX; else all)");
+  bt->add_option("--shards", bo.shards, "number of shards: with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)")
+      ->check(CLI::Range(1, 1000000));
+
+  c.merge = app.add_subcommand("merge",
+                               "Join a batch folder's results (every shard) into people.csv and inputs.csv "
+                               "(docs/output-formats.md); analyses nothing");
+  c.merge->add_option("dir", o.merge.dir, "the folder given to batch --out")->required();
+
   c.people = app.add_subcommand("people",
                                 "Known people, to name them in later runs (--people-gallery). Their face descriptors "
                                 "are biometric data: kept in one file on this machine, user-only (0600)");

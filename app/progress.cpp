@@ -32,8 +32,12 @@ void ProgressBar::draw(std::chrono::steady_clock::time_point now) {
     std::string bar(filled, '#');
     bar.append(width - filled, '-');
     const double eta = rate > 0 ? (total_ - done) / rate : 0;
-    std::fprintf(stderr, "\r%s [%s] %3.0f%% %ld/%ld  %.1f fps  ETA %.0fs ", label_.c_str(), bar.c_str(),
-                 frac * 100, done, total_, rate, eta);
+    if (!detail_.empty()) {  // \x1b[K: erase what a longer line before left
+      std::fprintf(stderr, "\r%s [%s] %ld/%ld  %s\x1b[K", label_.c_str(), bar.c_str(), done, total_, detail_.c_str());
+    } else {
+      std::fprintf(stderr, "\r%s [%s] %3.0f%% %ld/%ld  %.1f fps  ETA %.0fs ", label_.c_str(), bar.c_str(),
+                   frac * 100, done, total_, rate, eta);
+    }
   } else {
     std::fprintf(stderr, "\r%s %ld  %.1f fps ", label_.c_str(), done, rate);
   }

@@ -14,11 +14,14 @@ class ProgressBar {
   ProgressBar(std::string label, long total);  // total <= 0: unknown
   ~ProgressBar();
   void update(long done);
+  // Text shown after the count instead of the rate and ETA (batch: its frames and running inputs).
+  void set_detail(std::string detail) { detail_ = std::move(detail); }
   void finish();
 
  private:
   void draw(std::chrono::steady_clock::time_point now);
   std::string label_;
+  std::string detail_;
   long total_;
   bool enabled_;
   bool finished_ = false;

@@ -67,12 +67,15 @@ Status check_output_path(const std::string& path) {
   return std::nullopt;
 }
 
-std::vector<std::string> find_images(const std::string& folder, bool recursive) {
+namespace {
+
+// Regular files in `folder` (and below when `recursive`) whose path passes `want`, sorted.
+std::vector<std::string> find_files(const std::string& folder, bool recursive, bool (*want)(const std::string&)) {
   std::vector<std::string> found;
   std::error_code ec;
   const auto options = fs::directory_options::skip_permission_denied;
   const auto keep = [&](const fs::directory_entry& e) {
-    if (is_image_path(e.path().string()) && entry_is(e, false)) found.push_back(e.path().string());
+    if (want(e.path().string()) && entry_is(e, false)) found.push_back(e.path().string());
   };
   if (recursive) {
     fs::recursive_directory_iterator it(folder, options, ec), end;
@@ -87,6 +90,16 @@ std::vector<std::string> find_images(const std::string& folder, bool recursive) 
   std::sort(found.begin(), found.end());
   return found;
 }
+
+bool is_media_path(const std::string& path) { return is_image_path(path) || is_video_path(path); }
+
+}  // namespace
+
+std::vector<std::string> find_images(const std::string& folder, bool recursive) {
+  return find_files(folder, recursive, is_image_path);
+}
+
+std::vector<std::string> find_media(const std::string& folder) { return find_files(folder, true, is_media_path); }
 
 std::vector<std::string> find_subfolders(const std::string& folder) {
   std::vector<std::string> found;

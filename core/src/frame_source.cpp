@@ -379,6 +379,13 @@ bool is_image_path(const std::string& path) {
   return std::any_of(std::begin(kExts), std::end(kExts), [&](const char* e) { return ext == e; });
 }
 
+bool is_video_path(const std::string& path) {
+  static const char* kExts[] = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".flv", ".mpg",
+                                ".mpeg", ".ts", ".mts", ".m2ts", ".3gp", ".ogv", ".mxf"};
+  const std::string ext = lower_extension(path);
+  return std::any_of(std::begin(kExts), std::end(kExts), [&](const char* e) { return ext == e; });
+}
+
 Result<std::unique_ptr<FrameSource>> open_camera(const std::string& index_or_path) {
   cv::VideoCapture cap;
   SourceInfo info;

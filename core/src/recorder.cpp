@@ -89,6 +89,13 @@ constexpr std::uint64_t kVideoReserveBytes = 16u << 20;
 
 }  // namespace
 
+std::string run_settings_json(const RunDescription& run) {
+  ojson j;
+  j["detector"] = detector_json(run.detector);
+  j["processing"] = processing_json(run.pipeline, run.device);
+  return j.dump();
+}
+
 Status create_private_file(const std::string& path) {
   if (Status s = check_output_path(path)) return s;
   // O_NOFOLLOW and O_NONBLOCK: a symlink or FIFO put there since the check is

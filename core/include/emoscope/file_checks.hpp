@@ -26,6 +26,10 @@ Status check_output_path(const std::string& path);
 // loops, vanished files, special files) are skipped with a warning each.
 std::vector<std::string> find_images(const std::string& folder, bool recursive);
 
+// Images and videos (is_image_path, is_video_path) in `folder` and its
+// sub-folders, sorted; unreadable entries skipped as find_images does.
+std::vector<std::string> find_media(const std::string& folder);
+
 // Sub-folders of `folder` (one level), sorted; unreadable entries are skipped.
 std::vector<std::string> find_subfolders(const std::string& folder);
 

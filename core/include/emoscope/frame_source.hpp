@@ -64,6 +64,9 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path);
 Result<std::unique_ptr<FrameSource>> open_source(const std::string& spec, bool live_pacing = false);
 
 bool is_image_path(const std::string& path);
+// By extension: the video containers FFmpeg reads that a folder walk picks up
+// (batch); any file can still be opened as a video by naming it.
+bool is_video_path(const std::string& path);
 
 // Wraps a source so that, while *mirror is true, each frame is flipped left to
 // right before anything sees it (a webcam shown like a mirror; labels drawn

@@ -84,6 +84,10 @@ RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOpt
                                      const std::string& model_file, const std::string& embedder_file = {},
                                      const std::string& people_gallery = {});
 
+// The detector and processing settings as the summary's header writes them,
+// as compact JSON (batch.cpp keys its finished inputs on them).
+std::string run_settings_json(const RunDescription& run);
+
 // RFC 4180 field quoting.
 std::string csv_escape(const std::string& field);
 

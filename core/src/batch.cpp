@@ -1,0 +1,742 @@
+#include "emoscope/batch.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "emoscope/file_checks.hpp"
+#include "emoscope/frame_source.hpp"
+#include "emoscope/recorder.hpp"
+#include "emoscope/resources.hpp"
+#include "emoscope/version.hpp"
+
+namespace emoscope {
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+constexpr const char* kStampFile = "done.json";
+constexpr const char* kStampFormat = "emoscope-batch-item";
+
+Error usage(std::string message) { return {ErrorCode::kUsage, std::move(message)}; }
+Error not_writable(const std::string& path, const std::string& why) {
+  return {ErrorCode::kOutputNotWritable, "cannot write '" + path + "': " + why};
+}
+
+std::string without_extension(const fs::path& p) { return (p.parent_path() / p.stem()).generic_string(); }
+
+// Size and modification time of a file (nanoseconds); nullopt when it cannot be read.
+struct FileStamp {
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileStamp& o) const { return size == o.size && mtime_ns == o.mtime_ns; }
+};
+std::optional<FileStamp> stamp_of(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileStamp{static_cast<std::uint64_t>(st.st_size),
+                   static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+ojson stamp_json(const std::string& path) {
+  const auto s = stamp_of(path);
+  if (!s) return ojson{{"file", path.empty() ? ojson(nullptr) : ojson(path)}};
+  return ojson{{"file", path}, {"size", s->size}, {"mtime_ns", s->mtime_ns}};
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// The whole file, or nullopt.
+std::optional<std::string> read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::optional<ojson> read_json(const fs::path& path) {
+  const auto text = read_text(path);
+  if (!text) return std::nullopt;
+  ojson j = ojson::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+// Writes `text` to `path` through a temporary file and a rename.
+Status write_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return not_writable(tmp.string(), std::strerror(errno));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return not_writable(path.string(), ec.message());
+  return std::nullopt;
+}
+
+std::string json_line(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+
+}  // namespace
+
+// ---- inputs ---------------------------------------------------------------
+
+Result<std::vector<BatchInput>> collect_batch_inputs(const std::vector<std::string>& args,
+                                                     const std::string& list_file, const std::string& out_dir) {
+  struct Found {
+    std::string path;
+    fs::path rel;  // relative to its folder, with extension
+  };
+  std::vector<Found> found;
+  std::error_code ec;
+  auto add_folder = [&](const std::string& folder) {
+    for (const std::string& f : find_media(folder)) found.push_back({f, fs::path(f).lexically_relative(folder)});
+  };
+  for (const std::string& a : args) {
+    if (fs::is_directory(a, ec)) {
+      add_folder(a);
+    } else {
+      found.push_back({a, fs::path(a).filename()});
+    }
+  }
+  if (!list_file.empty()) {
+    std::ifstream in(list_file);
+    if (!in) return Error{ErrorCode::kInputUnreadable, "cannot read the list '" + list_file + "': " + std::strerror(errno)};
+    std::vector<std::string> files;
+    std::string line;
+    while (std::getline(in, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+      const auto first = line.find_first_not_of(" \t");
+      if (first == std::string::npos || line[first] == '#') continue;
+      line = line.substr(first);
+      if (fs::is_directory(line, ec)) {
+        add_folder(line);
+      } else {
+        files.push_back(line);
+      }
+    }
+    // Keys relative to the folder the listed files share.
+    fs::path common;
+    for (const std::string& f : files) {
+      const fs::path parent = fs::absolute(f, ec).lexically_normal().parent_path();
+      if (common.empty()) {
+        common = parent;
+        continue;
+      }
+      fs::path shared;
+      for (auto a = common.begin(), b = parent.begin(); a != common.end() && b != parent.end() && *a == *b; ++a, ++b)
+        shared /= *a;
+      common = shared;
+    }
+    for (const std::string& f : files)
+      found.push_back({f, fs::absolute(f, ec).lexically_normal().lexically_relative(common)});
+  }
+  if (found.empty()) return usage("no inputs: name videos, images or folders, or --list FILE");
+
+  // Results are not inputs: leave out whatever lies under the output folder.
+  const fs::path out = fs::weakly_canonical(out_dir, ec);
+  found.erase(std::remove_if(found.begin(), found.end(),
+                             [&](const Found& f) {
+                               const fs::path p = fs::weakly_canonical(f.path, ec);
+                               const auto rel = p.lexically_relative(out);
+                               return !ec && !rel.empty() && *rel.begin() != "..";
+                             }),
+              found.end());
+
+  // Keys: the relative path minus its extension; clashing ones keep it.
+  std::map<std::string, int> uses;
+  for (const Found& f : found) ++uses[without_extension(f.rel)];
+  std::vector<BatchInput> inputs;
+  std::map<std::string, std::string> by_key;
+  for (const Found& f : found) {
+    std::string key = without_extension(f.rel);
+    if (uses[key] > 1) key = f.rel.generic_string();
+    if (key.empty() || key.find("..") == 0 || key.front() == '/')
+      return usage("input '" + f.path + "' has no place under the output folder");
+    auto [it, fresh] = by_key.emplace(key, f.path);
+    if (!fresh) {
+      if (it->second == f.path) continue;  // the same file named twice
+      return usage("inputs '" + it->second + "' and '" + f.path + "' would both write to '" + key +
+                   "': give them from different folders, or rename one");
+    }
+    inputs.push_back({f.path, key});
+  }
+  std::sort(inputs.begin(), inputs.end(), [](const BatchInput& a, const BatchInput& b) { return a.key < b.key; });
+  return inputs;
+}
+
+// ---- shards ---------------------------------------------------------------
+
+std::string Shard::tag() const { return std::to_string(index) + "of" + std::to_string(count); }
+
+namespace {
+std::optional<long> to_long(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0') return std::nullopt;
+  return v;
+}
+}  // namespace
+
+Result<Shard> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  const auto i = slash == std::string::npos ? std::nullopt : to_long(text.substr(0, slash));
+  const auto n = slash == std::string::npos ? std::nullopt : to_long(text.substr(slash + 1));
+  if (!i || !n || *n < 1 || *i < 0 || *i >= *n || *n > 1'000'000)
+    return usage("shard must be I/N with 0 <= I < N, not '" + text + "'");
+  Shard s;
+  s.index = static_cast<int>(*i);
+  s.count = static_cast<int>(*n);
+  s.origin = "from --shard " + text;
+  return s;
+}
+
+std::optional<std::string> process_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+Result<Shard> choose_shard(const std::string& flag, int shards, const EnvReader& getenv) {
+  if (!flag.empty()) {
+    if (shards > 0) return usage("give --shard I/N or --shards N, not both");
+    return parse_shard(flag);
+  }
+  auto number = [&](const char* name) -> Result<std::optional<long>> {
+    const auto v = getenv(name);
+    if (!v) return std::optional<long>();
+    const auto n = to_long(*v);
+    if (!n) return usage(std::string(name) + " is '" + *v + "', not a whole number");
+    return std::optional<long>(n);
+  };
+  Shard s;
+  if (getenv("SLURM_ARRAY_TASK_ID")) {
+    auto id = number("SLURM_ARRAY_TASK_ID"), min = number("SLURM_ARRAY_TASK_MIN"),
+         max = number("SLURM_ARRAY_TASK_MAX"), count = number("SLURM_ARRAY_TASK_COUNT");
+    for (const auto* r : {&id, &min, &max, &count})
+      if (!*r) return r->error();
+    const long lo = min->value_or(0);
+    long n = shards;
+    std::string why = "--shards " + std::to_string(shards);
+    if (n <= 0 && max->has_value()) {
+      n = **max - lo + 1;
+      why = "SLURM_ARRAY_TASK_MAX=" + std::to_string(**max);
+    } else if (n <= 0 && count->has_value()) {
+      n = **count;
+      why = "SLURM_ARRAY_TASK_COUNT=" + std::to_string(**count);
+    }
+    const long i = **id - lo;
+    if (n <= 0 || i < 0 || i >= n)
+      return usage("cannot take a shard from SLURM_ARRAY_TASK_ID=" + std::to_string(**id) +
+                   " (use a contiguous array such as --array=0-9, or give --shard I/N)");
+    s.index = static_cast<int>(i);
+    s.count = static_cast<int>(n);
+    s.origin = "from SLURM_ARRAY_TASK_ID=" + std::to_string(**id) + ", SLURM_ARRAY_TASK_MIN=" + std::to_string(lo) +
+               ", " + why;
+    return s;
+  }
+  if (getenv("JOB_COMPLETION_INDEX")) {
+    auto index = number("JOB_COMPLETION_INDEX");
+    if (!index) return index.error();
+    if (shards <= 0) return usage("JOB_COMPLETION_INDEX is set: give --shards N, the Indexed Job's completions");
+    if (**index < 0 || **index >= shards)
+      return usage("JOB_COMPLETION_INDEX=" + std::to_string(**index) + " is outside --shards " + std::to_string(shards));
+    s.index = static_cast<int>(**index);
+    s.count = shards;
+    s.origin = "from JOB_COMPLETION_INDEX=" + std::to_string(**index) + ", --shards " + std::to_string(shards);
+    return s;
+  }
+  if (shards > 1) return usage("--shards N needs a Slurm array or an Indexed Job; else give --shard I/N");
+  return s;
+}
+
+std::vector<BatchInput> shard_inputs(const std::vector<BatchInput>& inputs, const Shard& shard) {
+  std::vector<BatchInput> mine;
+  for (std::size_t p = 0; p < inputs.size(); ++p)
+    if (static_cast<int>(p % static_cast<std::size_t>(shard.count)) == shard.index) mine.push_back(inputs[p]);
+  return mine;
+}
+
+// ---- running --------------------------------------------------------------
+
+int default_batch_jobs() {
+  // Measured on 2 cores (docs/batch.md): two inputs at once beat one input with both cores.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, std::min(cores, 8));
+}
+
+const char* batch_status_name(BatchStatus status) {
+  switch (status) {
+    case BatchStatus::kDone: return "done";
+    case BatchStatus::kSkipped: return "skipped";
+    case BatchStatus::kFailed: return "failed";
+    case BatchStatus::kInterrupted: return "interrupted";
+  }
+  return "?";
+}
+
+long BatchReport::count(BatchStatus status) const {
+  return static_cast<long>(std::count_if(items.begin(), items.end(), [&](const BatchItem& i) { return i.status == status; }));
+}
+
+namespace {
+
+// What makes a finished folder still valid: the app, the model files (by size
+// and mtime, so a rerun needs no model loaded) and every setting that reaches
+// the outputs.
+ojson settings_key(const RunOptions& run, const BatchOptions& options) {
+  RunDescription d;
+  d.detector = run.detector;
+  PipelineOptions po = run.pipeline;
+  po.mode = PipelineMode::kFile;
+  d.pipeline = po;
+  d.device = device_choice_name(run.classifier.device);
+  std::string model = run.model_path;
+  if (model.empty())
+    if (auto p = default_model_path()) model = p.value();
+  ojson j;
+  j["app_version"] = version();
+  j["model"] = stamp_json(model);
+  j["settings"] = ojson::parse(run_settings_json(d));
+  if (run.identity.enabled) {
+    std::string embedder = run.identity.model_path;
+    if (embedder.empty())
+      if (auto p = default_embedder_path()) embedder = p.value();
+    j["identity"] = {{"embedder", stamp_json(embedder)},
+                     {"threshold", run.identity.threshold},
+                     {"people_gallery", run.identity.gallery_path.empty() ? ojson(nullptr)
+                                                                          : stamp_json(run.identity.gallery_path)}};
+  } else {
+    j["identity"] = nullptr;
+  }
+  j["min_confidence"] = run.min_confidence;
+  j["video"] = options.video ? ojson{{"codec", video_codec_name(options.video_codec)}, {"hud", options.hud}}
+                             : ojson(nullptr);
+  return j;
+}
+
+struct Paths {
+  fs::path final_dir, partial_dir, old_dir;
+};
+Paths paths_for(const std::string& out_dir, const std::string& key) {
+  const fs::path final_dir = fs::path(out_dir) / key;
+  const fs::path parent = final_dir.parent_path();
+  const std::string name = final_dir.filename().string();
+  return {final_dir, parent / ("." + name + ".partial"), parent / ("." + name + ".old")};
+}
+
+class Runner {
+ public:
+  Runner(const RunOptions& run, const BatchOptions& options, const std::vector<BatchInput>& inputs,
+         BatchObserver* observer, const std::function<bool()>& stop_when)
+      : run_(run), options_(options), inputs_(inputs), observer_(observer), stop_when_(stop_when),
+        key_(settings_key(run, options)) {}
+
+  Result<BatchReport> run() {
+    std::error_code ec;
+    fs::create_directories(options_.out_dir, ec);
+    if (ec || !fs::is_directory(options_.out_dir, ec))
+      return not_writable(options_.out_dir, ec ? ec.message() : "not a folder");
+    const std::string manifest = (fs::path(options_.out_dir) / ("manifest-" + options_.shard.tag() + ".jsonl")).string();
+    if (Status s = check_output_path(manifest)) return *s;
+    manifest_fd_ = ::open(manifest.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (manifest_fd_ < 0) return not_writable(manifest, std::strerror(errno));
+    manifest_path_ = manifest;
+    // A run killed mid-line left a line without its newline: end it, so our first line stays whole.
+    struct stat st {};
+    char last = '\n';
+    if (::fstat(manifest_fd_, &st) == 0 && st.st_size > 0) {
+      const int rd = ::open(manifest.c_str(), O_RDONLY | O_CLOEXEC);
+      if (rd >= 0 && ::pread(rd, &last, 1, st.st_size - 1) != 1) last = '\n';
+      if (rd >= 0) ::close(rd);
+    }
+    if (last != '\n' && ::write(manifest_fd_, "\n", 1) != 1) return not_writable(manifest, std::strerror(errno));
+
+    report_.items.resize(inputs_.size());
+    const int jobs = std::max(1, std::min<int>(options_.jobs > 0 ? options_.jobs : default_batch_jobs(),
+                                               static_cast<int>(std::max<std::size_t>(1, inputs_.size()))));
+    run_.live = false;
+    if (run_.classifier.threads <= 0) {  // the cores shared out between the inputs running at once
+      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      run_.classifier.threads = std::max(1, cores / 2 / jobs);
+    }
+    std::vector<std::thread> workers;
+    for (int w = 1; w < jobs; ++w) workers.emplace_back([this] { work(); });
+    work();
+    for (auto& t : workers) t.join();
+    ::close(manifest_fd_);
+    if (fatal_) return *fatal_;
+    return std::move(report_);
+  }
+
+ private:
+  struct Models {
+    std::shared_ptr<Classifier> classifier;
+    std::shared_ptr<FaceEmbedder> embedder;
+  };
+
+  bool stopping() {
+    if (stop_.load()) return true;
+    if (stop_when_ && stop_when_()) stop_ = true;
+    return stop_.load();
+  }
+
+  void work() {
+    Models models;
+    for (;;) {
+      const std::size_t i = next_++;
+      if (i >= inputs_.size()) return;
+      BatchItem& item = report_.items[i];
+      item.input = inputs_[i];
+      if (stopping()) {
+        item.status = BatchStatus::kInterrupted;
+        continue;
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      if (!finished(item)) analyse(item, models);
+      item.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (item.status != BatchStatus::kInterrupted) log(item);
+      std::lock_guard<std::mutex> lock(observer_mutex_);
+      if (observer_) observer_->on_item_end(item);
+    }
+  }
+
+  // True (item kSkipped) when DIR/<key> holds this input's results made with these settings.
+  bool finished(BatchItem& item) {
+    if (options_.force) return false;
+    const Paths p = paths_for(options_.out_dir, item.input.key);
+    const auto stamp = read_json(p.final_dir / kStampFile);
+    const auto input = stamp_of(item.input.path);
+    if (!stamp || !input || !stamp->is_object() || stamp->value("format", "") != kStampFormat) return false;
+    const ojson& in = (*stamp)["input"];
+    if (!in.is_object() || in.value("size", std::uint64_t{0}) != input->size ||
+        in.value("mtime_ns", std::int64_t{0}) != input->mtime_ns || (*stamp)["settings"] != key_)
+      return false;
+    item.status = BatchStatus::kSkipped;
+    item.frames = stamp->value("frames", 0L);
+    item.persons = stamp->value("persons", 0L);
+    if (const auto w = stamp->find("warning"); w != stamp->end() && w->is_string()) item.warning = w->get<std::string>();
+    return true;
+  }
+
+  void analyse(BatchItem& item, Models& models) {
+    const auto t0 = std::chrono::steady_clock::now();
+    item.status = BatchStatus::kFailed;
+    const Paths p = paths_for(options_.out_dir, item.input.key);
+    std::error_code ec;
+    // A folder there without our stamp is someone else's: never replace it.
+    if (fs::exists(fs::symlink_status(p.final_dir, ec)) && !fs::exists(p.final_dir / kStampFile, ec)) {
+      item.error = "'" + p.final_dir.string() + "' exists and is not a batch result: move it away to analyse this input";
+      return;
+    }
+    if (const auto input = stamp_of(item.input.path); !input) {
+      if (Status s = check_input_file(item.input.path, ErrorCode::kInputUnreadable)) {
+        item.error = s->message;
+        return;
+      }
+    }
+    fs::remove_all(p.partial_dir, ec);  // left by a killed run
+    fs::remove_all(p.old_dir, ec);
+    fs::create_directories(p.partial_dir, ec);
+    if (ec) {
+      item.error = "cannot create '" + p.partial_dir.string() + "': " + ec.message();
+      return;
+    }
+    const auto input_stamp = stamp_of(item.input.path);
+    if (!models.classifier) {
+      auto loaded = load_run_classifier(run_);
+      if (!loaded) return fail_all(loaded.error(), item);
+      models.classifier = std::move(loaded).value();
+      auto embedder = load_run_embedder(run_);
+      if (!embedder) return fail_all(embedder.error(), item);
+      models.embedder = std::move(embedder).value();
+    }
+    RunOptions ro = run_;
+    ro.source = item.input.path;
+    OutputOptions out;
+    out.csv_path = (p.partial_dir / "frames.csv").string();
+    out.summary_path = (p.partial_dir / "summary.json").string();
+    if (options_.video) out.video_path = (p.partial_dir / "annotated.mkv").string();
+    out.video_codec = options_.video_codec;
+    out.hud = options_.hud;
+    ro.outputs = {out};
+    auto engine = RunEngine::open(ro, models.classifier, models.embedder);
+    if (!engine) {
+      item.error = engine.error().message;
+      fs::remove_all(p.partial_dir, ec);
+      return;
+    }
+    RunEngine& e = *engine.value();
+    {
+      std::lock_guard<std::mutex> lock(observer_mutex_);
+      if (observer_) observer_->on_item_start(item.input, e.source_info().frame_count);
+    }
+    long processed = 0;
+    std::set<int> persons, faces;
+    e.start([&](FrameResult&& r) -> Status {
+      ++processed;
+      for (const TrackedFace& f : r.faces) {
+        faces.insert(f.id);
+        if (f.person_id > 0) persons.insert(f.person_id);
+      }
+      std::lock_guard<std::mutex> lock(observer_mutex_);
+      if (observer_) observer_->on_item_frames(item.input, processed);
+      return std::nullopt;
+    });
+    const RunEnd end = e.wait([this] { return stopping(); });
+    engine.value().reset();
+    if (end.pipeline.reason == EndReason::kStopped && stop_) {
+      item.status = BatchStatus::kInterrupted;
+      fs::remove_all(p.partial_dir, ec);
+      return;
+    }
+    // A file that stops decoding early (truncated) keeps what was read, as
+    // analyze does: done, with the reason as a warning.
+    const bool cut_short = end.pipeline.reason == EndReason::kReadError && processed > 0;
+    if (cut_short) item.warning = end.pipeline.message;
+    if (end.status || (end.pipeline.reason != EndReason::kEndOfStream && !cut_short)) {
+      item.error = end.status ? end.status->message : end.pipeline.message;
+      if (item.error.empty()) item.error = "the analysis stopped before the end of the input";
+      fs::remove_all(p.partial_dir, ec);
+      return;
+    }
+    item.frames = processed;
+    item.persons = static_cast<long>(run_.identity.enabled ? persons.size() : faces.size());
+    ojson stamp;
+    stamp["format"] = kStampFormat;
+    stamp["format_version"] = 1;
+    stamp["input"] = {{"path", item.input.path},
+                      {"size", input_stamp ? input_stamp->size : 0},
+                      {"mtime_ns", input_stamp ? input_stamp->mtime_ns : 0}};
+    stamp["settings"] = key_;
+    stamp["finished_at"] = utc_now();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stamp["seconds"] = std::round(seconds * 1000) / 1000;
+    stamp["frames"] = item.frames;
+    stamp["persons"] = item.persons;
+    stamp["warning"] = item.warning.empty() ? ojson(nullptr) : ojson(item.warning);
+    if (Status s = write_atomically(p.partial_dir / kStampFile, stamp.dump(2) + "\n")) {
+      item.error = s->message;
+      fs::remove_all(p.partial_dir, ec);
+      return;
+    }
+    // Publish: the old results (a redo) step aside, the new ones take their place.
+    if (fs::exists(fs::symlink_status(p.final_dir, ec))) fs::rename(p.final_dir, p.old_dir, ec);
+    ec.clear();
+    fs::rename(p.partial_dir, p.final_dir, ec);
+    if (ec) {
+      item.error = "cannot move the results into '" + p.final_dir.string() + "': " + ec.message();
+      return;
+    }
+    fs::remove_all(p.old_dir, ec);
+    item.status = BatchStatus::kDone;
+  }
+
+  // A model that does not load stops every input: the batch ends with that error.
+  void fail_all(const Error& error, BatchItem& item) {
+    item.error = error.message;
+    std::lock_guard<std::mutex> lock(observer_mutex_);
+    if (!fatal_) fatal_ = error;
+    stop_ = true;
+  }
+
+  void log(const BatchItem& item) {
+    ojson j;
+    j["time"] = utc_now();
+    j["path"] = item.input.path;
+    j["key"] = item.input.key;
+    j["status"] = batch_status_name(item.status);
+    j["error"] = item.error.empty() ? ojson(nullptr) : ojson(item.error);
+    j["warning"] = item.warning.empty() ? ojson(nullptr) : ojson(item.warning);
+    j["seconds"] = std::round(item.seconds * 1000) / 1000;
+    j["frames"] = item.frames;
+    j["persons"] = item.persons;
+    j["shard"] = std::to_string(options_.shard.index) + "/" + std::to_string(options_.shard.count);
+    const std::string line = json_line(j) + "\n";
+    std::lock_guard<std::mutex> lock(manifest_mutex_);
+    // One write per line with O_APPEND: a line is whole or, after a kill mid-write, cut short (merge skips it).
+    if (::write(manifest_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      spdlog::error("cannot append to '{}': {}", manifest_path_, std::strerror(errno));
+  }
+
+  RunOptions run_;
+  const BatchOptions& options_;
+  const std::vector<BatchInput>& inputs_;
+  BatchObserver* observer_;
+  const std::function<bool()>& stop_when_;
+  const ojson key_;
+  BatchReport report_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<bool> stop_{false};
+  std::optional<Error> fatal_;
+  std::mutex observer_mutex_, manifest_mutex_;
+  int manifest_fd_ = -1;
+  std::string manifest_path_;
+};
+
+}  // namespace
+
+Result<BatchReport> run_batch(const RunOptions& run, const BatchOptions& options, const std::vector<BatchInput>& inputs,
+                              BatchObserver* observer, const std::function<bool()>& stop_when) {
+  if (options.out_dir.empty()) return usage("no output folder");
+  Runner runner(run, options, inputs, observer, stop_when);
+  return runner.run();
+}
+
+// ---- merge ----------------------------------------------------------------
+
+namespace {
+
+std::string csv_number(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+  return buf;
+}
+std::string csv_value(const ojson& v, int decimals = 3) {
+  if (v.is_null()) return "";
+  if (v.is_number_integer() || v.is_number_unsigned()) return std::to_string(v.get<long long>());
+  if (v.is_number()) return csv_number(v.get<double>(), decimals);
+  if (v.is_string()) return csv_escape(v.get<std::string>());
+  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
+  return "";
+}
+
+// j[key] without inserting or asserting: null when j is not an object or lacks it.
+const ojson& field(const ojson& j, const char* key) {
+  static const ojson null_value;
+  if (!j.is_object()) return null_value;
+  const auto it = j.find(key);
+  return it == j.end() ? null_value : *it;
+}
+
+}  // namespace
+
+Result<MergeReport> merge_batch(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Error{ErrorCode::kInputUnreadable, "'" + dir + "' is not a folder"};
+  // The newest manifest line per input key (by time, then shard file and line order).
+  struct Line {
+    ojson j;
+    std::string time;
+  };
+  std::map<std::string, Line> latest;
+  std::vector<fs::path> manifests;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("manifest-", 0) == 0 && it->path().extension() == ".jsonl") manifests.push_back(it->path());
+  }
+  std::sort(manifests.begin(), manifests.end());
+  if (manifests.empty()) return Error{ErrorCode::kInputUnreadable, "no manifest-*.jsonl in '" + dir + "': not a batch folder"};
+  long broken = 0;
+  for (const fs::path& m : manifests) {
+    std::ifstream in(m);
+    std::string text;
+    while (std::getline(in, text)) {
+      if (text.empty()) continue;
+      ojson j = ojson::parse(text, nullptr, false);
+      if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j["key"].is_string()) {
+        ++broken;  // a line cut short by a kill
+        continue;
+      }
+      const std::string key = j["key"].get<std::string>();
+      const std::string time = j.value("time", "");
+      auto it = latest.find(key);
+      if (it == latest.end() || time >= it->second.time) latest[key] = {j, time};
+    }
+  }
+  if (broken > 0) spdlog::warn("merge: {} manifest line(s) cut short were skipped", broken);
+
+  MergeReport report;
+  std::vector<std::string> labels;  // every label seen, in order of first sight
+  struct Row {
+    std::string key;
+    ojson summary, stamp;
+    const ojson* line;
+  };
+  std::vector<Row> rows;
+  for (const auto& [key, line] : latest) {
+    Row r{key, nullptr, nullptr, &line.j};
+    const fs::path folder = fs::path(dir) / key;
+    if (auto stamp = read_json(folder / kStampFile)) {
+      if (auto summary = read_json(folder / "summary.json")) {
+        r.stamp = *stamp;
+        r.summary = *summary;
+        for (const auto& l : field(field(field(r.summary, "header"), "model"), "labels"))
+          if (l.is_string() && std::find(labels.begin(), labels.end(), l.get<std::string>()) == labels.end())
+            labels.push_back(l.get<std::string>());
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+
+  std::string inputs_csv = "input,key,status,error,warning,duration_s,frames,persons,seconds\n";
+  std::string people_csv = "input,key,person_id,person,frames,seconds_seen,first_seen_s,last_seen_s,mean_confidence";
+  for (const std::string& l : labels) people_csv += "," + csv_escape("share_" + l);
+  people_csv += ",dominant_label,model,model_version\n";
+  for (const Row& r : rows) {
+    const ojson& line = *r.line;
+    const bool done = !r.summary.is_null();
+    ++report.inputs;
+    done ? ++report.done : ++report.failed;
+    const std::string input = line.value("path", "");
+    const ojson& s = r.summary;
+    const ojson& header = field(s, "header");
+    // With identities off a person is a face (track): the summary's faces[].
+    const ojson& persons = field(s, field(header, "identity").is_null() ? "faces" : "people");
+    inputs_csv += csv_escape(input) + "," + csv_escape(r.key) + "," +
+                  (done ? std::string("done") : csv_escape(line.value("status", "failed"))) + "," +
+                  (done ? std::string() : csv_value(field(line, "error"))) + "," +
+                  (done ? csv_value(field(r.stamp, "warning")) : std::string()) + "," + csv_value(field(s, "duration_s")) +
+                  "," + csv_value(field(s, "frames")) + "," +
+                  (done ? std::to_string(persons.is_array() ? persons.size() : 0) : std::string()) + "," +
+                  csv_value(field(done ? r.stamp : line, "seconds")) + "\n";
+    if (!done || !persons.is_array()) continue;
+    const ojson& model = field(header, "model");
+    for (const ojson& p : persons) {
+      const ojson& share = field(p, "label_share");
+      people_csv += csv_escape(input) + "," + csv_escape(r.key) + "," + csv_value(field(p, "id")) + "," +
+                    csv_value(field(p, "name")) + "," + csv_value(field(p, "frames")) + "," +
+                    csv_value(field(p, "seconds_seen")) + "," + csv_value(field(p, "first_seen_s")) + "," +
+                    csv_value(field(p, "last_seen_s")) + "," + csv_value(field(p, "mean_confidence"), 4);
+      for (const std::string& l : labels) people_csv += "," + csv_value(field(share, l.c_str()), 4);
+      people_csv += "," + csv_value(field(p, "dominant_label")) + "," + csv_value(field(model, "name")) + "," +
+                    csv_value(field(model, "version")) + "\n";
+      ++report.people_rows;
+    }
+  }
+  if (Status s = write_atomically(fs::path(dir) / "inputs.csv", inputs_csv)) return *s;
+  if (Status s = write_atomically(fs::path(dir) / "people.csv", people_csv)) return *s;
+  return report;
+}
+
+}  // namespace emoscope
