@@ -246,23 +246,30 @@ Result<Shard> choose_shard(const std::string& flag, int shards, const EnvReader&
     for (const auto* r : {&id, &min, &max, &count})
       if (!*r) return r->error();
     const long lo = min->value_or(0);
-    long n = shards;
-    std::string why = "--shards " + std::to_string(shards);
-    if (n <= 0 && max->has_value()) {
+    long n = 0, i = **id - lo;
+    std::string why;
+    if (shards > 0) {  // the array's IDs are the shard numbers: a resubmitted subset (--array=3,7) keeps them
+      n = shards;
+      i = **id;
+      why = "--shards " + std::to_string(shards);
+    } else if (max->has_value()) {
       n = **max - lo + 1;
       why = "SLURM_ARRAY_TASK_MAX=" + std::to_string(**max);
-    } else if (n <= 0 && count->has_value()) {
+      if (count->has_value() && **count != n)
+        return usage("the Slurm array is not contiguous (" + std::to_string(**count) + " tasks between IDs " +
+                     std::to_string(lo) + " and " + std::to_string(**max) +
+                     "): use --array=A-B, or give --shards N with IDs 0..N-1");
+    } else if (count->has_value()) {
       n = **count;
       why = "SLURM_ARRAY_TASK_COUNT=" + std::to_string(**count);
     }
-    const long i = **id - lo;
     if (n <= 0 || i < 0 || i >= n)
       return usage("cannot take a shard from SLURM_ARRAY_TASK_ID=" + std::to_string(**id) +
                    " (use a contiguous array such as --array=0-9, or give --shard I/N)");
     s.index = static_cast<int>(i);
     s.count = static_cast<int>(n);
-    s.origin = "from SLURM_ARRAY_TASK_ID=" + std::to_string(**id) + ", SLURM_ARRAY_TASK_MIN=" + std::to_string(lo) +
-               ", " + why;
+    s.origin = "from SLURM_ARRAY_TASK_ID=" + std::to_string(**id) +
+               (shards > 0 ? std::string() : ", SLURM_ARRAY_TASK_MIN=" + std::to_string(lo)) + ", " + why;
     return s;
   }
   if (getenv("JOB_COMPLETION_INDEX")) {

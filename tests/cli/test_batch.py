@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -175,6 +176,14 @@ def test_shard_from_slurm_and_indexed_job_variables(cli, inputs, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "shard 1/3 (from SLURM_ARRAY_TASK_ID=11, SLURM_ARRAY_TASK_MIN=10, SLURM_ARRAY_TASK_MAX=12)" in r.stderr
     assert [json.loads(t)["key"] for t in (tmp_path / "s/manifest-1of3.jsonl").read_text().splitlines()] == ["b"]
+    # A stepped array does not number the shards: refused. With --shards N the IDs are the shard numbers.
+    stepped = dict(env, SLURM_ARRAY_TASK_ID="4", SLURM_ARRAY_TASK_MIN="0", SLURM_ARRAY_TASK_MAX="8",
+                   SLURM_ARRAY_TASK_COUNT="3")
+    r = cli("batch", inputs, "--out", tmp_path / "st", env=stepped)
+    assert r.returncode == 2 and "not contiguous" in r.stderr
+    resubmitted = dict(env, SLURM_ARRAY_TASK_ID="2", SLURM_ARRAY_TASK_MIN="2", SLURM_ARRAY_TASK_MAX="2")
+    r = cli("batch", inputs, "--out", tmp_path / "re", "--shards", "3", env=resubmitted)
+    assert r.returncode == 0 and "shard 2/3 (from SLURM_ARRAY_TASK_ID=2, --shards 3)" in r.stderr, r.stderr
     k8s = dict(env, JOB_COMPLETION_INDEX="1")
     r = cli("batch", inputs, "--out", tmp_path / "k", env=k8s)
     assert r.returncode == 2 and "--shards" in r.stderr
@@ -228,3 +237,32 @@ def test_kill9_at_random_moments_then_rerun_gives_a_clean_runs_outputs(cli, inpu
 def test_merge_refuses_a_folder_without_manifests(cli, tmp_path):
     r = cli("merge", tmp_path)
     assert r.returncode == 3 and "not a batch folder" in r.stderr
+
+
+def doc_names(section):
+    """The backticked names in the first column of a docs/output-formats.md section's tables."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "output-formats.md").read_text()
+    start = text.index(f"\n## {section}\n")
+    end = text.find("\n## ", start + 1)
+    return re.findall(r"^\| `([^`]+)` \|", text[start:end], re.M)
+
+
+def test_manifest_stamp_and_tables_are_documented(cli, inputs, tmp_path):
+    out = tmp_path / "out"
+    assert cli("batch", inputs, "--out", out).returncode == 0
+    assert cli("merge", out).returncode == 0
+    line = manifest_lines(out)[0]
+    assert list(line) == doc_names("Batch manifest (manifest-IofN.jsonl)")
+    stamp = json.loads((out / "a" / "done.json").read_text())
+    paths = list(stamp) + [f"input.{k}" for k in stamp["input"]]
+    assert sorted(paths) == sorted(doc_names("Batch stamp (done.json)"))
+    documented = doc_names("Batch tables (people.csv and inputs.csv)")
+    inputs_cols = next(csv.reader((out / "inputs.csv").open()))
+    people_cols = next(csv.reader((out / "people.csv").open()))
+    labels = json.loads((out / "a" / "summary.json").read_text())["header"]["model"]["labels"]
+    people_doc = documented[len(inputs_cols):]
+    assert documented[:len(inputs_cols)] == inputs_cols
+    expanded = []
+    for name in people_doc:
+        expanded += [f"share_{label}" for label in labels] if name == "share_<label>" else [name]
+    assert people_cols == expanded

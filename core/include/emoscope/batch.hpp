@@ -60,10 +60,12 @@ struct Shard {
 // "I/N" with 0 <= I < N.
 Result<Shard> parse_shard(const std::string& text);
 
-// --shard I/N when given (`flag`); else a Slurm array task (index
-// SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, count `shards` when > 0, else
-// MAX - MIN + 1, else SLURM_ARRAY_TASK_COUNT); else a Kubernetes Indexed Job
-// (JOB_COMPLETION_INDEX, count `shards`, which it then needs); else 0/1.
+// --shard I/N when given (`flag`); else a Slurm array task: index
+// SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of MAX - MIN + 1 (else of
+// SLURM_ARRAY_TASK_COUNT; a non-contiguous array is refused), or, with
+// `shards` > 0, index SLURM_ARRAY_TASK_ID of `shards` (so a resubmitted subset
+// of the array keeps its numbers); else a Kubernetes Indexed Job
+// (JOB_COMPLETION_INDEX of `shards`, which it then needs); else 0/1.
 // `getenv` reads the environment (tests pass their own).
 using EnvReader = std::function<std::optional<std::string>(const char* name)>;
 Result<Shard> choose_shard(const std::string& flag, int shards, const EnvReader& getenv);
