@@ -116,7 +116,8 @@ struct BatchReport {
 // Analyses `inputs` (already sharded) into options.out_dir, appending one line
 // per input to DIR/manifest-<shard tag>.jsonl. A failing input fails alone; an
 // Error only for what stops the whole batch (output folder or manifest not
-// writable, models that do not load). `stop_when` is polled; once true, running
+// writable, models that do not load). `stop_when` is polled from the workers
+// (so it must be thread-safe); once true, running
 // inputs stop (left unfinished, kInterrupted, nothing in the manifest) and no
 // more start.
 Result<BatchReport> run_batch(const RunOptions& run, const BatchOptions& options, const std::vector<BatchInput>& inputs,
