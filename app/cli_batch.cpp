@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli_commands.hpp"
+#include "batch_shard.hpp"
 #include "emoscope/batch.hpp"
 #include "progress.hpp"
 

@@ -53,23 +53,9 @@ Result<std::vector<BatchInput>> collect_batch_inputs(const std::vector<std::stri
 struct Shard {
   int index = 0;
   int count = 1;
-  std::string origin = "one process";  // why this shard: the flag or the variables read
+  std::string origin = "one process";  // why this shard, for the log (the CLI: its flag or the variables read)
   std::string tag() const;             // "0of3": the manifest's name
 };
-
-// "I/N" with 0 <= I < N.
-Result<Shard> parse_shard(const std::string& text);
-
-// --shard I/N when given (`flag`); else a Slurm array task: index
-// SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of MAX - MIN + 1 (else of
-// SLURM_ARRAY_TASK_COUNT; a non-contiguous array is refused), or, with
-// `shards` > 0, index SLURM_ARRAY_TASK_ID of `shards` (so a resubmitted subset
-// of the array keeps its numbers); else a Kubernetes Indexed Job
-// (JOB_COMPLETION_INDEX of `shards`, which it then needs); else 0/1.
-// `getenv` reads the environment (tests pass their own).
-using EnvReader = std::function<std::optional<std::string>(const char* name)>;
-Result<Shard> choose_shard(const std::string& flag, int shards, const EnvReader& getenv);
-std::optional<std::string> process_env(const char* name);
 
 std::vector<BatchInput> shard_inputs(const std::vector<BatchInput>& inputs, const Shard& shard);
 
