@@ -23,7 +23,7 @@ import numpy as np
 
 cv2 = pytest.importorskip("cv2")
 
-from cli_fixtures import ASTRONAUT  # noqa: E402
+from cli_fixtures import ASTRONAUT, REPO  # noqa: E402
 
 
 def make_clip(path: Path, frames: int, shift: int, size=(320, 240)):
@@ -241,7 +241,7 @@ def test_merge_refuses_a_folder_without_manifests(cli, tmp_path):
 
 def doc_names(section):
     """The backticked names in the first column of a docs/output-formats.md section's tables."""
-    text = (Path(__file__).resolve().parents[2] / "docs" / "output-formats.md").read_text()
+    text = (REPO / "docs" / "output-formats.md").read_text()
     start = text.index(f"\n## {section}\n")
     end = text.find("\n## ", start + 1)
     return re.findall(r"^\| `([^`]+)` \|", text[start:end], re.M)
