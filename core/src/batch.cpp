@@ -416,7 +416,8 @@ class Runner {
     RunEngine& e = *engine.value();
     {
       std::lock_guard<std::mutex> lock(observer_mutex_);
-      if (observer_) observer_->on_item_start(item.input, e.source_info().frame_count);
+      const long announced = e.source_info().frame_count, every = std::max(1, ro.pipeline.every);
+      if (observer_) observer_->on_item_start(item.input, announced > 0 ? (announced + every - 1) / every : -1);
     }
     long processed = 0;
     std::set<int> persons, faces;

@@ -89,7 +89,8 @@ struct BatchItem {
 class BatchObserver {
  public:
   virtual ~BatchObserver() = default;
-  virtual void on_item_start(const BatchInput& /*input*/, long /*frames_total*/) {}  // -1: unknown
+  // frames_total: the frames it will process, as far as the source announces them; -1: unknown.
+  virtual void on_item_start(const BatchInput& /*input*/, long /*frames_total*/) {}
   virtual void on_item_frames(const BatchInput& /*input*/, long /*processed*/) {}
   virtual void on_item_end(const BatchItem& /*item*/) {}
 };
