@@ -6,7 +6,12 @@
 #include <fstream>
 #include <string>
 
+#include <QAction>
 #include <QDockWidget>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPushButton>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -36,8 +41,9 @@ namespace {
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
 // A picture with a face (Debian's scikit-image ships the astronaut), else a plain gradient.
+const char* const kAstronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
 cv::Mat face_picture() {
-  cv::Mat image = cv::imread("/usr/lib/python3/dist-packages/skimage/data/astronaut.png");
+  cv::Mat image = cv::imread(kAstronaut);
   if (image.empty()) {
     image.create(256, 256, CV_8UC3);
     for (int y = 0; y < image.rows; ++y) image.row(y).setTo(cv::Scalar(y, 128, 255 - y));
@@ -65,6 +71,13 @@ int row_of(const BatchQueue& queue, const QString& key) {
   return -1;
 }
 
+int summary_detect_every(const std::string& path) {
+  QFile f(q(path));
+  if (!f.open(QIODevice::ReadOnly)) return -1;
+  const QJsonObject header = QJsonDocument::fromJson(f.readAll()).object().value("header").toObject();
+  return header.value("processing").toObject().value("detect_every").toInt(-1);
+}
+
 long lines_in(const std::string& path) {
   std::ifstream in(path);
   long n = 0;
@@ -84,9 +97,19 @@ TEST_CASE("Open folder: one row per input, per-file progress, the CLI's layout, 
   const std::string out = temp_dir("batch-out") + "/results";  // run_batch creates it
 
   auto w = make_window("");
+  emoscope::ui::AppSettings settings = w->settings();
+  settings.detect_every = 3;  // the batch runs with the window's settings, as an opened video does
+  REQUIRE(w->applySettings(settings));
   BatchQueue* queue = w->batchQueue();
   REQUIRE(queue != nullptr);
   CHECK_FALSE(w->batchDock()->isVisible());
+  bool open_folder = false, view_queue = false;  // File → Open folder… (it asks for the folders, then calls openFolder())
+  for (QAction* action : w->findChildren<QAction*>()) {
+    open_folder |= action->text() == "Open folder…" && action->isEnabled();
+    view_queue |= action == w->batchDock()->toggleViewAction() && action->text() == "Batch queue";
+  }
+  CHECK(open_folder);
+  CHECK(view_queue);
   QSignalSpy finished(queue, &BatchQueue::finished);
   REQUIRE(w->openFolder(q(in), q(out)));
   CHECK(w->batchDock()->isVisible());
@@ -124,6 +147,7 @@ TEST_CASE("Open folder: one row per input, per-file progress, the CLI's layout, 
   REQUIRE(finished.at(0).at(0).toInt() == 3);  // done, skipped, failed, interrupted
   CHECK(finished.at(0).at(2).toInt() == 1);
   CHECK(json_frames(out + "/a/summary.json") == 12);
+  CHECK(summary_detect_every(out + "/a/summary.json") == 3);
 
   // The output folder is offered again for the same folder; another gets a new one beside it.
   const emoscope::ui::AppSettings saved = emoscope::ui::AppSettings::load();
@@ -134,9 +158,14 @@ TEST_CASE("Open folder: one row per input, per-file progress, the CLI's layout, 
   CHECK_FALSE(queue->openRow(broken));
   QSignalSpy opened(queue, &BatchQueue::openRequested);
   const QRect cell = queue->table()->visualItemRect(queue->table()->item(a, 0));
+  QTest::mouseClick(queue->table()->viewport(), Qt::LeftButton, {}, cell.center());  // a double click's first press
   QTest::mouseDClick(queue->table()->viewport(), Qt::LeftButton, {}, cell.center());
-  if (opened.isEmpty()) queue->openRow(a);  // the offscreen view may not have laid the table out
   REQUIRE(opened.count() == 1);
+  QPushButton* open_button = nullptr;
+  for (QPushButton* button : queue->findChildren<QPushButton*>())
+    if (button->text() == "Open result") open_button = button;
+  REQUIRE(open_button != nullptr);
+  CHECK(open_button->isEnabled());  // the selected row is done
   CHECK(opened.at(0).at(0).toString() == queue->inputPath(a));
   CHECK(w->mode() == emoscope::ui::MainWindow::Mode::kIdle);
   CHECK(w->analysisDone());
@@ -147,8 +176,11 @@ TEST_CASE("Open folder: one row per input, per-file progress, the CLI's layout, 
   CHECK(w->analysis()->labels() == w->activeModelSpec().labels);
   CHECK_FALSE(w->analysis()->hasFiles());  // nothing to export: the files are in the output folder
   CHECK_FALSE(w->videoView()->frame().isNull());  // its first frame, seeked in the input
+  CHECK(w->timeline()->faceCount() == (fs::exists(kAstronaut) ? 1 : 0));  // the astronaut; a gradient has none
+  CHECK(w->facePanel()->cardCount() == w->timeline()->faceCount());
   CHECK(w->seekToFrame(7));
   CHECK(w->lastUpdate().seq == 7);
+  CHECK_FALSE(w->renamePerson(1, "Ann"));  // people read from files cannot be edited
   // An image's result opens too.
   REQUIRE(queue->openRow(c));
   CHECK(w->analysis()->processed() == 1);

@@ -88,6 +88,7 @@ bool AnalysisController::begin(Session& session, const QString& path, bool image
   progress_->setRange(0, total_ > 0 ? 100 : 0);  // busy indicator when the length is unknown
   progress_->setValue(0);
   eta_label_->setText(tr("starting…"));
+  eta_label_->setToolTip({});
   clock_.start();
   setRunState(true, false);
   show();
@@ -126,6 +127,26 @@ bool AnalysisController::onEnded(const PipelineEnd& end) {
 void AnalysisController::onCancelled() {
   eta_label_->setText(tr("cancelled at %1 frames").arg(processed_));
   setRunState(false, false);
+}
+
+void AnalysisController::showResult(const QString& source, ResultFiles result, const QString& from) {
+  files_.reset();  // nothing to export: the files are already where they belong
+  seek_source_.reset();
+  source_ = source;
+  images_ = result.images || is_image_path(sstr(source));
+  done_ = true;
+  records_ = std::move(result.records);
+  processed_ = static_cast<long>(records_.size());
+  total_ = std::max(result.frame_count, processed_);
+  labels_ = std::move(result.labels);
+  timeline_->reset(labels_, total_, result.fps);
+  timeline_->addRecords(records_);
+  progress_->setRange(0, 100);
+  progress_->setValue(100);
+  eta_label_->setText(tr("done: %1 frames, read from %2").arg(processed_).arg(QFileInfo(from).fileName()));
+  eta_label_->setToolTip(from);
+  setRunState(false, false);
+  show();
 }
 
 void AnalysisController::setRunState(bool running, bool paused) {

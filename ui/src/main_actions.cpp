@@ -10,6 +10,7 @@
 #include <QToolBar>
 
 #include "emoscope/resources.hpp"
+#include "emoscope/ui/batch_queue.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/main_window.hpp"
 
@@ -45,6 +46,11 @@ MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window)
     const QString path = open(tr("Open image"), tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"));
     if (!path.isEmpty()) w->openImage(path);
   });
+  QAction* open_folder = make(tr("Open folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [w] {
+    QString folder, out_dir;
+    if (ask_batch_folders(w, w->settings(), &folder, &out_dir)) w->openFolder(folder, out_dir);
+  });
+  open_folder->setToolTip(tr("Analyse every video and image in a folder into a results folder (a batch queue)"));
   QAction* open_model = make(tr("Open model…"), {}, [w, open] {
     const QString path = open(tr("Open model"), tr("Emoscope models (*.pt);;All files (*)"));
     if (!path.isEmpty()) w->loadModel(path);
@@ -78,13 +84,14 @@ MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window)
   refresh->setToolTip(tr("Look for cameras again"));
 
   QMenu* file = w->menuBar()->addMenu(tr("&File"));
-  file->addActions({open_video, open_image, open_model});
+  file->addActions({open_video, open_image, open_folder, open_model});
   file->addSeparator();
   file->addActions({export_analysis, snapshot, save_people});
   file->addSeparator();
   file->addAction(quit);
   w->menuBar()->addMenu(tr("&Session"))->addActions({start, pause, record});
-  w->menuBar()->addMenu(tr("&View"))->addActions({presentation, mirror});
+  view = w->menuBar()->addMenu(tr("&View"));
+  view->addActions({presentation, mirror});
   w->menuBar()->addMenu(tr("&Help"))->addAction(about);
 
   QToolBar* tools = w->addToolBar(tr("Source"));

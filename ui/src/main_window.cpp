@@ -126,6 +126,7 @@ void MainWindow::buildLayout() {
     statusBar()->showMessage(tr("Recording saved in %1").arg(recorder_->folder()), 10000);
     emit recordingFinished(base);
   });
+  buildBatchDock();
   connect(actions_, &MainActions::cameraChosen, this, [this](int index) {
     if (mode() != Mode::kLive || index < 0 || index >= cameraCount()) return;
     if (!recording()) return void(startLive());

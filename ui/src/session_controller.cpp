@@ -29,16 +29,21 @@ SessionController::SessionController(ModelCatalogue& models, RecordingController
 
 SessionController::~SessionController() { stop(); }
 
-std::unique_ptr<Session> SessionController::create(const std::string& source, bool live, QString* error) {
-  if (!models_.hasModel()) {
-    *error = tr("No emotion model is loaded. Choose one in Settings → Emotion model.");
-    return nullptr;
-  }
+SessionConfig SessionController::config(const std::string& source, bool live) const {
   SessionConfig config;
   if (fill_config_) fill_config_(config);
   config.source = source;
   config.live = live;
   config.model_path = sstr(models_.activePath());
+  return config;
+}
+
+std::unique_ptr<Session> SessionController::create(const std::string& source, bool live, QString* error) {
+  if (!models_.hasModel()) {
+    *error = tr("No emotion model is loaded. Choose one in Settings → Emotion model.");
+    return nullptr;
+  }
+  const SessionConfig config = this->config(source, live);
   QApplication::setOverrideCursor(Qt::WaitCursor);
   auto session = Session::create(config, error, models_.classifier(), this);
   QApplication::restoreOverrideCursor();
@@ -93,6 +98,11 @@ void SessionController::keepPeople() {
   people_ = session_->people();
   people_embedder_.reset();
   if (session_->embedder()) people_embedder_ = session_->embedder()->spec();
+}
+
+void SessionController::forgetPeople() {
+  people_.reset();
+  people_embedder_.reset();
 }
 
 void SessionController::stop() {

@@ -30,6 +30,8 @@ AppSettings AppSettings::load() {
     a.record_dir = movies + "/Emoscope";
   }
   a.last_open_dir = s.value("ui/last_open_dir").toString();
+  a.batch_input_dir = s.value("batch/input_dir").toString();
+  a.batch_output_dir = s.value("batch/output_dir").toString();
   a.camera = s.value("source/camera").toString();
   a.mirror_camera = s.value("source/mirror", false).toBool();
   a.identities = s.value("identity/enabled", a.identities).toBool();
@@ -50,6 +52,8 @@ void AppSettings::save() const {
   s.setValue("model/device", device_choice_name(device));
   s.setValue("record/dir", record_dir);
   s.setValue("ui/last_open_dir", last_open_dir);
+  s.setValue("batch/input_dir", batch_input_dir);
+  s.setValue("batch/output_dir", batch_output_dir);
   s.setValue("source/camera", camera);
   s.setValue("source/mirror", mirror_camera);
   s.setValue("identity/enabled", identities);

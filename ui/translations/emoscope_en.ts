@@ -91,6 +91,162 @@
         <source>Cannot write %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>done: %1 frames, read from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::BatchQueue</name>
+    <message>
+        <source>Open folder: analyse every video and image in it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the results in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch queue: one row per input; double-click a finished one to open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No folder queued. File → Open folder… analyses every video and image in a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the selected input&apos;s results in the analysis view (also: double-click its row)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show results folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the batch: inputs being analysed are left unfinished and done again next time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A batch is already running: wait for it or cancel it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No output folder was chosen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no videos or images.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The batch stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%v / %m frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>skipped: already done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled: done again next time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not analysed: the batch stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+Double-click to open its results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 done (%3 already done before), %4 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 done, %3 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 frame</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::FaceCard</name>
@@ -306,6 +462,14 @@
     </message>
     <message>
         <source>Save the named people to a file, to recognise them in later sessions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analyse every video and image in a folder into a results folder (a batch queue)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -553,6 +717,38 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
         <source>Saved the people you named (%1) to %2. Choose it in Settings → Known people to recognise them in later sessions.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Batch queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No emotion model is loaded. Choose one in Settings → Emotion model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analysing %1 files of %2 into %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be read any more: only its timeline is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results of %1, read from %2 (not analysed again). Click the timeline to see any frame.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results of %1, read from %2: %1 cannot be read any more, so only the timeline is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::ModelCatalogue</name>
@@ -610,6 +806,17 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
     </message>
     <message>
         <source>● REC %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>emoscope::ui::ResultFiles</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an Emoscope frames file: it has no frame and success columns.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,8 +2,9 @@
 // images, and the panel under the video that shows it (progress, ETA, pause,
 // cancel, export, timeline). It takes a freshly created file-mode Session and
 // records it into a temporary folder, collects every frame's faces for the
-// timeline, then, once the run has ended, shows any frame again by seeking a
-// FrameSource of its own on the same file, and exports the files.
+// timeline (or takes them read back from a finished analysis' files), then,
+// once the run has ended, shows any frame again by seeking a FrameSource of
+// its own on the same file, and exports the files.
 // UI thread only. Frames are 0-based source frame indices (Frame::seq); times
 // in milliseconds.
 #pragma once
@@ -18,6 +19,7 @@
 #include <QString>
 #include <QWidget>
 
+#include "emoscope/ui/result_files.hpp"
 #include "emoscope/ui/session.hpp"
 
 class QLabel;
@@ -50,6 +52,10 @@ class AnalysisController : public QWidget {
   // The run ended; true when the whole file was analysed.
   bool onEnded(const PipelineEnd& end);
   void onCancelled();                   // the user stopped it; what ran so far stays
+  // An analysis read back from its files (result_files.hpp), shown as a
+  // finished run of `source`: timeline, and seeking through `source` while it
+  // is still there. No export: the files stay in `from`, which the panel names.
+  void showResult(const QString& source, ResultFiles result, const QString& from);
   void setRunState(bool running, bool paused);
   // The run's people (null: identities off): the timeline and the frames shown
   // again by seeking name people as they are called now, merges followed.

@@ -13,6 +13,7 @@
 
 class QAction;
 class QComboBox;
+class QMenu;
 
 namespace emoscope::ui {
 
@@ -50,6 +51,7 @@ class MainActions : public QObject {
   QAction* presentation = nullptr;
   QAction* mirror = nullptr;
   QComboBox* cameras = nullptr;
+  QMenu* view = nullptr;  // the View menu (the window adds its docks' toggles)
 
  signals:
   void cameraChosen(int index);

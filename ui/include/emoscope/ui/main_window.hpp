@@ -2,7 +2,8 @@
 // view of a camera (or of a video played in real time behind the same
 // interface) with per-face cards, the SettingsPanel, the ModelCatalogue (the
 // classifier, loaded once), the RecordingController and the
-// AnalysisController (whole-file analysis, timeline, seeking, export), plus
+// AnalysisController (whole-file analysis, timeline, seeking, export), the
+// BatchQueue (every video and image of a folder, in a dock), plus
 // menus, toolbar, status bar (FPS, latencies, drops, device), presentation
 // mode, mirroring, drag-and-drop and the window's remembered geometry.
 //
@@ -30,12 +31,14 @@
 #include "emoscope/ui/settings.hpp"
 #include "emoscope/ui/status_fields.hpp"
 
+class QDockWidget;
 class QDragEnterEvent;
 class QDropEvent;
 class QProgressBar;
 
 namespace emoscope::ui {
 
+class BatchQueue;
 class FacePanel;
 class MainActions;
 class SessionController;
@@ -66,6 +69,14 @@ class MainWindow : public QMainWindow {
   bool openVideo(const QString& path);  // whole-file analysis (file mode)
   bool openImage(const QString& path);  // one image (or a folder of images)
   bool openFile(const QString& path);   // a video is analysed, an image or folder shown
+  // File → Open folder…: every video and image under `folder` into the batch
+  // queue (batch_queue.hpp), analysed into `out_dir` with the current settings,
+  // as `emoscope-cli batch` does; the queue's dock opens.
+  bool openFolder(const QString& folder, const QString& out_dir);
+  // A batch result (OUT/<key>/frames.csv and summary.json) of `input` in the
+  // analysis view, read back without analysing again: timeline, seeking (while
+  // `input` is still there), face cards. Any run going on stops.
+  bool openBatchResult(const QString& input, const QString& result_dir);
   bool loadModel(const QString& path);  // on failure: error reported, old model stays
   bool saveSnapshot(const QString& path = {});  // S: the annotated frame as PNG
   // CSV, JSON and annotated video. Existing files are replaced only with `replace`,
@@ -127,6 +138,8 @@ class MainWindow : public QMainWindow {
   RecordingController* recorder() const { return recorder_; }
   SessionController* sessions() const { return sessions_; }
   MainActions* actions() const { return actions_; }
+  BatchQueue* batchQueue() const { return batch_; }
+  QDockWidget* batchDock() const { return batch_dock_; }
 
  signals:
   void errorReported(const QString& title, const QString& message);
@@ -142,6 +155,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildLayout();
+  void buildBatchDock();  // main_window_batch.cpp
   void updateActions();
   void showBanner();
   void reportError(const QString& title, const QString& message);
@@ -170,6 +184,8 @@ class MainWindow : public QMainWindow {
   VideoView* view_ = nullptr;
   FacePanel* faces_ = nullptr;
   StatusFields* status_ = nullptr;
+  BatchQueue* batch_ = nullptr;
+  QDockWidget* batch_dock_ = nullptr;
 };
 
 }  // namespace emoscope::ui

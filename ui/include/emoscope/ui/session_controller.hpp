@@ -38,6 +38,9 @@ class SessionController : public QObject {
 
   // Fills each new session's configuration (detector, smoothing, ...); source and mode are set here.
   void configure(std::function<void(SessionConfig&)> fill) { fill_config_ = std::move(fill); }
+  // The configuration a run of `source` gets: configure()'s settings, the mode
+  // and the active model's file (also what the batch queue runs with).
+  SessionConfig config(const std::string& source, bool live) const;
 
   bool startLive(const std::string& camera_spec, QString* error);
   // A video (analysed frame by frame), an image or a folder of images.
@@ -59,6 +62,8 @@ class SessionController : public QObject {
   // embedder their descriptors come from (a gallery records it).
   const std::shared_ptr<People>& people() const { return people_; }
   const std::optional<ModelSpec>& peopleEmbedder() const { return people_embedder_; }
+  // No run's people any more (results read back from files have none to edit).
+  void forgetPeople();
 
  signals:
   void frameReady(const emoscope::ui::SessionUpdate& update);

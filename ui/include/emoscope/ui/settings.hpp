@@ -27,6 +27,8 @@ struct AppSettings {
   DeviceChoice device = ClassifierOptions{}.device;
   QString record_dir;           // where recordings go (a subfolder per session)
   QString last_open_dir;
+  QString batch_input_dir;      // the last folder queued (File → Open folder…)
+  QString batch_output_dir;     // where its results went: offered again for that folder
   QString camera;               // spec of the last used camera
   bool mirror_camera = false;   // show cameras like a mirror (flipped left to right)
   bool identities = IdentityOptions{}.enabled;  // tell people apart (face descriptors, people.hpp)
