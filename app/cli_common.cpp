@@ -1,5 +1,6 @@
 // emoscope-cli's shared helpers (cli_common.hpp), exit codes and interrupt handling.
 #include "cli_common.hpp"
+#include "cli_words.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -86,7 +87,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 cv::Mat read_image(const std::string& path, std::string& error) {
   Result<cv::Mat> image = read_image_file(path);
   if (image) return std::move(image).value();
-  error = image.error().message;
+  error = cli_message(image.error());
   if (error.rfind(path + ": ", 0) == 0) error = error.substr(path.size() + 2);  // the caller names the file
   return {};
 }
@@ -141,7 +142,7 @@ double peak_rss_mb() {
 
 
 int fail(const Error& error) {
-  spdlog::error("{}", error.message);
+  spdlog::error("{}", cli_message(error));
   return exit_code(error.code);
 }
 

@@ -368,7 +368,7 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
     if (!shipped) return shipped.error();
     model = shipped.value();
   }
-  if (model.empty()) return model_error(kind + " detector needs a model file (--detector-model)");
+  if (model.empty()) return about(Setting::kDetectorModelFile, model_error(kind + " detector needs a model file"));
   if (Status s = check_input_file(model, ErrorCode::kModel)) return model_error(kind + " detector model: " + s->message);
 
   try {
@@ -404,7 +404,8 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
         std::string config = options.config_path;
         if (config.empty()) config = find_ssd_config(model);
         if (!fs::is_regular_file(config, ec))
-          return model_error("ssd detector config '" + config + "': file not found (--detector-config)");
+          return about(Setting::kDetectorConfigFile,
+                       model_error("ssd detector config '" + config + "': file not found"));
         cv::dnn::Net net = cv::dnn::readNetFromTensorflow(model, config);
         if (net.empty()) return model_error("ssd model '" + model + "': cannot be loaded");
         net.setInput(cv::dnn::blobFromImage(cv::Mat::zeros(300, 300, CV_8UC3), 1.0, cv::Size(300, 300),

@@ -179,8 +179,9 @@ Status FfmpegVideoWriter::open() {
   const AVCodec* codec = h264 ? avcodec_find_encoder_by_name("libx264") : avcodec_find_encoder(AV_CODEC_ID_MJPEG);
   if (!codec && h264) codec = avcodec_find_encoder(AV_CODEC_ID_H264);
   if (!codec)
-    return not_writable(path, std::string("this FFmpeg has no ") + video_codec_name(options_.codec) +
-                                  " encoder" + (h264 ? " (libx264); try --video-codec mjpeg" : ""));
+    return about(h264 ? Setting::kVideoCodec : Setting::kNone,
+                 not_writable(path, std::string("this FFmpeg has no ") + video_codec_name(options_.codec) +
+                                        " encoder" + (h264 ? " (libx264)" : "")));
 
   // yuv420p needs even sizes: odd ones get one repeated column / row.
   even_size_ = {std::max(2, (options_.frame_size.width + 1) & ~1), std::max(2, (options_.frame_size.height + 1) & ~1)};

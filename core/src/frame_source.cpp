@@ -359,8 +359,10 @@ Result<cv::Mat> decode_image_bytes(const std::vector<unsigned char>& bytes, cons
   if (declared.width <= 0 || declared.height <= 0)
     return unreadable(path + ": " + declared.format + " header does not give the image size (corrupt or truncated)");
   if (static_cast<std::uint64_t>(declared.width) * static_cast<std::uint64_t>(declared.height) > g_max_pixels) {
-    return unreadable(path + ": image of " + std::to_string(declared.width) + "x" + std::to_string(declared.height) +
-                      " is larger than the pixel cap of " + megapixels(g_max_pixels) + " (--max-pixels)");
+    return about(Setting::kMaxImagePixels,
+                 unreadable(path + ": image of " + std::to_string(declared.width) + "x" +
+                            std::to_string(declared.height) + " is larger than the pixel cap of " +
+                            megapixels(g_max_pixels)));
   }
   cv::Mat image;
   try {
@@ -434,9 +436,10 @@ Result<std::unique_ptr<FrameSource>> open_video_file(const std::string& path, bo
                static_cast<int>(cap.get(cv::CAP_PROP_FRAME_HEIGHT))};
   if (static_cast<std::uint64_t>(std::max(0, info.size.width)) * static_cast<std::uint64_t>(std::max(0, info.size.height)) >
       g_max_pixels) {
-    return unreadable(path + ": frames of " + std::to_string(info.size.width) + "x" +
-                      std::to_string(info.size.height) + " are larger than the pixel cap of " +
-                      megapixels(g_max_pixels) + " (--max-pixels)");
+    return about(Setting::kMaxImagePixels,
+                 unreadable(path + ": frames of " + std::to_string(info.size.width) + "x" +
+                            std::to_string(info.size.height) + " are larger than the pixel cap of " +
+                            megapixels(g_max_pixels)));
   }
   return std::unique_ptr<FrameSource>(std::make_unique<CaptureSource>(std::move(cap), info, live_pacing));
 }

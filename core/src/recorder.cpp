@@ -200,7 +200,7 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
     if (Status s = check_output_path(*path)) return *s;  // devices, FIFOs, symlinks: never
     std::error_code ec;
     if (!options.replace_existing && fs::exists(fs::symlink_status(*path, ec)))
-      return not_writable(*path, "it exists; give a new name, or --force to replace it");
+      return about(Setting::kReplaceExisting, not_writable(*path, "it exists; give a new name"));
   }
   for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
     if (path->empty() || is_stdout(*path)) continue;

@@ -55,15 +55,13 @@ Result<std::string> shipped_file(const std::string& folder, const std::string& f
 Result<std::string> default_model_path() {
   if (const char* model = env("EMOSCOPE_MODEL")) return std::string(model);
   Result<std::string> path = shipped_file("models", kDefaultModelFile);
-  if (!path) return Error{path.error().code, "default emotion model: " + path.error().message +
-                                                 "; give one with --model or $EMOSCOPE_MODEL"};
+  if (!path) return Error{path.error().code, "default emotion model: " + path.error().message, Setting::kModelFile};
   return path;
 }
 
 Result<std::string> default_embedder_path() {
   Result<std::string> path = shipped_file("models", kEmbedderModelFile);
-  if (!path) return Error{path.error().code, "default face embedder: " + path.error().message +
-                                                 "; give one with --embedder, or turn identities off with --no-identities"};
+  if (!path) return Error{path.error().code, "default face embedder: " + path.error().message, Setting::kEmbedderFile};
   return path;
 }
 
@@ -75,8 +73,8 @@ std::string default_people_gallery_path() {
 
 Result<std::string> default_yunet_model_path() {
   Result<std::string> path = shipped_file("detectors", kYuNetModelFile);
-  if (!path) return Error{path.error().code, "default YuNet face detector: " + path.error().message +
-                                                 "; give one with --detector-model"};
+  if (!path)
+    return Error{path.error().code, "default YuNet face detector: " + path.error().message, Setting::kDetectorModelFile};
   return path;
 }
 

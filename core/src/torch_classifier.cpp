@@ -199,7 +199,7 @@ Result<LoadedModule> load_module(const std::string& path, const ClassifierOption
 
   const bool has_cuda = cuda_available();
   if (options.device == DeviceChoice::kCuda && !has_cuda) {
-    return model_error(path, "--device cuda asked for, but this LibTorch build or machine has no CUDA");
+    return about(Setting::kDevice, model_error(path, "CUDA asked for, but this LibTorch build or machine has no CUDA"));
   }
   const torch::Device device = (options.device == DeviceChoice::kCpu || !has_cuda)
                                    ? torch::Device(torch::kCPU)

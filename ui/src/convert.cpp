@@ -1,5 +1,6 @@
 #include "emoscope/ui/convert.hpp"
 
+#include <QCoreApplication>
 #include <opencv2/imgproc.hpp>
 
 #include "emoscope/annotator.hpp"
@@ -26,6 +27,28 @@ QImage to_qimage(const cv::Mat& image) {
 QColor label_qcolor(const std::string& label) {
   const cv::Scalar c = label_colour(label);
   return QColor(static_cast<int>(c[2]), static_cast<int>(c[1]), static_cast<int>(c[0]));
+}
+
+QString error_text(const Error& error) {
+  const QString message = qstr(error.message);
+  auto hint = [&](const char* text) {
+    return QCoreApplication::translate("emoscope::ui::ErrorText", "%1\n\n%2").arg(message,
+        QCoreApplication::translate("emoscope::ui::ErrorText", text));
+  };
+  switch (error.setting) {
+    case Setting::kNone: return message;
+    case Setting::kModelFile: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose an emotion model in Settings → Emotion model."));
+    case Setting::kEmbedderFile:
+      return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Turn identities off in Settings → Identities, or reinstall Emoscope."));
+    case Setting::kDetectorModelFile:
+    case Setting::kDetectorConfigFile:
+      return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose the file in Settings → Detector model, or another face detector."));
+    case Setting::kVideoCodec: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Record with the MJPEG codec instead."));
+    case Setting::kMaxImagePixels: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "The image or video is larger than Emoscope accepts."));
+    case Setting::kReplaceExisting: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose another file name."));
+    case Setting::kDevice: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose Auto or CPU in Settings → Device."));
+  }
+  return message;
 }
 
 }  // namespace emoscope::ui

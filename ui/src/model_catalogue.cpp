@@ -36,7 +36,7 @@ bool ModelCatalogue::load(const QString& path, DeviceChoice device, QString* err
   options.device = device;
   Result<std::unique_ptr<Classifier>> loaded = load_classifier(sstr(path), options);
   if (!loaded) {
-    if (error) *error = tr("%1 could not be loaded:\n%2").arg(path, qstr(loaded.error().message));
+    if (error) *error = tr("%1 could not be loaded:\n%2").arg(path, error_text(loaded.error()));
     return false;
   }
   path_ = path;
@@ -51,7 +51,7 @@ bool ModelCatalogue::loadPreferred(const QString& preferred, DeviceChoice device
   if (!preferred.isEmpty() && load(preferred, device, &why)) return true;
   const Result<std::string> shipped = default_model_path();
   if (shipped && qstr(shipped.value()) != preferred && load(qstr(shipped.value()), device, &why)) return true;
-  if (error) *error = why.isEmpty() && !shipped ? qstr(shipped.error().message) : why;
+  if (error) *error = why.isEmpty() && !shipped ? error_text(shipped.error()) : why;
   return false;
 }
 

@@ -27,7 +27,7 @@ std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* e
   qRegisterMetaType<emoscope::PipelineEnd>();
   auto engine = RunEngine::open(config, std::move(preloaded));
   if (!engine) {
-    if (error) *error = qstr(engine.error().message);
+    if (error) *error = error_text(engine.error());
     return nullptr;
   }
   return std::unique_ptr<Session>(new Session(std::move(engine).value(), parent));

@@ -7,6 +7,7 @@
 #include <QStandardPaths>
 
 #include "emoscope/resources.hpp"
+#include "emoscope/ui/convert.hpp"
 
 namespace emoscope::ui {
 
@@ -101,7 +102,7 @@ bool check_detector(const AppSettings& settings, QString* error) {
   options.model_path = settings.detectorModel().toStdString();
   if (options.kind != DetectorKind::kHaar && options.model_path.empty()) return false;
   auto detector = create_face_detector(options);
-  if (!detector) *error = QString::fromStdString(detector.error().message);
+  if (!detector) *error = error_text(detector.error());
   return static_cast<bool>(detector);
 }
 

@@ -249,6 +249,43 @@ Double-click to open its results</source>
     </message>
 </context>
 <context>
+    <name>emoscope::ui::ErrorText</name>
+    <message>
+        <source>%1
+
+%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an emotion model in Settings → Emotion model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turn identities off in Settings → Identities, or reinstall Emoscope.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the file in Settings → Detector model, or another face detector.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record with the MJPEG codec instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The image or video is larger than Emoscope accepts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose Auto or CPU in Settings → Device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>emoscope::ui::FaceCard</name>
     <message>
         <source>Rename, merge or split this person</source>

@@ -19,10 +19,31 @@ enum class ErrorCode {
   kOutputNotWritable = 5, // cannot create or write an output file
 };
 
+// Which user setting an error is about, so that each front end can point at
+// its own control for it: core's messages name no CLI flag or GUI widget (the
+// CLI adds its flag, app/cli_common.cpp's cli_message()).
+enum class Setting {
+  kNone,
+  kModelFile,           // the emotion model
+  kEmbedderFile,        // the face embedder (identities)
+  kDetectorModelFile,   // the face detector's model file
+  kDetectorConfigFile,  // SSD's .pbtxt
+  kVideoCodec,          // the annotated video's codec (another one may work)
+  kMaxImagePixels,      // the pixel cap on images and video frames
+  kReplaceExisting,     // an output exists: replacing it is the user's choice
+  kDevice,              // CPU or CUDA
+};
+
 struct Error {
   ErrorCode code;
   std::string message;
+  Setting setting = Setting::kNone;
 };
+
+inline Error about(Setting setting, Error error) {
+  error.setting = setting;
+  return error;
+}
 
 inline int exit_code(ErrorCode code) { return static_cast<int>(code); }
 

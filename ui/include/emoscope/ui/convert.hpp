@@ -10,6 +10,8 @@
 #include <QString>
 #include <opencv2/core.hpp>
 
+#include "emoscope/error.hpp"
+
 namespace emoscope::ui {
 
 // A BGR (or grey) uint8 cv::Mat as an RGB QImage. Shares the pixels: the
@@ -20,6 +22,10 @@ QImage to_qimage(const cv::Mat& bgr);
 QColor label_qcolor(const std::string& label);
 
 inline QString qstr(const std::string& s) { return QString::fromStdString(s); }
+
+// Core's message plus where to fix it in this app: the settings control for the
+// setting the error is about (Error::setting), if any.
+QString error_text(const Error& error);
 inline std::string sstr(const QString& s) { return s.toStdString(); }
 
 }  // namespace emoscope::ui
