@@ -1,208 +1,27 @@
+// batch.hpp: run_batch(), the inputs analysed into their folders, resumably.
 #include "emoscope/batch.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "emoscope/file_checks.hpp"
-#include "emoscope/frame_source.hpp"
 #include "emoscope/recorder.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/version.hpp"
+#include "batch_files.hpp"
 
 namespace emoscope {
-namespace fs = std::filesystem;
-using ojson = nlohmann::ordered_json;
-
-namespace {
-
-constexpr const char* kStampFile = "done.json";
-constexpr const char* kStampFormat = "emoscope-batch-item";
-
-Error usage(std::string message) { return {ErrorCode::kUsage, std::move(message)}; }
-Error not_writable(const std::string& path, const std::string& why) {
-  return {ErrorCode::kOutputNotWritable, "cannot write '" + path + "': " + why};
-}
-
-std::string without_extension(const fs::path& p) { return (p.parent_path() / p.stem()).generic_string(); }
-
-// Size and modification time of a file (nanoseconds); nullopt when it cannot be read.
-struct FileStamp {
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  bool operator==(const FileStamp& o) const { return size == o.size && mtime_ns == o.mtime_ns; }
-};
-std::optional<FileStamp> stamp_of(const std::string& path) {
-  struct stat st {};
-  if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileStamp{static_cast<std::uint64_t>(st.st_size),
-                   static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
-}
-ojson stamp_json(const std::string& path) {
-  const auto s = stamp_of(path);
-  if (!s) return ojson{{"file", path.empty() ? ojson(nullptr) : ojson(path)}};
-  return ojson{{"file", path}, {"size", s->size}, {"mtime_ns", s->mtime_ns}};
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-// The whole file, or nullopt.
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::optional<ojson> read_json(const fs::path& path) {
-  const auto text = read_text(path);
-  if (!text) return std::nullopt;
-  ojson j = ojson::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
-}
-
-// Writes `text` to `path` through a temporary file and a rename.
-Status write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return not_writable(tmp.string(), std::strerror(errno));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return not_writable(path.string(), ec.message());
-  return std::nullopt;
-}
-
-std::string json_line(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
-
-}  // namespace
-
-// ---- inputs ---------------------------------------------------------------
-
-Result<std::vector<BatchInput>> collect_batch_inputs(const std::vector<std::string>& args,
-                                                     const std::string& list_file, const std::string& out_dir) {
-  struct Found {
-    std::string path;
-    fs::path rel;  // relative to its folder, with extension
-  };
-  std::vector<Found> found;
-  std::error_code ec;
-  auto add_folder = [&](const std::string& folder) {
-    for (const std::string& f : find_media(folder)) found.push_back({f, fs::path(f).lexically_relative(folder)});
-  };
-  for (const std::string& a : args) {
-    if (fs::is_directory(a, ec)) {
-      add_folder(a);
-    } else {
-      found.push_back({a, fs::path(a).filename()});
-    }
-  }
-  if (!list_file.empty()) {
-    std::ifstream in(list_file);
-    if (!in) return Error{ErrorCode::kInputUnreadable, "cannot read the list '" + list_file + "': " + std::strerror(errno)};
-    std::vector<std::string> files;
-    std::string line;
-    while (std::getline(in, line)) {
-      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-      const auto first = line.find_first_not_of(" \t");
-      if (first == std::string::npos || line[first] == '#') continue;
-      line = line.substr(first);
-      if (fs::is_directory(line, ec)) {
-        add_folder(line);
-      } else {
-        files.push_back(line);
-      }
-    }
-    // Keys relative to the folder the listed files share.
-    fs::path common;
-    for (const std::string& f : files) {
-      const fs::path parent = fs::absolute(f, ec).lexically_normal().parent_path();
-      if (common.empty()) {
-        common = parent;
-        continue;
-      }
-      fs::path shared;
-      for (auto a = common.begin(), b = parent.begin(); a != common.end() && b != parent.end() && *a == *b; ++a, ++b)
-        shared /= *a;
-      common = shared;
-    }
-    for (const std::string& f : files)
-      found.push_back({f, fs::absolute(f, ec).lexically_normal().lexically_relative(common)});
-  }
-  if (found.empty()) return usage("no inputs: no video, image, folder or list of them was named");
-
-  // Results are not inputs: leave out whatever lies under the output folder.
-  const fs::path out = fs::weakly_canonical(out_dir, ec);
-  found.erase(std::remove_if(found.begin(), found.end(),
-                             [&](const Found& f) {
-                               const fs::path p = fs::weakly_canonical(f.path, ec);
-                               const auto rel = p.lexically_relative(out);
-                               return !ec && !rel.empty() && *rel.begin() != "..";
-                             }),
-              found.end());
-
-  // Keys: the relative path minus its extension; clashing ones keep it.
-  std::map<std::string, int> uses;
-  for (const Found& f : found) ++uses[without_extension(f.rel)];
-  std::vector<BatchInput> inputs;
-  std::map<std::string, std::string> by_key;
-  for (const Found& f : found) {
-    std::string key = without_extension(f.rel);
-    if (uses[key] > 1) key = f.rel.generic_string();
-    if (key.empty() || key.find("..") == 0 || key.front() == '/')
-      return usage("input '" + f.path + "' has no place under the output folder");
-    auto [it, fresh] = by_key.emplace(key, f.path);
-    if (!fresh) {
-      if (it->second == f.path) continue;  // the same file named twice
-      return usage("inputs '" + it->second + "' and '" + f.path + "' would both write to '" + key +
-                   "': give them from different folders, or rename one");
-    }
-    inputs.push_back({f.path, key});
-  }
-  std::sort(inputs.begin(), inputs.end(), [](const BatchInput& a, const BatchInput& b) { return a.key < b.key; });
-  return inputs;
-}
-
-// ---- shards ---------------------------------------------------------------
-
-std::string Shard::tag() const { return std::to_string(index) + "of" + std::to_string(count); }
-
-std::vector<BatchInput> shard_inputs(const std::vector<BatchInput>& inputs, const Shard& shard) {
-  std::vector<BatchInput> mine;
-  for (std::size_t p = 0; p < inputs.size(); ++p)
-    if (static_cast<int>(p % static_cast<std::size_t>(shard.count)) == shard.index) mine.push_back(inputs[p]);
-  return mine;
-}
+using namespace batch_files;
 
 // ---- running --------------------------------------------------------------
 
@@ -529,132 +348,6 @@ Result<BatchReport> run_batch(const RunOptions& run, const BatchOptions& options
   if (options.out_dir.empty()) return usage("no output folder");
   Runner runner(run, options, inputs, observer, stop_when);
   return runner.run();
-}
-
-// ---- merge ----------------------------------------------------------------
-
-namespace {
-
-std::string csv_number(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-  return buf;
-}
-std::string csv_value(const ojson& v, int decimals = 3) {
-  if (v.is_null()) return "";
-  if (v.is_number_integer() || v.is_number_unsigned()) return std::to_string(v.get<long long>());
-  if (v.is_number()) return csv_number(v.get<double>(), decimals);
-  if (v.is_string()) return csv_escape(v.get<std::string>());
-  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
-  return "";
-}
-
-// j[key] without inserting or asserting: null when j is not an object or lacks it.
-const ojson& field(const ojson& j, const char* key) {
-  static const ojson null_value;
-  if (!j.is_object()) return null_value;
-  const auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
-}  // namespace
-
-Result<MergeReport> merge_batch(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return Error{ErrorCode::kInputUnreadable, "'" + dir + "' is not a folder"};
-  // The newest manifest line per input key (by time, then shard file and line order).
-  struct Line {
-    ojson j;
-    std::string time;
-  };
-  std::map<std::string, Line> latest;
-  std::vector<fs::path> manifests;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.rfind("manifest-", 0) == 0 && it->path().extension() == ".jsonl") manifests.push_back(it->path());
-  }
-  std::sort(manifests.begin(), manifests.end());
-  if (manifests.empty()) return Error{ErrorCode::kInputUnreadable, "no manifest-*.jsonl in '" + dir + "': not a batch folder"};
-  long broken = 0;
-  for (const fs::path& m : manifests) {
-    std::ifstream in(m);
-    std::string text;
-    while (std::getline(in, text)) {
-      if (text.empty()) continue;
-      ojson j = ojson::parse(text, nullptr, false);
-      if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j["key"].is_string()) {
-        ++broken;  // a line cut short by a kill
-        continue;
-      }
-      const std::string key = j["key"].get<std::string>();
-      const std::string time = j.value("time", "");
-      auto it = latest.find(key);
-      if (it == latest.end() || time >= it->second.time) latest[key] = {j, time};
-    }
-  }
-  if (broken > 0) spdlog::warn("merge: {} manifest line(s) cut short were skipped", broken);
-
-  MergeReport report;
-  std::vector<std::string> labels;  // every label seen, in order of first sight
-  struct Row {
-    std::string key;
-    ojson summary, stamp;
-    const ojson* line;
-  };
-  std::vector<Row> rows;
-  for (const auto& [key, line] : latest) {
-    Row r{key, nullptr, nullptr, &line.j};
-    const fs::path folder = fs::path(dir) / key;
-    if (auto stamp = read_json(folder / kStampFile)) {
-      if (auto summary = read_json(folder / "summary.json")) {
-        r.stamp = *stamp;
-        r.summary = *summary;
-        for (const auto& l : field(field(field(r.summary, "header"), "model"), "labels"))
-          if (l.is_string() && std::find(labels.begin(), labels.end(), l.get<std::string>()) == labels.end())
-            labels.push_back(l.get<std::string>());
-      }
-    }
-    rows.push_back(std::move(r));
-  }
-
-  std::string inputs_csv = "input,key,status,error,warning,duration_s,frames,persons,seconds\n";
-  std::string people_csv = "input,key,person_id,person,frames,seconds_seen,first_seen_s,last_seen_s,mean_confidence";
-  for (const std::string& l : labels) people_csv += "," + csv_escape("share_" + l);
-  people_csv += ",dominant_label,model,model_version\n";
-  for (const Row& r : rows) {
-    const ojson& line = *r.line;
-    const bool done = !r.summary.is_null();
-    ++report.inputs;
-    done ? ++report.done : ++report.failed;
-    const std::string input = line.value("path", "");
-    const ojson& s = r.summary;
-    const ojson& header = field(s, "header");
-    // With identities off a person is a face (track): the summary's faces[].
-    const ojson& persons = field(s, field(header, "identity").is_null() ? "faces" : "people");
-    inputs_csv += csv_escape(input) + "," + csv_escape(r.key) + "," +
-                  (done ? std::string("done") : csv_escape(line.value("status", "failed"))) + "," +
-                  (done ? std::string() : csv_value(field(line, "error"))) + "," +
-                  (done ? csv_value(field(r.stamp, "warning")) : std::string()) + "," + csv_value(field(s, "duration_s")) +
-                  "," + csv_value(field(s, "frames")) + "," +
-                  (done ? std::to_string(persons.is_array() ? persons.size() : 0) : std::string()) + "," +
-                  csv_value(field(done ? r.stamp : line, "seconds")) + "\n";
-    if (!done || !persons.is_array()) continue;
-    const ojson& model = field(header, "model");
-    for (const ojson& p : persons) {
-      const ojson& share = field(p, "label_share");
-      people_csv += csv_escape(input) + "," + csv_escape(r.key) + "," + csv_value(field(p, "id")) + "," +
-                    csv_value(field(p, "name")) + "," + csv_value(field(p, "frames")) + "," +
-                    csv_value(field(p, "seconds_seen")) + "," + csv_value(field(p, "first_seen_s")) + "," +
-                    csv_value(field(p, "last_seen_s")) + "," + csv_value(field(p, "mean_confidence"), 4);
-      for (const std::string& l : labels) people_csv += "," + csv_value(field(share, l.c_str()), 4);
-      people_csv += "," + csv_value(field(p, "dominant_label")) + "," + csv_value(field(model, "name")) + "," +
-                    csv_value(field(model, "version")) + "\n";
-      ++report.people_rows;
-    }
-  }
-  if (Status s = write_atomically(fs::path(dir) / "inputs.csv", inputs_csv)) return *s;
-  if (Status s = write_atomically(fs::path(dir) / "people.csv", people_csv)) return *s;
-  return report;
 }
 
 }  // namespace emoscope
