@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from batch_study import CLI, make_study
 
 
 def main() -> int:
@@ -33,20 +33,12 @@ def main() -> int:
     p.add_argument("--jobs", default="1,2,3")
     p.add_argument("--copies", type=int, default=4)
     p.add_argument("--work", default=None, help="work folder (default: a temporary one, removed)")
-    p.add_argument("--cli", default=str(REPO / "build/release/app/emoscope-cli"))
+    p.add_argument("--cli", default=CLI)
     p.add_argument("extra", nargs="*", help="options for every analyze and batch call (after --)")
     a = p.parse_args()
-    shared = Path(os.environ.get("EMOSCOPE_SHARED_DIR", REPO.parent / "shared"))
-    clips = sorted((shared / "videos").glob("*"))
-    if not clips:
-        print(f"no clips in {shared / 'videos'}", file=sys.stderr)
-        return 2
     work = Path(a.work or tempfile.mkdtemp(prefix="emoscope-bench-batch-"))
-    inputs = work / "in"
-    for c in range(1, a.copies + 1):
-        (inputs / f"copy{c}").mkdir(parents=True, exist_ok=True)
-        for clip in clips:
-            shutil.copy(clip, inputs / f"copy{c}" / clip.name)
+    inputs = make_study(work, a.copies)
+    clips = sorted((inputs / "copy1").iterdir())
     files = sorted(inputs.rglob("*.*"))
     jobs = [int(j) for j in a.jobs.split(",")]
     print(f"{len(files)} inputs ({len(clips)} clips x {a.copies}); {os.cpu_count()} cores; options {a.extra or '-'}")

@@ -14,7 +14,6 @@ folder is left.
 """
 import argparse
 import json
-import os
 import random
 import shutil
 import signal
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from batch_study import CLI, make_study
 
 
 def summary(path: Path):
@@ -38,20 +37,11 @@ def main() -> int:
     p.add_argument("--trials", type=int, default=20)
     p.add_argument("--copies", type=int, default=4)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--cli", default=str(REPO / "build/release/app/emoscope-cli"))
+    p.add_argument("--cli", default=CLI)
     p.add_argument("extra", nargs="*", help="options for every batch call (after --)")
     a = p.parse_args()
-    shared = Path(os.environ.get("EMOSCOPE_SHARED_DIR", REPO.parent / "shared"))
-    clips = sorted((shared / "videos").glob("*"))
-    if not clips:
-        print(f"no clips in {shared / 'videos'}", file=sys.stderr)
-        return 2
     work = Path(tempfile.mkdtemp(prefix="emoscope-batch-kill-"))
-    inputs = work / "in"
-    for c in range(1, a.copies + 1):
-        (inputs / f"copy{c}").mkdir(parents=True)
-        for clip in clips:
-            shutil.copy(clip, inputs / f"copy{c}" / clip.name)
+    inputs = make_study(work, a.copies)
     keys = [str(f.relative_to(inputs).with_suffix("")) for f in sorted(inputs.rglob("*.*"))]
 
     def command(out):
