@@ -191,6 +191,11 @@ bool cuda_available() {
 namespace {
 
 Result<LoadedModule> load_module(const std::string& path, const ClassifierOptions& options, ModelKind kind) {
+  // One load at a time: loading sets process-wide state (the intra-op thread
+  // count, BLAS threads, oneDNN's caches while freezing), and a batch's
+  // workers load their models at the same moment.
+  static std::mutex load_mutex;
+  std::lock_guard<std::mutex> one_at_a_time(load_mutex);
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(path, ec)) return model_error(path, "file not found");
