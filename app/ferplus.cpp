@@ -1,6 +1,7 @@
 #include "ferplus.hpp"
 
 #include "emoscope/file_checks.hpp"
+#include "emoscope/recorder.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,38 +32,10 @@ Error bad_line(const std::string& file, long line, const std::string& what) {
   return bad(file, "line " + std::to_string(line) + ": " + what);
 }
 
-// Splits one CSV line (RFC 4180 quoting, no line breaks inside fields).
-// False when a quoted field is not closed properly.
+// One CSV line (no line breaks inside fields: the file is read line by line).
 bool split_csv_line(const std::string& line, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
-  std::size_t i = 0;
-  while (true) {
-    field.clear();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      while (true) {
-        if (i >= line.size()) return false;  // unterminated quote
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-          } else {
-            ++i;
-            break;
-          }
-        } else {
-          field += line[i++];
-        }
-      }
-      if (i < line.size() && line[i] != ',') return false;  // text after the closing quote
-    } else {
-      while (i < line.size() && line[i] != ',') field += line[i++];
-    }
-    fields.push_back(field);
-    if (i >= line.size()) return true;
-    ++i;  // the comma
-  }
+  std::size_t pos = 0;
+  return read_csv_record(line, pos, fields) && pos == line.size();
 }
 
 std::string trim(const std::string& s) {

@@ -105,17 +105,14 @@ class Runner {
       return not_writable(options_.out_dir, ec ? ec.message() : "not a folder");
     const std::string manifest = (fs::path(options_.out_dir) / ("manifest-" + options_.shard.tag() + ".jsonl")).string();
     if (Status s = check_output_path(manifest)) return *s;
-    manifest_fd_ = ::open(manifest.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+    manifest_fd_ = ::open(manifest.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (manifest_fd_ < 0) return not_writable(manifest, std::strerror(errno));
     manifest_path_ = manifest;
     // A run killed mid-line left a line without its newline: end it, so our first line stays whole.
     struct stat st {};
     char last = '\n';
-    if (::fstat(manifest_fd_, &st) == 0 && st.st_size > 0) {
-      const int rd = ::open(manifest.c_str(), O_RDONLY | O_CLOEXEC);
-      if (rd >= 0 && ::pread(rd, &last, 1, st.st_size - 1) != 1) last = '\n';
-      if (rd >= 0) ::close(rd);
-    }
+    if (::fstat(manifest_fd_, &st) == 0 && st.st_size > 0 && ::pread(manifest_fd_, &last, 1, st.st_size - 1) != 1)
+      last = '\n';
     if (last != '\n' && ::write(manifest_fd_, "\n", 1) != 1) return not_writable(manifest, std::strerror(errno));
 
     report_.items.resize(inputs_.size());
@@ -195,7 +192,8 @@ class Runner {
       item.error = "'" + p.final_dir.string() + "' exists and is not a batch result: move it away to analyse this input";
       return;
     }
-    if (const auto input = stamp_of(item.input.path); !input) {
+    const auto input_stamp = stamp_of(item.input.path);
+    if (!input_stamp) {
       if (Status s = check_input_file(item.input.path, ErrorCode::kInputUnreadable)) {
         item.error = s->message;
         return;
@@ -208,7 +206,6 @@ class Runner {
       item.error = "cannot create '" + p.partial_dir.string() + "': " + ec.message();
       return;
     }
-    const auto input_stamp = stamp_of(item.input.path);
     if (!models.classifier) {
       auto loaded = load_run_classifier(run_);
       if (!loaded) return fail_all(loaded.error(), item);

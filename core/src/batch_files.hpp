@@ -36,7 +36,6 @@ inline std::string without_extension(const fs::path& p) { return (p.parent_path(
 struct FileStamp {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
-  bool operator==(const FileStamp& o) const { return size == o.size && mtime_ns == o.mtime_ns; }
 };
 inline std::optional<FileStamp> stamp_of(const std::string& path) {
   struct stat st {};

@@ -124,6 +124,39 @@ std::string csv_escape(const std::string& field) {
   return out;
 }
 
+bool read_csv_record(const std::string& text, std::size_t& pos, std::vector<std::string>& fields) {
+  fields.assign(1, std::string());
+  const auto line_end = [&](std::size_t i) {
+    return i >= text.size() || text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] == '\n'));
+  };
+  while (true) {
+    std::string& field = fields.back();
+    if (pos < text.size() && text[pos] == '"') {
+      for (++pos;; ++pos) {
+        if (pos >= text.size()) return false;  // not closed
+        if (text[pos] != '"') {
+          field += text[pos];
+        } else if (pos + 1 < text.size() && text[pos + 1] == '"') {
+          field += '"';
+          ++pos;
+        } else {
+          ++pos;
+          break;
+        }
+      }
+      if (!line_end(pos) && text[pos] != ',') return false;  // text after the closing quote
+    } else {
+      while (!line_end(pos) && text[pos] != ',') field += text[pos++];
+    }
+    if (line_end(pos)) break;
+    ++pos;  // the comma
+    fields.emplace_back();
+  }
+  if (pos < text.size() && text[pos] == '\r') ++pos;
+  if (pos < text.size() && text[pos] == '\n') ++pos;
+  return true;
+}
+
 struct Recorder::Files {
   std::unique_ptr<VideoWriter> video;
   std::FILE* csv = nullptr;

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "emoscope/recorder.hpp"
 #include "emoscope/ui/convert.hpp"
 
 namespace emoscope::ui {
@@ -45,24 +46,8 @@ void read_summary(const QString& path, ResultFiles& r) {
 }  // namespace
 
 std::vector<std::string> next_csv_row(const std::string& text, std::size_t& pos) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  while (pos < text.size()) {
-    const char c = text[pos++];
-    if (quoted) {
-      if (c != '"') fields.back() += c;
-      else if (pos < text.size() && text[pos] == '"') fields.back() += text[pos++];
-      else quoted = false;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c == '\n') {
-      break;
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
+  std::vector<std::string> fields;
+  read_csv_record(text, pos, fields);  // a malformed record keeps the fields read so far
   return fields;
 }
 

@@ -90,6 +90,11 @@ std::string run_settings_json(const RunDescription& run);
 
 // RFC 4180 field quoting.
 std::string csv_escape(const std::string& field);
+// The reading side of csv_escape: the record of `text` at `pos` into `fields`,
+// `pos` moved past it (and its line end; a CR before a line end is dropped).
+// Quoted fields may hold commas, doubled quotes and line breaks. False when a
+// quoted field is not closed, or text follows its closing quote.
+bool read_csv_record(const std::string& text, std::size_t& pos, std::vector<std::string>& fields);
 
 // The local time as ISO 8601 with its UTC offset, e.g. 2026-12-01T14:17:53+01:00.
 std::string iso8601_local(std::chrono::system_clock::time_point t);
