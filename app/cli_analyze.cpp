@@ -37,7 +37,7 @@ namespace fs = std::filesystem;
 int run_analyze(const RunOptions& run, const AnalyzeOptions& options) {
   if (options.output.csv_path == "-" && options.output.summary_path == "-")
     return fail({ErrorCode::kUsage, "only one of --csv and --summary can be '-' (standard output)"});
-  if (Status s = check_file_source(run.source)) return fail(*s);
+  if (MaybeError s = check_file_source(run.source)) return fail(*s);
   RunOptions ro = run;
   ro.live = false;
   if (options.output.any()) ro.outputs = {options.output};  // every frame goes into the video (--every N keeps the duration)
@@ -48,7 +48,7 @@ int run_analyze(const RunOptions& run, const AnalyzeOptions& options) {
   const long every = std::max(1, ro.pipeline.every);
   ProgressBar progress("analyze", total > 0 ? (total + every - 1) / every : -1);
   long processed = 0;
-  e.start([&](FrameResult&&) -> Status {
+  e.start([&](FrameResult&&) -> MaybeError {
     progress.update(++processed);
     return std::nullopt;
   });

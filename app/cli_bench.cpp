@@ -43,7 +43,7 @@ int run_bench(const RunOptions& run, const BenchOptions& options) {
   long frames = 0, faces = 0, faces_classified = 0, faces_embedded = 0, detections = 0;
   double embed_total_ms = 0;
   std::set<int> track_ids, person_ids;
-  e.start([&](FrameResult&& r) -> Status {
+  e.start([&](FrameResult&& r) -> MaybeError {
     if (options.frames > 0 && frames >= options.frames) return std::nullopt;  // stopping
     const auto t = SteadyClock::now();
     cv::Mat out = e.annotate(r.frame.image, &r);

@@ -156,7 +156,7 @@ void install_interrupt_handler() {
 }
 
 
-Status check_file_source(const std::string& path) {
+MaybeError check_file_source(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(path, ec)) && (path.rfind("camera", 0) == 0 || path.rfind("/dev/video", 0) == 0))
     return Error{ErrorCode::kUsage, "analyze reads a video, image or folder; for a camera use: live --source " + path};

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "cli_commands.hpp"
+#include "cli_words.hpp"
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
 #include "emoscope/pipeline.hpp"
@@ -48,6 +49,6 @@ std::string loaded_blas();
 // The most memory the process has held in RAM so far, MB.
 double peak_rss_mb();
 // analyze reads files: a camera name is a usage error that points to live.
-Status check_file_source(const std::string& path);
+MaybeError check_file_source(const std::string& path);
 
 }  // namespace emoscope::cli

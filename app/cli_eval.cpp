@@ -21,6 +21,7 @@
 
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
+#include "emoscope/image_analysis.hpp"
 #include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/preprocess.hpp"
@@ -165,7 +166,7 @@ int run_eval(const RunOptions& run, const EvalOptions& options) {
   const std::size_t per_face = static_cast<std::size_t>(spec.channels) * spec.height * spec.width;
   Batch batch;
   std::vector<int> truths;
-  auto flush = [&]() -> Status {
+  auto flush = [&]() -> MaybeError {
     if (batch.n == 0) return std::nullopt;
     auto probs = classifier.classify(batch);
     if (!probs) return probs.error();
@@ -188,29 +189,24 @@ int run_eval(const RunOptions& run, const EvalOptions& options) {
       ++unreadable;
       continue;
     }
-    Batch one;
-    if (options.whole_image) {
-      one = make_whole_image_batch(image, spec);
-    } else {
-      std::vector<Detection> faces = detector->detect(image);
-      if (faces.empty()) {
-        ++no_face;
-        continue;
-      }
-      const auto largest = std::max_element(faces.begin(), faces.end(), [](const Detection& a, const Detection& b) {
-        return a.box.area() < b.box.area();
-      });
-      one = make_batch(image, {largest->box}, spec);
+    ImageFacesOptions how;
+    how.whole_image = options.whole_image;
+    how.largest_only = true;  // one truth per image
+    const ImageFaces found = find_image_faces(image, detector, spec, how);
+    if (found.boxes.empty()) {
+      ++no_face;
+      continue;
     }
+    const Batch& one = found.batch;
     batch.data.insert(batch.data.end(), one.data.begin(), one.data.begin() + per_face);
     ++batch.n;
     truths.push_back(truth);
     if (batch.n >= options.batch) {
-      if (Status s = flush()) return fail(*s);
+      if (MaybeError s = flush()) return fail(*s);
     }
     if (interrupted()) return kInterrupted;
   }
-  if (Status s = flush()) return fail(*s);
+  if (MaybeError s = flush()) return fail(*s);
   progress.finish();
 
   ojson report;

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -32,25 +32,6 @@
 #include "progress.hpp"
 
 namespace emoscope::cli {
-namespace fs = std::filesystem;
-
-Result<std::string> record_base(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) {
-    if (!fs::create_directories(dir, ec) || ec)
-      return Error{ErrorCode::kOutputNotWritable, "cannot create '" + dir + "': " + ec.message()};
-    fs::permissions(dir, fs::perms::owner_all, ec);  // a session is private: 0700
-  } else if (!fs::is_directory(dir, ec)) {
-    return Error{ErrorCode::kOutputNotWritable, dir + ": exists and is not a folder"};
-  }
-  const auto taken = [](const std::string& b) {
-    std::error_code e;
-    return fs::exists(b + ".mkv", e) || fs::exists(b + ".csv", e) || fs::exists(b + ".json", e);
-  };
-  std::string base = dir + "/session";
-  for (int n = 2; taken(base); ++n) base = dir + "/session-" + std::to_string(n);
-  return base;
-}
 
 int run_live(const RunOptions& run, const LiveOptions& options) {
   if (options.output.csv_path == "-" && options.output.summary_path == "-")
@@ -62,7 +43,7 @@ int run_live(const RunOptions& run, const LiveOptions& options) {
   if (!engine) return fail(engine.error());
   RunEngine& e = *engine.value();
   if (!options.record_dir.empty()) {  // every captured frame, drawn with the newest result
-    Result<std::string> base = record_base(options.record_dir);
+    Result<std::string> base = next_recording_base(options.record_dir, std::time(nullptr));
     if (!base) return fail(base.error());
     std::fprintf(stderr, "recording to %s.mkv, .csv and .json\n", base->c_str());
     OutputOptions record;
@@ -70,13 +51,13 @@ int run_live(const RunOptions& run, const LiveOptions& options) {
     record.csv_path = base.value() + ".csv";
     record.summary_path = base.value() + ".json";
     record.video_codec = options.output.video_codec;
-    if (Status s = e.start_recording(record)) return fail(*s);
+    if (MaybeError s = e.start_recording(record)) return fail(*s);
   }
   const std::vector<std::string>& labels = e.model_spec().labels;
   long frames = 0;
   auto window_start = SteadyClock::now();
   long window_frames = 0;
-  e.start([&](FrameResult&& r) -> Status {
+  e.start([&](FrameResult&& r) -> MaybeError {
     ++frames;
     ++window_frames;
     const double secs = std::chrono::duration<double>(SteadyClock::now() - window_start).count();

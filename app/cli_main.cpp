@@ -17,6 +17,7 @@
 #include "emoscope/error.hpp"
 #include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
+#include "cli_words.hpp"
 #include "emoscope/version.hpp"
 
 namespace {
@@ -51,14 +52,14 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
     const int code = app.exit(err);
-    return code == 0 ? 0 : emoscope::exit_code(emoscope::ErrorCode::kUsage);
+    return code == 0 ? 0 : emoscope::cli::exit_code(emoscope::ErrorCode::kUsage);
   }
 
   emoscope::set_max_image_pixels(static_cast<std::uint64_t>(o.max_megapixels * 1e6));
   if (!log_file.empty()) {
     if (const std::string error = prepare_log_file(log_file); !error.empty()) {
       std::cerr << "error: " << error << "\n";
-      return emoscope::exit_code(emoscope::ErrorCode::kOutputNotWritable);
+      return emoscope::cli::exit_code(emoscope::ErrorCode::kOutputNotWritable);
     }
   }
   try {
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
                                             : cv::utils::logging::LOG_LEVEL_ERROR);
   } catch (const spdlog::spdlog_ex& ex) {
     std::cerr << "error: cannot open log file '" << log_file << "': " << ex.what() << "\n";
-    return emoscope::exit_code(emoscope::ErrorCode::kOutputNotWritable);
+    return emoscope::cli::exit_code(emoscope::ErrorCode::kOutputNotWritable);
   }
 
   install_interrupt_handler();
@@ -89,5 +90,5 @@ int main(int argc, char** argv) {
   if (commands.people_add->parsed()) return run_people_add(o.run, o.people);
   if (commands.people_list->parsed()) return run_people_list(o.run, o.people);
   if (commands.people_remove->parsed()) return run_people_remove(o.run, o.people);
-  return emoscope::exit_code(emoscope::ErrorCode::kUsage);
+  return emoscope::cli::exit_code(emoscope::ErrorCode::kUsage);
 }

@@ -5,6 +5,7 @@
 
 #include "cli_commands.hpp"
 #include "emoscope/resources.hpp"
+#include "emoscope/run_options.hpp"
 
 namespace emoscope::cli {
 namespace {
@@ -22,6 +23,12 @@ const CLI::Validator kFinite(
       }
     },
     "FINITE");
+
+// core's range for a setting (run_options.hpp), as a CLI11 check.
+template <typename T>
+CLI::Range in(const Limits<T>& limits) {
+  return CLI::Range(limits.min, limits.max);
+}
 
 // An option parsed by core's parse_* into `target` (which keeps its default unless given).
 template <typename T, typename Parse>
@@ -44,7 +51,7 @@ void add_model_options(CLI::App* cmd, RunOptions& run) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--threads", run.classifier.threads,
                   "inference threads (0 = half the cores for videos, all for images)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber);  // large counts are capped to the cores (classifier.hpp)
 }
 
 void add_detector_options(CLI::App* cmd, RunOptions& run) {
@@ -54,38 +61,38 @@ void add_detector_options(CLI::App* cmd, RunOptions& run) {
                   "SSD .pb, required)");
   cmd->add_option("--detector-config", run.detector.config_path, "SSD .pbtxt (default: beside the .pb)");
   cmd->add_option("--detect-width", run.detector.detect_width, "detect on frames downscaled to this width (px)")
-      ->check(CLI::Range(64, 4096));
+      ->check(in(limits::kDetectWidth));
   cmd->add_option("--min-face", run.detector.min_face_fraction,
                   "minimum face size as a fraction of the frame's shorter side")
       ->check(kFinite)
-      ->check(CLI::Range(0.01, 1.0));
+      ->check(in(limits::kMinFace));
 }
 
 void add_stream_options(CLI::App* cmd, RunOptions& run) {
   cmd->add_option("--detect-every", run.pipeline.detect_every,
                   "run the detector at least every N frames; boxes are carried between (motion forces a detection)")
-      ->check(CLI::Range(1, 100));
+      ->check(in(limits::kDetectEvery));
   cmd->add_option("--motion-threshold", run.pipeline.motion_threshold,
                   "mean grey-level change (0..255) between frames that forces a detection before --detect-every "
                   "frames have passed (0 = off)")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 255.0));
+      ->check(in(limits::kMotionThreshold));
   cmd->add_option("--smoothing", run.pipeline.tracker.smoothing_ms,
                   "per-face probability smoothing time constant, ms (0 = off)")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 10000.0));
+      ->check(in(limits::kSmoothingMs));
   cmd->add_option("--track-gap", run.pipeline.tracker.max_gap_ms,
                   "a face unseen this long (ms) gets a new ID when it returns")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 600000.0));
+      ->check(in(limits::kTrackGapMs));
   cmd->add_option("--classify-interval", run.pipeline.tracker.classify_interval_ms,
                   "classify a tracked face again after this many ms; it keeps its smoothed probabilities in between "
                   "(0 = every frame)")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 10000.0));
+      ->check(in(limits::kClassifyIntervalMs));
   cmd->add_option("--batch-frames", run.pipeline.batch_frames,
                   "file analysis: classify the faces of up to N waiting frames in one forward pass")
-      ->check(CLI::Range(1, 64));
+      ->check(in(limits::kBatchFrames));
 }
 
 void add_identity_options(CLI::App* cmd, RunOptions& run) {
@@ -97,16 +104,16 @@ void add_identity_options(CLI::App* cmd, RunOptions& run) {
   cmd->add_option("--identity-threshold", run.identity.threshold,
                   "same-person distance between face descriptors (0 = the embedder's calibrated one)")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 10.0));
+      ->check(in(limits::kIdentityThreshold));
   cmd->add_option("--identity-interval", run.pipeline.tracker.identity_interval_ms,
                   "check a tracked face's identity again after this many ms (besides after gaps and cuts)")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 600000.0));
+      ->check(in(limits::kIdentityIntervalMs));
   cmd->add_option("--scene-cut", run.pipeline.scene_cut_threshold,
                   "mean grey-level change (0..255) from the frame before that counts as a scene cut: every face "
                   "is detected afresh and its identity checked (0 = off)")
       ->check(kFinite)
-      ->check(CLI::Range(0.0, 255.0));
+      ->check(in(limits::kSceneCut));
   cmd->add_option("--people-gallery", run.identity.gallery_path,
                   "known people (a file made by 'emoscope-cli people add'): their names label matching faces");
 }
@@ -162,7 +169,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   a->add_option("--csv", ao.csv_path, "per-frame, per-face CSV ('-' = standard output)");
   a->add_option("--summary", ao.summary_path,
                 "JSON summary: run header and per-face figures ('-' = standard output)");
-  a->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
+  a->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(in(limits::kEvery));
   a->add_flag("--hud", ao.hud, "draw FPS/latency/device on the annotated video");
   a->add_flag("--force", ao.replace_existing, "replace output files that exist (refused otherwise)");
 
@@ -206,7 +213,8 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   add_identity_options(l, run);
   l->add_option("--source", run.source, "camera, camera:N, /dev/videoN or a video file");
   l->add_option("--record", o.live.record_dir,
-                "record annotated video, CSV and summary into this folder (session.*, then session-2.*, ...)");
+                "record annotated video, CSV and summary into this folder (session-YYYYMMDD-HHMMSS.*, never "
+                "replacing a recording)");
   add_codec_option(l, lo, "recorded");
   l->add_option("--csv", lo.csv_path, "per-frame, per-face CSV ('-' = standard output)");
   l->add_option("--summary", lo.summary_path, "JSON summary, written at the end ('-' = standard output)");
@@ -226,7 +234,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   bt->add_option("inputs", bo.inputs, "videos, images, or folders (walked for both)");
   bt->add_option("--list", bo.list, "a file with one input path per line (blank and # lines skipped)");
   bt->add_option("--out", bo.out, "output folder: one sub-folder per input, and manifest-<shard>.jsonl")->required();
-  bt->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(CLI::Range(1, 1000));
+  bt->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(in(limits::kEvery));
   bt->add_flag("--video", bo.video, "also write each input's annotated video (annotated.mkv)");
   add_codec_option(bt, bo.output, "annotated");
   bt->add_flag("--hud", bo.output.hud, "draw FPS/latency/device on the annotated videos");

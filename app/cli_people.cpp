@@ -35,7 +35,7 @@ Result<People> open_gallery(const std::string& path, const FaceEmbedder& embedde
   return People::load(path, embedder.spec(), embedder.spec().same_person_distance);
 }
 
-Status save_gallery(const People& people, const std::string& path, const FaceEmbedder& embedder) {
+MaybeError save_gallery(const People& people, const std::string& path, const FaceEmbedder& embedder) {
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty() && !fs::exists(parent, ec)) {
@@ -74,7 +74,7 @@ int run_people_add(const RunOptions& run, const PeopleOptions& options) {
     faces.push_back(e.value().front());
   }
   people->add_named(options.name, faces);
-  if (Status s = save_gallery(people.value(), path, **embedder)) return fail(*s);
+  if (MaybeError s = save_gallery(people.value(), path, **embedder)) return fail(*s);
   std::cout << "added " << options.name << " (" << faces.size() << " photo" << (faces.size() == 1 ? "" : "s")
             << ") to " << path << "\n"
             << "This file holds face descriptors (biometric data); it stays on this machine, readable only by you.\n";
@@ -107,7 +107,7 @@ int run_people_remove(const RunOptions& run, const PeopleOptions& options) {
   if (!people->remove_named(options.name)) {
     return fail({ErrorCode::kUsage, "no person named '" + options.name + "' in " + path});
   }
-  if (Status s = save_gallery(people.value(), path, **embedder)) return fail(*s);
+  if (MaybeError s = save_gallery(people.value(), path, **embedder)) return fail(*s);
   std::cout << "removed " << options.name << " and their face descriptors from " << path << "\n";
   return 0;
 }

@@ -21,6 +21,7 @@
 
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
+#include "emoscope/image_analysis.hpp"
 #include "emoscope/file_checks.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/preprocess.hpp"
@@ -66,28 +67,16 @@ int run_predict(const RunOptions& run, const PredictOptions& options) {
     std::string error;
     cv::Mat image = read_image(path, error);
     if (!image.empty()) {
-      std::vector<cv::Rect2f> boxes;
-      std::vector<float> scores;  // the detector's, NaN without one (Haar, whole image): JSON null
-      std::vector<std::vector<cv::Point2f>> landmarks;
-      Batch batch;
-      if (options.whole_image) {
-        boxes.emplace_back(0.f, 0.f, static_cast<float>(image.cols), static_cast<float>(image.rows));
-        scores.push_back(std::numeric_limits<float>::quiet_NaN());
-        landmarks.push_back(landmarks_from_box(boxes.back()));
-        batch = make_whole_image_batch(image, spec);
-      } else {
-        for (const Detection& d : detector->detect(image)) {
-          boxes.push_back(d.box);
-          scores.push_back(d.score);
-          landmarks.push_back(chip_landmarks(d));
-        }
-        batch = make_batch(image, boxes, spec);
-      }
-      auto probs = classifier.classify(batch);
-      if (!probs) return fail(probs.error());
+      ImageFacesOptions how;
+      how.whole_image = options.whole_image;
+      auto analysed = analyze_image(image, detector, classifier, how);
+      if (!analysed) return fail(analysed.error());
+      const ImageFaces& found = analysed->faces;
+      const std::vector<cv::Rect2f>& boxes = found.boxes;
+      const std::vector<float>& scores = found.scores;
       std::vector<int> person_ids;
       if (people) {
-        auto descriptors = embed_faces(*embedder, image, landmarks);
+        auto descriptors = embed_faces(*embedder, image, found.landmarks);
         if (!descriptors) return fail(descriptors.error());
         std::set<int> in_this_image;  // two faces of one photo are two people
         for (const Embedding& e : descriptors.value()) {
@@ -98,7 +87,7 @@ int run_predict(const RunOptions& run, const PredictOptions& options) {
         }
       }
       for (std::size_t i = 0; i < boxes.size(); ++i) {
-        const Probabilities& p = probs.value()[i];
+        const Probabilities& p = analysed->probabilities[i];
         const int best = argmax(p);
         ojson face{{"box", {std::lround(boxes[i].x), std::lround(boxes[i].y), std::lround(boxes[i].width),
                             std::lround(boxes[i].height)}},

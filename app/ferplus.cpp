@@ -82,7 +82,7 @@ Result<std::map<std::string, FerplusRow>> read_ferplus_votes(const std::string& 
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return bad(path, "no such file");
   if (std::filesystem::is_directory(path, ec)) return bad(path, "is a folder, not a CSV file");
-  if (Status s = check_input_file(path, ErrorCode::kInputUnreadable)) return *s;  // a FIFO would block
+  if (MaybeError s = check_input_file(path, ErrorCode::kInputUnreadable)) return *s;  // a FIFO would block
   std::ifstream in(path, std::ios::binary);
   if (!in) return bad(path, std::string("cannot open: ") + std::strerror(errno));
   std::string line;

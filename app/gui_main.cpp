@@ -5,11 +5,8 @@
 //
 //   emoscope [FILE]                   the app; FILE: a video is analysed, an image
 //                                     or a folder of images is shown with its results
-//   emoscope --screenshots DIR [--video FILE]
-//                                     renders live.png, recording.png and
-//                                     analysis.png into DIR (offscreen when there
-//                                     is no display), using FILE
-//                                     as the camera (default: $EMOSCOPE_FAKE_CAMERA)
+// (The documentation screenshots are rendered by emoscope-screenshots, a
+// developer tool: app/screenshots_main.cpp.)
 //   emoscope --exit-after-analysis FILE   quits when FILE's analysis ends (scripts, tests)
 #include <atomic>
 #include <csignal>
@@ -25,7 +22,6 @@
 #include "emoscope/ui/i18n.hpp"
 #include "emoscope/ui/main_window.hpp"
 #include "emoscope/ui/timeline.hpp"
-#include "emoscope/ui/tour.hpp"
 #include "emoscope/version.hpp"
 
 namespace {
@@ -39,8 +35,6 @@ bool env_set(const char* name) {
 }
 
 struct Options {
-  QCommandLineOption screenshots{"screenshots", "Render the documentation screenshots into DIR and exit.", "DIR"};
-  QCommandLineOption video{"video", "The video used as the camera for --screenshots.", "FILE"};
   QCommandLineOption exit_after{"exit-after-analysis",
                                 "Quit when the analysis of FILE ends, printing what was analysed; exit status 0 "
                                 "when the whole file was analysed (for scripts and tests)."};
@@ -52,8 +46,6 @@ void describe(QCommandLineParser& parser, Options& o) {
       "Settings persist between runs. Qt's own options (-platform, -style, ...) are accepted too.");
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addOption(o.screenshots);
-  parser.addOption(o.video);
   parser.addOption(o.exit_after);
   parser.addPositionalArgument("file", "A video to analyse, or an image or folder of images to show.", "[FILE]");
 }
@@ -79,22 +71,7 @@ int main(int argc, char** argv) {
     parser.process(info);  // prints and exits
     return 0;
   }
-  std::string screenshots, video;
-  if (const char* fake = std::getenv("EMOSCOPE_FAKE_CAMERA")) video = fake;
-  for (int i = 1; i + 1 < argc; ++i) {  // before QApplication: it decides the platform
-    if (std::strcmp(argv[i], "--screenshots") == 0) screenshots = argv[i + 1];
-    if (std::strcmp(argv[i], "--video") == 0) video = argv[i + 1];
-  }
   const bool platform_given = asks_for(argc, argv, {"-platform", "--platform"});
-  if (!screenshots.empty()) {
-    if (video.empty()) {
-      std::fprintf(stderr, "emoscope: --screenshots needs --video FILE (or $EMOSCOPE_FAKE_CAMERA)\n");
-      return 2;
-    }
-    // No screen needed: render offscreen unless a display (e.g. xvfb-run) is there.
-    if (!platform_given && !env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
-      setenv("QT_QPA_PLATFORM", "offscreen", 1);
-  }
   if (!platform_given && !env_set("QT_QPA_PLATFORM") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY")) {
     std::fprintf(stderr,
                  "emoscope: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
@@ -121,19 +98,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  emoscope::ui::MainWindowOptions options;
-  if (!screenshots.empty()) {
-    const std::string camera = video;
-    options.cameras = [camera] {
-      return std::vector<emoscope::ui::CameraInfo>{{"Test video (live)", camera}};
-    };
-    options.interactive_dialogs = false;
-  }
-  emoscope::ui::MainWindow window(options);
-  if (!screenshots.empty()) {
-    return emoscope::ui::run_screenshot_tour(window, QString::fromStdString(screenshots),
-                                             QString::fromStdString(video));
-  }
+  emoscope::ui::MainWindow window;
   window.show();
   if (!files.isEmpty()) {  // a video is analysed; an image or a folder shows its results
     const QString file = files.front();

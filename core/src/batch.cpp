@@ -16,7 +16,6 @@
 
 #include "emoscope/file_checks.hpp"
 #include "emoscope/recorder.hpp"
-#include "emoscope/resources.hpp"
 #include "emoscope/version.hpp"
 #include "batch_files.hpp"
 
@@ -47,7 +46,7 @@ long BatchReport::count(BatchStatus status) const {
 
 namespace {
 
-// What makes a finished folder still valid: the app, the model files (by size
+// What makes a finished folder still valid (`run` resolved): the app, the model files (by size
 // and mtime, so a rerun needs no model loaded) and every setting that reaches
 // the outputs.
 ojson settings_key(const RunOptions& run, const BatchOptions& options) {
@@ -57,18 +56,12 @@ ojson settings_key(const RunOptions& run, const BatchOptions& options) {
   po.mode = PipelineMode::kFile;
   d.pipeline = po;
   d.device = device_choice_name(run.classifier.device);
-  std::string model = run.model_path;
-  if (model.empty())
-    if (auto p = default_model_path()) model = p.value();
   ojson j;
   j["app_version"] = version();
-  j["model"] = stamp_json(model);
+  j["model"] = stamp_json(run.model_path);
   j["settings"] = ojson::parse(run_settings_json(d));
   if (run.identity.enabled) {
-    std::string embedder = run.identity.model_path;
-    if (embedder.empty())
-      if (auto p = default_embedder_path()) embedder = p.value();
-    j["identity"] = {{"embedder", stamp_json(embedder)},
+    j["identity"] = {{"embedder", stamp_json(run.identity.model_path)},
                      {"threshold", run.identity.threshold},
                      {"people_gallery", run.identity.gallery_path.empty() ? ojson(nullptr)
                                                                           : stamp_json(run.identity.gallery_path)}};
@@ -104,7 +97,7 @@ class Runner {
     if (ec || !fs::is_directory(options_.out_dir, ec))
       return not_writable(options_.out_dir, ec ? ec.message() : "not a folder");
     const std::string manifest = (fs::path(options_.out_dir) / ("manifest-" + options_.shard.tag() + ".jsonl")).string();
-    if (Status s = check_output_path(manifest)) return *s;
+    if (MaybeError s = check_output_path(manifest)) return *s;
     manifest_fd_ = ::open(manifest.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (manifest_fd_ < 0) return not_writable(manifest, std::strerror(errno));
     manifest_path_ = manifest;
@@ -194,7 +187,7 @@ class Runner {
     }
     const auto input_stamp = stamp_of(item.input.path);
     if (!input_stamp) {
-      if (Status s = check_input_file(item.input.path, ErrorCode::kInputUnreadable)) {
+      if (MaybeError s = check_input_file(item.input.path, ErrorCode::kInputUnreadable)) {
         item.error = s->message;
         return;
       }
@@ -237,7 +230,7 @@ class Runner {
     }
     long processed = 0;
     std::set<int> persons, faces;
-    e.start([&](FrameResult&& r) -> Status {
+    e.start([&](FrameResult&& r) -> MaybeError {
       ++processed;
       for (const TrackedFace& f : r.faces) {
         faces.insert(f.id);
@@ -279,7 +272,7 @@ class Runner {
     stamp["frames"] = item.frames;
     stamp["persons"] = item.persons;
     stamp["warning"] = item.warning.empty() ? ojson(nullptr) : ojson(item.warning);
-    if (Status s = write_atomically(p.partial_dir / kStampFile, stamp.dump(2) + "\n")) {
+    if (MaybeError s = write_atomically(p.partial_dir / kStampFile, stamp.dump(2) + "\n")) {
       item.error = s->message;
       fs::remove_all(p.partial_dir, ec);
       return;
@@ -343,7 +336,9 @@ class Runner {
 Result<BatchReport> run_batch(const RunOptions& run, const BatchOptions& options, const std::vector<BatchInput>& inputs,
                               BatchObserver* observer, const std::function<bool()>& stop_when) {
   if (options.out_dir.empty()) return usage("no output folder");
-  Runner runner(run, options, inputs, observer, stop_when);
+  Result<RunOptions> resolved = resolve(run);  // the settings key names the files
+  if (!resolved) return resolved.error();
+  Runner runner(resolved.value(), options, inputs, observer, stop_when);
   return runner.run();
 }
 

@@ -76,7 +76,7 @@ inline std::optional<ojson> read_json(const fs::path& path) {
 }
 
 // Writes `text` to `path` through a temporary file and a rename.
-inline Status write_atomically(const fs::path& path, const std::string& text) {
+inline MaybeError write_atomically(const fs::path& path, const std::string& text) {
   const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

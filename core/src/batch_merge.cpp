@@ -134,8 +134,8 @@ Result<MergeReport> merge_batch(const std::string& dir) {
       ++report.people_rows;
     }
   }
-  if (Status s = write_atomically(fs::path(dir) / "inputs.csv", inputs_csv)) return *s;
-  if (Status s = write_atomically(fs::path(dir) / "people.csv", people_csv)) return *s;
+  if (MaybeError s = write_atomically(fs::path(dir) / "inputs.csv", inputs_csv)) return *s;
+  if (MaybeError s = write_atomically(fs::path(dir) / "people.csv", people_csv)) return *s;
   return report;
 }
 

@@ -348,28 +348,24 @@ const char* detector_kind_name(DetectorKind kind) {
   return "?";
 }
 
-std::string detector_model_file(const DetectorOptions& options) {
+Result<std::string> resolve_detector_model(const DetectorOptions& options) {
   if (!options.model_path.empty()) return options.model_path;
-  if (options.kind == DetectorKind::kHaar) return default_haar_cascade_path();
-  if (options.kind == DetectorKind::kYuNet) {
-    Result<std::string> shipped = default_yunet_model_path();
-    if (shipped) return shipped.value();
+  switch (options.kind) {
+    case DetectorKind::kHaar: return default_haar_cascade_path();
+    case DetectorKind::kYuNet: return default_yunet_model_path();
+    case DetectorKind::kSsd: break;
   }
-  return {};
+  return about(Setting::kDetectorModelFile,
+               model_error(std::string(detector_kind_name(options.kind)) + " detector needs a model file"));
 }
 
 Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions& options) {
   std::error_code ec;
   const std::string kind = detector_kind_name(options.kind);
-  std::string model = options.model_path;
-  if (options.kind == DetectorKind::kHaar && model.empty()) model = default_haar_cascade_path();
-  if (options.kind == DetectorKind::kYuNet && model.empty()) {
-    Result<std::string> shipped = default_yunet_model_path();
-    if (!shipped) return shipped.error();
-    model = shipped.value();
-  }
-  if (model.empty()) return about(Setting::kDetectorModelFile, model_error(kind + " detector needs a model file"));
-  if (Status s = check_input_file(model, ErrorCode::kModel)) return model_error(kind + " detector model: " + s->message);
+  Result<std::string> resolved = resolve_detector_model(options);
+  if (!resolved) return resolved.error();
+  const std::string model = resolved.value();
+  if (MaybeError s = check_input_file(model, ErrorCode::kModel)) return model_error(kind + " detector model: " + s->message);
 
   try {
     switch (options.kind) {

@@ -1,166 +1,31 @@
-// The FFmpeg VideoWriter (video_writer.hpp): libavcodec encodes, libswscale
-// converts BGR to YUV, libavformat muxes and copies audio packets from the
-// source file. Everything FFmpeg is touched only on the writer's own thread
-// after open_video_writer() returns (before that, only on the caller's).
-#include "emoscope/video_writer.hpp"
+// The FFmpeg VideoWriter (video_writer.hpp), its video side: libavcodec
+// encodes, libswscale converts BGR to YUV, libavformat muxes (the audio copy
+// is ffmpeg_audio.cpp). Everything FFmpeg is touched only on the writer's own
+// thread after open_video_writer() returns (before that, only on the caller's).
+#include "ffmpeg_writer.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/error.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
-#include <libswscale/swscale.h>
 }
 
-#include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-#include <spdlog/spdlog.h>
+
+#include "emoscope/file_checks.hpp"
 
 namespace emoscope {
-namespace {
+namespace detail {
 
-constexpr AVRational kTimeBase{1, 90000};  // encoder ticks: 90 kHz, as MPEG does
-constexpr double kTicksPerMs = 90.0;
-constexpr std::int64_t kMinStep = 90;      // frames at least 1 ms apart (Matroska counts in ms)
-constexpr double kAudioLeadS = 0.5;
-constexpr int kFlushEveryMs = 500;        // longest MP4 fragment / Matroska cluster        // audio muxed this far ahead of the newest frame
-
-std::string av_error(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(code, text, sizeof(text));
-  return text;
-}
-
-Error not_writable(const std::string& path, const std::string& why) {
-  return {ErrorCode::kOutputNotWritable, "cannot write video '" + path + "': " + why};
-}
-
-std::string lower_extension(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  const auto dot = path.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
-  std::string ext = path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext;
-}
-
-struct Item {
-  cv::Mat image;
-  std::optional<double> time_ms;
-  bool end = false;
-  std::optional<double> end_ms;
-};
-
-class FfmpegVideoWriter final : public VideoWriter {
- public:
-  explicit FfmpegVideoWriter(VideoWriterOptions options) : options_(std::move(options)) {}
-  ~FfmpegVideoWriter() override {
-    if (Status s = close(std::nullopt)) spdlog::error("{}", s->message);
-    release();
-  }
-
-  Status open();
-
-  Status write(const cv::Mat& bgr, SourceTime time) override {
-    if (closed_) return not_writable(options_.path, "the writer is closed");
-    if (bgr.empty() || bgr.type() != CV_8UC3) return not_writable(options_.path, "frame is not 8-bit BGR");
-    std::unique_lock<std::mutex> lock(mutex_);
-    not_full_.wait(lock, [&] { return error_ || queue_.size() < options_.queue_frames; });
-    if (error_) return error_;
-    queue_.push_back({bgr, time.optional_ms(), false, std::nullopt});
-    ++accepted_;
-    not_empty_.notify_one();
-    return std::nullopt;
-  }
-
-  Status close(std::optional<double> end_ms) override {
-    if (closed_) return close_status_;
-    closed_ = true;
-    if (thread_.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        queue_.push_back({cv::Mat(), std::nullopt, true, end_ms});
-        not_empty_.notify_one();
-      }
-      thread_.join();
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    close_status_ = error_;
-    return close_status_;
-  }
-
-  long frames_written() const override { return accepted_; }
-  int audio_streams() const override { return static_cast<int>(audio_map_.size()); }
-
- private:
-  void run();
-  Status encode_frame(const cv::Mat& bgr, std::optional<double> time_ms);
-  Status submit(std::optional<double> next_pts);  // encodes the held frame once its duration is known
-  Status drain_encoder(bool flush);
-  Status mux(AVPacket* pkt);
-  Status pump_audio(double until_s);  // copies audio packets starting before until_s (output seconds)
-  Status finish(std::optional<double> end_ms);
-  void open_audio();
-  void fail(const Error& e) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!error_) error_ = e;
-    not_full_.notify_all();
-  }
-  void release();
-
-  VideoWriterOptions options_;
-  // Queue between write() and the encoding thread.
-  std::mutex mutex_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<Item> queue_;
-  Status error_;
-  std::thread thread_;
-  long accepted_ = 0;
-  bool closed_ = false;
-  Status close_status_;
-
-  // FFmpeg state: the encoding thread's after open().
-  AVFormatContext* out_ = nullptr;
-  AVCodecContext* enc_ = nullptr;
-  AVStream* video_ = nullptr;
-  SwsContext* sws_ = nullptr;
-  AVFrame* held_ = nullptr;       // the newest frame, converted, waiting for its duration
-  bool has_held_ = false;
-  AVPacket* pkt_ = nullptr;
-  cv::Size even_size_;
-  bool header_written_ = false;
-  bool trailer_written_ = false;
-  std::optional<double> first_ms_;   // source time of the first frame (output time 0)
-  std::int64_t last_pts_ = -1;       // encoder ticks of the newest frame
-  std::int64_t first_pts_ = 0;
-  std::int64_t video_end_ticks_ = 0;  // where the newest submitted frame ends
-  long frames_in_ = 0;
-  std::map<std::int64_t, std::int64_t> durations_;  // pts -> duration, for packets the encoder returns
-
-  // Audio copied from options_.audio_from.
-  AVFormatContext* in_ = nullptr;
-  std::map<int, AVStream*> audio_map_;  // input stream index -> output stream
-  double source_video_start_s_ = 0;     // the input's video start (its frames' times count from there)
-  AVPacket* audio_pkt_ = nullptr;       // the next audio packet, read ahead
-  bool audio_pending_ = false;
-  bool audio_done_ = true;
-};
-
-Status FfmpegVideoWriter::open() {
+MaybeError FfmpegVideoWriter::open() {
   const std::string& path = options_.path;
   if (options_.frame_size.width <= 0 || options_.frame_size.height <= 0)
     return not_writable(path, "unknown frame size");
-  const std::string ext = lower_extension(path);
+  const std::string dotted = lower_extension(path);
+  const std::string ext = dotted.empty() ? dotted : dotted.substr(1);
   const AVOutputFormat* format = nullptr;
   if (ext == "mp4" || ext == "m4v" || ext == "mov") format = av_guess_format(ext == "mov" ? "mov" : "mp4", nullptr, nullptr);
   else if (ext == "mkv") format = av_guess_format("matroska", nullptr, nullptr);
@@ -262,46 +127,6 @@ Status FfmpegVideoWriter::open() {
   return std::nullopt;
 }
 
-void FfmpegVideoWriter::open_audio() {
-  const std::string& src = options_.audio_from;
-  if (int err = avformat_open_input(&in_, src.c_str(), nullptr, nullptr); err < 0) {
-    spdlog::warn("audio of '{}' not copied: {}", src, av_error(err));
-    in_ = nullptr;
-    return;
-  }
-  if (avformat_find_stream_info(in_, nullptr) < 0) spdlog::warn("audio of '{}': stream info incomplete", src);
-  const int video_index = av_find_best_stream(in_, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (video_index >= 0) {
-    const AVStream* v = in_->streams[video_index];
-    if (v->start_time != AV_NOPTS_VALUE) source_video_start_s_ = v->start_time * av_q2d(v->time_base);
-  }
-  for (unsigned i = 0; i < in_->nb_streams; ++i) {
-    const AVStream* s = in_->streams[i];
-    if (s->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;
-    const char* codec = avcodec_get_name(s->codecpar->codec_id);
-    if (avformat_query_codec(out_->oformat, s->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
-      spdlog::warn("audio stream {} of '{}' ({}) cannot go into {}: the video is written without it", i, src,
-                   codec, out_->oformat->name);
-      continue;
-    }
-    AVStream* o = avformat_new_stream(out_, nullptr);
-    if (!o || avcodec_parameters_copy(o->codecpar, s->codecpar) < 0) {
-      spdlog::warn("audio stream {} of '{}': out of memory; left out", i, src);
-      continue;
-    }
-    o->codecpar->codec_tag = 0;
-    o->time_base = s->time_base;
-    av_dict_copy(&o->metadata, s->metadata, 0);
-    audio_map_[static_cast<int>(i)] = o;
-  }
-  if (audio_map_.empty()) {
-    avformat_close_input(&in_);
-    return;
-  }
-  audio_done_ = false;
-  spdlog::debug("copying {} audio stream(s) from '{}'", audio_map_.size(), src);
-}
-
 void FfmpegVideoWriter::run() {
   for (;;) {
     Item item;
@@ -319,7 +144,7 @@ void FfmpegVideoWriter::run() {
     }
     if (item.end) {
       if (!failed) {
-        if (Status s = finish(item.end_ms)) fail(*s);
+        if (MaybeError s = finish(item.end_ms)) fail(*s);
       } else if (header_written_ && !trailer_written_) {
         av_write_trailer(out_);  // best effort: what was written stays playable
         trailer_written_ = true;
@@ -328,14 +153,14 @@ void FfmpegVideoWriter::run() {
     }
     if (failed) continue;  // discard: the file is broken, write() reports it
     try {
-      if (Status s = encode_frame(item.image, item.time_ms)) fail(*s);
+      if (MaybeError s = encode_frame(item.image, item.time_ms)) fail(*s);
     } catch (const std::exception& e) {  // cv::Exception, std::bad_alloc: never past the thread
       fail(not_writable(options_.path, e.what()));
     }
   }
 }
 
-Status FfmpegVideoWriter::encode_frame(const cv::Mat& bgr, std::optional<double> time_ms) {
+MaybeError FfmpegVideoWriter::encode_frame(const cv::Mat& bgr, std::optional<double> time_ms) {
   // The presentation time in encoder ticks, from the first frame's time.
   const double step_ticks = 90000.0 / (options_.fps > 0 ? options_.fps : 25.0);
   std::int64_t pts;
@@ -348,10 +173,10 @@ Status FfmpegVideoWriter::encode_frame(const cv::Mat& bgr, std::optional<double>
   }
   if (last_pts_ >= 0 && pts < last_pts_ + kMinStep) pts = last_pts_ + kMinStep;
   if (has_held_) {
-    if (Status s = submit(pts)) return s;
+    if (MaybeError s = submit(pts)) return s;
   }
   if (!audio_done_) {
-    if (Status s = pump_audio(pts / 90000.0 + kAudioLeadS)) return s;
+    if (MaybeError s = pump_audio(pts / 90000.0 + kAudioLeadS)) return s;
   }
 
   // BGR -> YUV into the held frame (padded to even sizes).
@@ -373,7 +198,7 @@ Status FfmpegVideoWriter::encode_frame(const cv::Mat& bgr, std::optional<double>
   return std::nullopt;
 }
 
-Status FfmpegVideoWriter::submit(std::optional<double> next_pts) {
+MaybeError FfmpegVideoWriter::submit(std::optional<double> next_pts) {
   std::int64_t duration;
   if (next_pts) {
     duration = static_cast<std::int64_t>(*next_pts) - held_->pts;
@@ -391,7 +216,7 @@ Status FfmpegVideoWriter::submit(std::optional<double> next_pts) {
   return drain_encoder(false);
 }
 
-Status FfmpegVideoWriter::drain_encoder(bool flush) {
+MaybeError FfmpegVideoWriter::drain_encoder(bool flush) {
   if (flush) avcodec_send_frame(enc_, nullptr);
   for (;;) {
     const int err = avcodec_receive_packet(enc_, pkt_);
@@ -403,70 +228,30 @@ Status FfmpegVideoWriter::drain_encoder(bool flush) {
     }
     pkt_->stream_index = video_->index;
     av_packet_rescale_ts(pkt_, kTimeBase, video_->time_base);
-    if (Status s = mux(pkt_)) return s;
+    if (MaybeError s = mux(pkt_)) return s;
   }
 }
 
-Status FfmpegVideoWriter::mux(AVPacket* pkt) {
+MaybeError FfmpegVideoWriter::mux(AVPacket* pkt) {
   const int err = av_interleaved_write_frame(out_, pkt);  // takes the packet's data
   if (err < 0) return not_writable(options_.path, av_error(err));
   if (out_->pb && out_->pb->error < 0) return not_writable(options_.path, av_error(out_->pb->error));
   return std::nullopt;
 }
 
-Status FfmpegVideoWriter::pump_audio(double until_s) {
-  while (!audio_done_) {
-    if (!audio_pending_) {
-      const int err = av_read_frame(in_, audio_pkt_);
-      if (err < 0) {
-        if (err != AVERROR_EOF) spdlog::warn("audio of '{}' ends early: {}", options_.audio_from, av_error(err));
-        audio_done_ = true;
-        return std::nullopt;
-      }
-      const auto it = audio_map_.find(audio_pkt_->stream_index);
-      if (it == audio_map_.end() || (audio_pkt_->pts == AV_NOPTS_VALUE && audio_pkt_->dts == AV_NOPTS_VALUE)) {
-        av_packet_unref(audio_pkt_);
-        continue;
-      }
-      audio_pending_ = true;
-    }
-    const AVStream* in = in_->streams[audio_pkt_->stream_index];
-    const std::int64_t ts = audio_pkt_->pts != AV_NOPTS_VALUE ? audio_pkt_->pts : audio_pkt_->dts;
-    // Output time: the source's time less its video start and the first frame's time.
-    const double offset_s = source_video_start_s_ + first_ms_.value_or(0.0) / 1000.0;
-    const double t = ts * av_q2d(in->time_base) - offset_s;
-    if (t >= until_s) return std::nullopt;  // later
-    audio_pending_ = false;
-    if (t < 0) {  // before the first frame
-      av_packet_unref(audio_pkt_);
-      continue;
-    }
-    AVStream* out = audio_map_.at(audio_pkt_->stream_index);
-    const std::int64_t shift = av_rescale_q(std::llround(offset_s * 1e6), AVRational{1, 1000000}, in->time_base);
-    if (audio_pkt_->pts != AV_NOPTS_VALUE) audio_pkt_->pts -= shift;
-    if (audio_pkt_->dts != AV_NOPTS_VALUE) audio_pkt_->dts -= shift;
-    if (audio_pkt_->dts != AV_NOPTS_VALUE && audio_pkt_->dts < 0) audio_pkt_->dts = 0;
-    av_packet_rescale_ts(audio_pkt_, in->time_base, out->time_base);
-    audio_pkt_->stream_index = out->index;
-    audio_pkt_->pos = -1;
-    if (Status s = mux(audio_pkt_)) return s;
-  }
-  return std::nullopt;
-}
-
-Status FfmpegVideoWriter::finish(std::optional<double> end_ms) {
+MaybeError FfmpegVideoWriter::finish(std::optional<double> end_ms) {
   if (has_held_) {
     std::optional<double> end_pts;
     if (end_ms && first_ms_) {
       const double ticks = (*end_ms - *first_ms_) * kTicksPerMs;
       if (ticks > held_->pts) end_pts = ticks;
     }
-    if (Status s = submit(end_pts)) return s;
+    if (MaybeError s = submit(end_pts)) return s;
   }
-  if (Status s = drain_encoder(true)) return s;
+  if (MaybeError s = drain_encoder(true)) return s;
   // The audio up to where the video ends.
   if (!audio_done_ && frames_in_ > 0) {
-    if (Status s = pump_audio(static_cast<double>(video_end_ticks_) / 90000.0)) return s;
+    if (MaybeError s = pump_audio(static_cast<double>(video_end_ticks_) / 90000.0)) return s;
   }
   trailer_written_ = true;
   if (int err = av_write_trailer(out_); err < 0) return not_writable(options_.path, av_error(err));
@@ -489,7 +274,7 @@ void FfmpegVideoWriter::release() {
   av_packet_free(&audio_pkt_);
 }
 
-}  // namespace
+}  // namespace detail
 
 const char* video_codec_name(VideoCodec codec) { return codec == VideoCodec::kMjpeg ? "mjpeg" : "h264"; }
 
@@ -500,8 +285,8 @@ Result<VideoCodec> parse_video_codec(const std::string& name) {
 }
 
 Result<std::unique_ptr<VideoWriter>> open_video_writer(const VideoWriterOptions& options) {
-  auto writer = std::make_unique<FfmpegVideoWriter>(options);
-  if (Status s = writer->open()) return *s;
+  auto writer = std::make_unique<detail::FfmpegVideoWriter>(options);
+  if (MaybeError s = writer->open()) return *s;
   return std::unique_ptr<VideoWriter>(std::move(writer));
 }
 

@@ -11,7 +11,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "emoscope/frame_source.hpp"
 
 namespace emoscope {
 namespace fs = std::filesystem;
@@ -40,7 +39,7 @@ bool entry_is(const fs::directory_entry& entry, bool want_dir) {
 
 }  // namespace
 
-Status check_input_file(const std::string& path, ErrorCode code) {
+MaybeError check_input_file(const std::string& path, ErrorCode code) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return Error{code, path + ": " + (errno == ENOENT ? std::string("no such file") : std::strerror(errno))};
@@ -49,7 +48,7 @@ Status check_input_file(const std::string& path, ErrorCode code) {
   return std::nullopt;
 }
 
-Status check_output_path(const std::string& path) {
+MaybeError check_output_path(const std::string& path) {
   const auto refuse = [&](const std::string& why) {
     return Error{ErrorCode::kOutputNotWritable, "cannot write '" + path + "': " + why};
   };
@@ -94,6 +93,25 @@ std::vector<std::string> find_files(const std::string& folder, bool recursive, b
 bool is_media_path(const std::string& path) { return is_image_path(path) || is_video_path(path); }
 
 }  // namespace
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+bool is_image_path(const std::string& path) {
+  static const char* kExts[] = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"};
+  const std::string ext = lower_extension(path);
+  return std::any_of(std::begin(kExts), std::end(kExts), [&](const char* e) { return ext == e; });
+}
+
+bool is_video_path(const std::string& path) {
+  static const char* kExts[] = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".flv", ".mpg",
+                                ".mpeg", ".ts", ".mts", ".m2ts", ".3gp", ".ogv", ".mxf"};
+  const std::string ext = lower_extension(path);
+  return std::any_of(std::begin(kExts), std::end(kExts), [&](const char* e) { return ext == e; });
+}
 
 std::vector<std::string> find_images(const std::string& folder, bool recursive) {
   return find_files(folder, recursive, is_image_path);

@@ -216,7 +216,7 @@ Error gallery_error(ErrorCode code, const std::string& path, const std::string& 
 }
 }  // namespace
 
-Status People::save(const std::string& path, const ModelSpec& embedder) const {
+MaybeError People::save(const std::string& path, const ModelSpec& embedder) const {
   nlohmann::json j;
   j["format"] = kFormat;
   j["embedder"] = {{"name", embedder.name}, {"version", embedder.version}};

@@ -9,46 +9,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "emoscope/bounded_queue.hpp"
-#include "emoscope/embedder.hpp"
-#include "emoscope/preprocess.hpp"
+#include "pipeline_work.hpp"
 
 namespace emoscope {
-namespace {
-
-double ms_since(SteadyClock::time_point start) {
-  return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
-}
-
-struct Captured {
-  Frame frame;
-  double decode_ms = 0;
-};
-
-struct Detected {
-  Frame frame;
-  std::vector<cv::Rect2f> boxes;
-  FrameCues cues;             // per box: the detector's score and landmarks (kept with carried boxes), losses; scene cut
-  StageTimes times;
-};
-
-// Small grey thumbnail used to notice motion between detections.
-cv::Mat motion_thumbnail(const cv::Mat& bgr) {
-  cv::Mat small, grey;
-  // Area-averaging a 4.7 MP frame straight down costs 6 ms; a bilinear step to
-  // 256 px first (0.2 ms) leaves the average over each thumbnail pixel nearly
-  // the same for what it is used for: a mean difference over the whole picture.
-  if (bgr.cols > 1280) {
-    cv::Mat step;
-    cv::resize(bgr, step, cv::Size(256, std::max(36, bgr.rows * 256 / bgr.cols)), 0, 0, cv::INTER_LINEAR);
-    cv::resize(step, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
-  } else {
-    cv::resize(bgr, small, cv::Size(64, 36), 0, 0, cv::INTER_AREA);
-  }
-  cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
-  return grey;
-}
-
-}  // namespace
 
 struct Pipeline::Impl {
   std::unique_ptr<FrameSource> source;
@@ -60,6 +23,7 @@ struct Pipeline::Impl {
 
   ResultSink on_result;
   EndSink on_end;
+  bool claimed = false;  // holds the classifier's claim; under join_mutex
   std::shared_ptr<FrameTap> tap;  // set before the threads start, then only read
 
   // capture -> detect. kLive: one slot, drop-oldest (only the newest frame
@@ -79,7 +43,6 @@ struct Pipeline::Impl {
   std::uint64_t frames_read = 0;
 
   std::thread capture_thread, detect_thread, classify_thread;
-  struct ModelWork;
   // kLive: the model thread and its mailboxes (guarded by model_mutex).
   std::thread model_thread;
   std::mutex model_mutex;
@@ -153,7 +116,7 @@ struct Pipeline::Impl {
   bool should_detect(const Frame& frame, const cv::Mat& thumb, bool scene_cut) {
     // A still image is unrelated to the frame before: boxes are never carried into it.
     if (!frame.time.is_set() || scene_cut) return true;
-    if (frames_since_detection + 1 >= std::max(1, options.detect_every) || last_detection_thumb.empty()) {
+    if (frames_since_detection + 1 >= options.detect_every || last_detection_thumb.empty()) {
       return true;
     }
     return options.motion_threshold > 0 && mean_difference(thumb, last_detection_thumb) > options.motion_threshold;
@@ -216,67 +179,6 @@ struct Pipeline::Impl {
     detected->close();
   }
 
-  // The models' work for some frames: the faces due, preprocessed, and what
-  // the models made of them.
-  struct ModelWork {
-    std::vector<Tracker::Assignment> assignments;
-    Batch faces, chips;
-    std::vector<Probabilities> probabilities;
-    std::vector<Embedding> embeddings;
-    double preprocess_ms = 0, infer_ms = 0, embed_ms = 0;
-    std::optional<std::string> error;
-  };
-
-  // The crops (and chips) of the faces due in `group`, assigned in `work`.
-  void prepare(const std::vector<Detected>& group, ModelWork& work) {
-    std::size_t faces_due = 0, embeds_due = 0;
-    for (const auto& a : work.assignments) {
-      faces_due += a.classify_count();
-      embeds_due += a.embed_count();
-    }
-    const auto t = SteadyClock::now();
-    const ModelSpec& spec = classifier->spec();
-    work.faces = make_empty_batch(static_cast<int>(faces_due), spec);
-    if (embedder) work.chips = make_empty_batch(static_cast<int>(embeds_due), embedder->spec());
-    int next = 0, chip = 0;
-    for (std::size_t f = 0; f < group.size(); ++f) {
-      const Detected& item = group[f];
-      for (std::size_t i = 0; i < item.boxes.size(); ++i) {
-        if (work.assignments[f].to_classify()[i]) {
-          const cv::Rect crop = crop_rect(item.boxes[i], spec.crop_margin, spec.crop_square);
-          preprocess_face(item.frame.image, crop, spec, work.faces.face(next++));
-        }
-        if (embedder && work.assignments[f].to_embed()[i]) {
-          // One set of landmarks per box: detected, then moved with the box by the follower.
-          preprocess_chip(item.frame.image, item.cues.landmarks[i], embedder->spec(), work.chips.face(chip++));
-        }
-      }
-    }
-    work.preprocess_ms = ms_since(t);
-  }
-
-  // Runs the classifier and the embedder on prepared work (one forward pass each).
-  void run_models(ModelWork& work) {
-    auto t = SteadyClock::now();
-    Result<std::vector<Probabilities>> probs = classifier->classify(work.faces);
-    work.infer_ms = ms_since(t);
-    if (!probs) {
-      work.error = probs.error().message;
-      return;
-    }
-    work.probabilities = std::move(probs).value();
-    t = SteadyClock::now();
-    if (embedder && !work.chips.empty()) {
-      Result<std::vector<Embedding>> e = embedder->embed(work.chips);
-      if (!e) {
-        work.error = e.error().message;
-        return;
-      }
-      work.embeddings = std::move(e).value();
-    }
-    work.embed_ms = ms_since(t);
-  }
-
   void deliver(Detected& item, std::vector<TrackedFace> faces, const StageTimes& model_times) {
     FrameResult result;
     result.frame = std::move(item.frame);
@@ -301,8 +203,8 @@ struct Pipeline::Impl {
     ModelWork work;
     work.assignments.reserve(group.size());
     for (const Detected& item : group) work.assignments.push_back(tracker.assign(item.boxes, item.frame.time, item.cues));
-    prepare(group, work);
-    run_models(work);
+    prepare_model_work(group, *classifier, embedder.get(), work);
+    run_models(*classifier, embedder.get(), work);
     if (work.error) return work.error;
 
     const std::size_t faces_due = static_cast<std::size_t>(work.faces.n);
@@ -352,7 +254,7 @@ struct Pipeline::Impl {
     if (free && (a.classify_count() > 0 || a.embed_count() > 0)) {
       auto work = std::make_unique<ModelWork>();
       work->assignments.push_back(a);
-      prepare({item}, *work);
+      prepare_model_work({item}, *classifier, embedder.get(), *work);
       std::lock_guard<std::mutex> lock(model_mutex);
       model_job = std::move(work);
       model_changed.notify_all();
@@ -373,7 +275,7 @@ struct Pipeline::Impl {
         work = std::move(model_job);
         model_running = true;
       }
-      run_models(*work);
+      run_models(*classifier, embedder.get(), *work);
       std::lock_guard<std::mutex> lock(model_mutex);
       model_done = std::move(work);
       model_running = false;
@@ -459,6 +361,22 @@ void Pipeline::start(ResultSink on_result, EndSink on_end, std::shared_ptr<Frame
     if (impl_->started) return;
     impl_->started = true;
   }
+  if (!impl_->classifier->try_claim()) {  // classifier.hpp: one running pipeline per classifier
+    PipelineEnd end;
+    end.reason = EndReason::kFailed;
+    end.message = "the emotion model is in use by another run";
+    if (tap) tap->on_results_end();
+    {
+      std::lock_guard<std::mutex> lock(impl_->mutex);
+      impl_->end = end;
+    }
+    if (on_end) on_end(end);
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->finished = true;
+    impl_->changed.notify_all();
+    return;
+  }
+  impl_->claimed = true;
   impl_->on_result = std::move(on_result);
   impl_->on_end = std::move(on_end);
   impl_->tap = std::move(tap);
@@ -485,6 +403,10 @@ void Pipeline::join() {
       impl_->model_changed.notify_all();
     }
     impl_->model_thread.join();
+  }
+  if (impl_->claimed) {
+    impl_->claimed = false;
+    impl_->classifier->release_claim();
   }
 }
 

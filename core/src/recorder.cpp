@@ -13,12 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
 #include "emoscope/file_checks.hpp"
-#include "emoscope/version.hpp"
 
 namespace emoscope {
 namespace fs = std::filesystem;
@@ -36,51 +34,6 @@ constexpr auto kSummaryEvery = std::chrono::seconds(5);
 // "-" names standard output.
 bool is_stdout(const std::string& path) { return path == "-"; }
 
-using ojson = nlohmann::ordered_json;
-
-ojson number_or_null(double value, bool known) { return known ? ojson(value) : ojson(nullptr); }
-
-const char* source_kind_name(SourceKind kind) {
-  switch (kind) {
-    case SourceKind::kCamera: return "camera";
-    case SourceKind::kVideoFile: return "video";
-    case SourceKind::kImages: return "images";
-  }
-  return "?";
-}
-
-ojson detector_json(const std::optional<DetectorOptions>& d) {
-  if (!d) return nullptr;
-  const bool dnn = d->kind != DetectorKind::kHaar;
-  const bool haar = d->kind == DetectorKind::kHaar;
-  ojson j;
-  j["kind"] = detector_kind_name(d->kind);
-  j["model_file"] = d->model_path.empty() ? ojson(nullptr) : ojson(d->model_path);
-  j["config_file"] = d->kind == DetectorKind::kSsd && !d->config_path.empty() ? ojson(d->config_path) : ojson(nullptr);
-  j["detect_width"] = d->detect_width;
-  j["min_face_fraction"] = d->min_face_fraction;
-  j["score_threshold"] = dnn ? ojson(d->score_threshold) : ojson(nullptr);
-  j["nms_threshold"] = d->kind == DetectorKind::kYuNet ? ojson(kYuNetNmsThreshold) : ojson(nullptr);
-  j["min_neighbors"] = haar ? ojson(d->min_neighbors) : ojson(nullptr);
-  j["scale_factor"] = haar ? ojson(d->haar_scale_factor) : ojson(nullptr);
-  j["verify_faces"] = haar ? ojson(d->verify_faces) : ojson(nullptr);
-  return j;
-}
-
-ojson processing_json(const std::optional<PipelineOptions>& p, const std::string& device) {
-  ojson j;
-  j["mode"] = !p ? ojson(nullptr) : ojson(p->mode == PipelineMode::kLive ? "live" : "file");
-  j["device"] = device.empty() ? ojson(nullptr) : ojson(device);
-  j["detect_every"] = p ? ojson(p->detect_every) : ojson(nullptr);
-  j["every"] = p ? ojson(p->mode == PipelineMode::kFile ? std::max(1, p->every) : 1) : ojson(nullptr);
-  j["motion_threshold"] = p ? ojson(p->motion_threshold) : ojson(nullptr);
-  j["smoothing_ms"] = p ? ojson(p->tracker.smoothing_ms) : ojson(nullptr);
-  j["track_gap_ms"] = p ? ojson(p->tracker.max_gap_ms) : ojson(nullptr);
-  j["iou_threshold"] = p ? ojson(p->tracker.iou_threshold) : ojson(nullptr);
-  j["classify_interval_ms"] = p ? ojson(p->tracker.classify_interval_ms) : ojson(nullptr);
-  return j;
-}
-
 // The video stops, cleanly closed, when the disk has less than this left, so
 // that it ends with whole frames and a trailer (write errors are reported too,
 // but a frame cut off by a full disk would leave a file that ends in garbage).
@@ -89,15 +42,8 @@ constexpr std::uint64_t kVideoReserveBytes = 16u << 20;
 
 }  // namespace
 
-std::string run_settings_json(const RunDescription& run) {
-  ojson j;
-  j["detector"] = detector_json(run.detector);
-  j["processing"] = processing_json(run.pipeline, run.device);
-  return j.dump();
-}
-
-Status create_private_file(const std::string& path) {
-  if (Status s = check_output_path(path)) return s;
+MaybeError create_private_file(const std::string& path) {
+  if (MaybeError s = check_output_path(path)) return s;
   // O_NOFOLLOW and O_NONBLOCK: a symlink or FIFO put there since the check is
   // refused instead of followed or blocked on; O_TRUNC only once it is known regular.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
@@ -167,58 +113,13 @@ struct Recorder::Files {
   }
 };
 
-std::string iso8601_local(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  ::localtime_r(&secs, &local);
-  char text[40];
-  char zone[8];
-  if (std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &local) == 0 ||
-      std::strftime(zone, sizeof(zone), "%z", &local) == 0)
-    return {};
-  std::string z = zone;  // +hhmm -> +hh:mm (ISO 8601 extended format, as the date and time)
-  if (z.size() == 5) z.insert(3, ":");
-  return std::string(text) + z;
-}
-
-RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
-                                     const std::string& model_file, const std::string& embedder_file,
-                                     const std::string& people_gallery) {
-  RecorderOptions r;
-  const SourceInfo& info = pipeline.source_info();
-  const ModelSpec& spec = pipeline.model_spec();
-  r.fps = info.fps > 0 ? info.fps : 25.0;
-  if (info.kind == SourceKind::kVideoFile && pipeline.options().mode == PipelineMode::kFile) r.audio_from = info.name;
-  r.frame_size = info.size;
-  r.labels = spec.labels;
-  r.model_name = spec.name;
-  r.source_name = info.name;
-  r.run.source = info;
-  r.run.model_version = spec.version;
-  r.run.model_file = model_file;
-  DetectorOptions d = detector;
-  d.model_path = detector_model_file(detector);
-  r.run.detector = d;
-  r.run.pipeline = pipeline.options();
-  r.run.device = pipeline.device_name();
-  if (const FaceEmbedder* embedder = pipeline.embedder(); embedder && pipeline.people()) {
-    r.run.identities_on = true;
-    r.run.embedder_name = embedder->spec().name;
-    r.run.embedder_version = embedder->spec().version;
-    r.run.embedder_file = embedder_file;
-    r.run.identity_threshold = pipeline.people()->threshold();
-    r.run.people_gallery = people_gallery;
-  }
-  return r;
-}
-
 Recorder::Recorder(RecorderOptions options)
     : options_(std::move(options)), files_(std::make_unique<Files>()),
       start_time_(iso8601_local(std::chrono::system_clock::now())) {}
 
 Recorder::~Recorder() {
   if (!finished_) {
-    if (Status s = finish()) spdlog::error("{}", s->message);
+    if (MaybeError s = finish()) spdlog::error("{}", s->message);
   }
 }
 
@@ -230,14 +131,14 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
     return Error{ErrorCode::kUsage, "only one of the CSV and the summary can go to standard output ('-')"};
   for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
     if (path->empty() || is_stdout(*path)) continue;
-    if (Status s = check_output_path(*path)) return *s;  // devices, FIFOs, symlinks: never
+    if (MaybeError s = check_output_path(*path)) return *s;  // devices, FIFOs, symlinks: never
     std::error_code ec;
     if (!options.replace_existing && fs::exists(fs::symlink_status(*path, ec)))
       return about(Setting::kReplaceExisting, not_writable(*path, "it exists; give a new name"));
   }
   for (const std::string* path : {&options.video_path, &options.csv_path, &options.summary_path}) {
     if (path->empty() || is_stdout(*path)) continue;
-    if (Status s = create_private_file(*path)) return *s;
+    if (MaybeError s = create_private_file(*path)) return *s;
   }
   if (!options.csv_path.empty()) {
     if (is_stdout(options.csv_path)) {
@@ -267,7 +168,7 @@ Result<std::unique_ptr<Recorder>> Recorder::open(const RecorderOptions& options)
     rec->files_->video = std::move(video).value();
   }
   if (!options.summary_path.empty() && !is_stdout(options.summary_path)) {
-    if (Status s = rec->write_summary()) return *s;
+    if (MaybeError s = rec->write_summary()) return *s;
   }
   rec->files_->last_summary = SteadyClock::now();
   return rec;
@@ -292,11 +193,11 @@ double Recorder::last_slice_ms() const {
 
 void Recorder::set_end(const PipelineEnd& end) { end_ = end; }
 
-Status Recorder::write_video_frame(const cv::Mat& annotated, SourceTime time) {
+MaybeError Recorder::write_video_frame(const cv::Mat& annotated, SourceTime time) {
   if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
   if (!files_->video || annotated.empty()) return std::nullopt;
   if (free_bytes(options_.video_path) < kVideoReserveBytes) {
-    Status closed = files_->video->close();  // closed while it is still whole
+    MaybeError closed = files_->video->close();  // closed while it is still whole
     files_->video.reset();
     return not_writable(options_.video_path, "disk full: the video was closed after " + std::to_string(video_frames_) +
                                                  " frames, all of them playable" +
@@ -304,12 +205,12 @@ Status Recorder::write_video_frame(const cv::Mat& annotated, SourceTime time) {
   }
   cv::Mat frame = annotated;
   if (frame.size() != options_.frame_size) cv::resize(annotated, frame, options_.frame_size);
-  if (Status s = files_->video->write(frame, time)) return s;
+  if (MaybeError s = files_->video->write(frame, time)) return s;
   ++video_frames_;
   return std::nullopt;
 }
 
-Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
+MaybeError Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
   const SourceTime time = result.frame.time;
   if (frames_ == 0) {
@@ -327,7 +228,7 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   }
 
   if (!annotated.empty()) {
-    if (Status s = write_video_frame(annotated, time)) return s;
+    if (MaybeError s = write_video_frame(annotated, time)) return s;
   }
 
   if (files_->csv) {
@@ -400,109 +301,12 @@ Status Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   if (!options_.summary_path.empty() && !is_stdout(options_.summary_path) &&
       SteadyClock::now() - files_->last_summary >= kSummaryEvery) {
     files_->last_summary = SteadyClock::now();
-    if (Status s = write_summary()) return s;
+    if (MaybeError s = write_summary()) return s;
   }
   return std::nullopt;
 }
 
-std::string Recorder::summary_json() const {
-  const RunDescription& run = options_.run;
-  const SourceInfo& src = run.source;
-  ojson header;
-  header["format"] = "emoscope-summary";
-  header["format_version"] = 2;
-  header["app"] = {{"name", "emoscope"}, {"version", version()}};
-  header["start_time"] = start_time_;
-  ojson source;
-  source["kind"] = source_kind_name(src.kind);
-  source["name"] = options_.source_name;
-  source["frame_size"] = src.size.area() > 0 ? ojson::array({src.size.width, src.size.height}) : ojson(nullptr);
-  source["fps"] = number_or_null(src.fps, src.fps > 0);
-  source["frame_count"] = src.frame_count >= 0 ? ojson(src.frame_count) : ojson(nullptr);
-  header["source"] = source;
-  header["model"] = {{"name", options_.model_name},
-                     {"version", run.model_version},
-                     {"labels", options_.labels},
-                     {"file", run.model_file.empty() ? ojson(nullptr) : ojson(run.model_file)}};
-  header["detector"] = detector_json(run.detector);
-  header["processing"] = processing_json(run.pipeline, run.device);
-  if (run.identities_on) {
-    header["identity"] = {
-        {"embedder", {{"name", run.embedder_name}, {"version", run.embedder_version},
-                      {"file", run.embedder_file.empty() ? ojson(nullptr) : ojson(run.embedder_file)}}},
-        {"join_distance", run.identity_threshold},
-        {"identity_interval_ms", run.pipeline ? ojson(run.pipeline->tracker.identity_interval_ms) : ojson(nullptr)},
-        {"scene_cut_threshold", run.pipeline ? ojson(run.pipeline->scene_cut_threshold) : ojson(nullptr)},
-        {"people_gallery", run.people_gallery.empty() ? ojson(nullptr) : ojson(run.people_gallery)}};
-  } else {
-    header["identity"] = nullptr;
-  }
-  const std::uint64_t processed = static_cast<std::uint64_t>(frames_);
-  std::uint64_t read = frames_ > 0 ? last_seq_ - first_seq_ + 1 : 0;
-  std::uint64_t dropped = last_dropped_ - first_dropped_;
-  if (end_) {
-    read = end_->frames_read;
-    dropped = end_->frames_dropped;
-  }
-  read = std::max(read, processed + dropped);
-  header["frames"] = {{"read", read}, {"processed", processed}, {"dropped", dropped},
-                      {"skipped", read - processed - dropped},
-                      {"video", video_frames_}};
-
-  // The newest frame's time slice is not known yet: the mean interval so far.
-  const double tail_ms = last_slice_ms();
-  const bool timed = timed_frames_ > 0;
-  ojson j;
-  j["header"] = header;
-  j["frames"] = frames_;
-  j["duration_s"] = number_or_null((covered_ms_ + tail_ms) / 1000.0, timed);
-  // One entry of "faces" (by track) or "people" (by person).
-  auto entry = [&](int id, const FaceSummary& s, bool person) {
-    double seconds = s.seconds;
-    std::vector<double> label_seconds = s.label_seconds;
-    for (const Pending& p : pending_) {
-      if ((person ? p.person : p.face) != id) continue;
-      seconds += tail_ms / 1000.0;
-      if (p.label >= 0 && p.label < static_cast<int>(label_seconds.size())) label_seconds[p.label] += tail_ms / 1000.0;
-    }
-    const bool face_timed = s.first_ms.has_value();
-    ojson face;
-    face["id"] = id;
-    if (person) {
-      face["name"] = s.name.empty() ? ojson(nullptr) : ojson(s.name);
-      face["tracks"] = s.tracks;
-    }
-    face["frames"] = s.frames;
-    face["seconds_seen"] = number_or_null(seconds, face_timed);
-    face["first_seen_s"] = number_or_null(s.first_ms.value_or(0) / 1000.0, face_timed);
-    face["last_seen_s"] = number_or_null(s.last_ms.value_or(0) / 1000.0, face_timed);
-    face["mean_confidence"] = s.frames > 0 ? s.confidence_sum / s.frames : 0.0;
-    // Share of the face's time per label; of its frames when it has no time.
-    const bool by_time = face_timed && seconds > 0;
-    ojson share = ojson::object();
-    double best = -1;
-    std::string dominant;
-    for (std::size_t i = 0; i < options_.labels.size() && i < s.label_frames.size(); ++i) {
-      const double value = by_time ? label_seconds[i] / seconds
-                                   : (s.frames > 0 ? static_cast<double>(s.label_frames[i]) / s.frames : 0.0);
-      share[options_.labels[i]] = value;
-      if (value > best) {
-        best = value;
-        dominant = options_.labels[i];
-      }
-    }
-    face["label_share"] = share;
-    face["dominant_label"] = dominant;
-    return face;
-  };
-  j["faces"] = ojson::array();
-  for (const auto& [id, s] : faces_) j["faces"].push_back(entry(id, s, false));
-  j["people"] = ojson::array();
-  for (const auto& [id, s] : people_) j["people"].push_back(entry(id, s, true));
-  return j.dump(2, ' ', false, ojson::error_handler_t::replace);
-}
-
-Status Recorder::write_summary() {
+MaybeError Recorder::write_summary() {
   if (is_stdout(options_.summary_path)) {
     const std::string text = summary_json() + "\n";
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
@@ -511,7 +315,7 @@ Status Recorder::write_summary() {
   }
   // Write then rename, so a reader never sees half a file.
   const std::string tmp = options_.summary_path + ".tmp";
-  if (Status s = create_private_file(tmp)) return s;
+  if (MaybeError s = create_private_file(tmp)) return s;
   std::FILE* f = std::fopen(tmp.c_str(), "w");
   if (!f) return not_writable(tmp, std::strerror(errno));
   const std::string text = summary_json() + "\n";
@@ -521,7 +325,7 @@ Status Recorder::write_summary() {
     std::remove(tmp.c_str());
     return not_writable(options_.summary_path, "write failed (disk full?)");
   }
-  if (Status s = check_output_path(options_.summary_path)) {  // replaced by a special file meanwhile?
+  if (MaybeError s = check_output_path(options_.summary_path)) {  // replaced by a special file meanwhile?
     std::remove(tmp.c_str());
     return s;
   }
@@ -530,10 +334,10 @@ Status Recorder::write_summary() {
   return std::nullopt;
 }
 
-Status Recorder::finish() {
+MaybeError Recorder::finish() {
   if (finished_) return std::nullopt;
   finished_ = true;
-  Status status;
+  MaybeError status;
   if (files_->video) {
     // The last frame lasts until the next frame the source read (frames left
     // out by --every or dropped after it count), else one mean interval.
@@ -549,7 +353,7 @@ Status Recorder::finish() {
     files_->csv = nullptr;
   }
   if (!options_.summary_path.empty()) {
-    if (Status s = write_summary(); s && !status) status = s;
+    if (MaybeError s = write_summary(); s && !status) status = s;
   }
   return status;
 }

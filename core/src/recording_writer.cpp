@@ -19,7 +19,7 @@ RecordingWriter::RecordingWriter(std::unique_ptr<Recorder> recorder, bool has_vi
 
 RecordingWriter::~RecordingWriter() {
   if (!finished_) {
-    if (Status s = finish()) spdlog::error("{}", s->message);
+    if (MaybeError s = finish()) spdlog::error("{}", s->message);
   }
 }
 
@@ -107,7 +107,7 @@ void RecordingWriter::run() {
 
 void RecordingWriter::write_result(const FrameResult& result) {
   if (failed_) return;  // only the writer thread sets it
-  if (Status s = recorder_->write(result, {})) return fail(s);
+  if (MaybeError s = recorder_->write(result, {})) return fail(s);
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.results_written;
 }
@@ -138,10 +138,10 @@ void RecordingWriter::write_frame(const Pending& pending) {
   }
   for (long i = 0; i < repeats; ++i) {  // the previous frame stays on screen until this one's time
     const SourceTime slot = SourceTime::from_ms(*first_origin_ms_ + video_frames_ * step_ms);
-    if (Status s = recorder_->write_video_frame(last_written_, slot)) return fail(s);
+    if (MaybeError s = recorder_->write_video_frame(last_written_, slot)) return fail(s);
     ++video_frames_;
   }
-  if (Status s = recorder_->write_video_frame(image, at)) return fail(s);
+  if (MaybeError s = recorder_->write_video_frame(image, at)) return fail(s);
   ++video_frames_;
   last_written_ = image;
   std::lock_guard<std::mutex> lock(mutex_);
@@ -150,7 +150,7 @@ void RecordingWriter::write_frame(const Pending& pending) {
   if (ahead) ++stats_.ahead_frames;
 }
 
-void RecordingWriter::fail(const Status& status) {
+void RecordingWriter::fail(const MaybeError& status) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return;
@@ -162,7 +162,7 @@ void RecordingWriter::fail(const Status& status) {
   if (options_.on_error) options_.on_error(*status);
 }
 
-Status RecordingWriter::finish(const PipelineEnd* end) {
+MaybeError RecordingWriter::finish(const PipelineEnd* end) {
   if (finished_) {
     std::lock_guard<std::mutex> lock(mutex_);
     return error_;
@@ -176,7 +176,7 @@ Status RecordingWriter::finish(const PipelineEnd* end) {
   }
   if (thread_.joinable()) thread_.join();
   if (end) recorder_->set_end(*end);
-  Status closed = recorder_->finish();
+  MaybeError closed = recorder_->finish();
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed && !error_) error_ = closed;
   return error_;

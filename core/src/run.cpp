@@ -6,7 +6,6 @@
 #include "emoscope/annotator.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/recorder.hpp"
-#include "emoscope/resources.hpp"
 
 namespace emoscope {
 
@@ -20,17 +19,16 @@ const char* device_choice_name(DeviceChoice device) {
 }
 
 Result<std::unique_ptr<Classifier>> load_run_classifier(const RunOptions& options) {
-  Result<std::string> path = options.model_path.empty() ? default_model_path() : Result<std::string>(options.model_path);
-  if (!path) return path.error();
-  return load_classifier(path.value(), options.classifier);
+  Result<std::string> file = run_model_file(options);
+  if (!file) return file.error();
+  return load_classifier(file.value(), options.classifier);
 }
 
 Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& options) {
   if (!options.identity.enabled) return std::shared_ptr<FaceEmbedder>();
-  Result<std::string> path = options.identity.model_path.empty() ? default_embedder_path()
-                                                                 : Result<std::string>(options.identity.model_path);
-  if (!path) return path.error();
-  auto loaded = load_embedder(path.value(), options.classifier);
+  Result<std::string> file = run_embedder_file(options);
+  if (!file) return file.error();
+  auto loaded = load_embedder(file.value(), options.classifier);
   if (!loaded) return loaded.error();
   return std::shared_ptr<FaceEmbedder>(std::move(loaded).value());
 }
@@ -42,6 +40,37 @@ Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const
   auto people = People::load(options.identity.gallery_path, embedder.spec(), threshold);
   if (!people) return people.error();
   return std::make_shared<People>(std::move(people).value());
+}
+
+RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
+                                     const std::string& model_file, const std::string& embedder_file,
+                                     const std::string& people_gallery) {
+  RecorderOptions r;
+  const SourceInfo& info = pipeline.source_info();
+  const ModelSpec& spec = pipeline.model_spec();
+  r.fps = info.fps > 0 ? info.fps : 25.0;
+  if (info.kind == SourceKind::kVideoFile && pipeline.options().mode == PipelineMode::kFile) r.audio_from = info.name;
+  r.frame_size = info.size;
+  r.labels = spec.labels;
+  r.model_name = spec.name;
+  r.source_name = info.name;
+  r.run.source = info;
+  r.run.model_version = spec.version;
+  r.run.model_file = model_file;
+  DetectorOptions d = detector;
+  if (Result<std::string> file = resolve_detector_model(detector)) d.model_path = file.value();
+  r.run.detector = d;
+  r.run.pipeline = pipeline.options();
+  r.run.device = pipeline.device_name();
+  if (const FaceEmbedder* embedder = pipeline.embedder(); embedder && pipeline.people()) {
+    r.run.identities_on = true;
+    r.run.embedder_name = embedder->spec().name;
+    r.run.embedder_version = embedder->spec().version;
+    r.run.embedder_file = embedder_file;
+    r.run.identity_threshold = pipeline.people()->threshold();
+    r.run.people_gallery = people_gallery;
+  }
+  return r;
 }
 
 // The pipeline's FrameTap: every captured frame goes to every output.
@@ -59,8 +88,11 @@ class RunEngine::Tap final : public FrameTap {
   RunEngine* engine_;
 };
 
-Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& options, std::shared_ptr<Classifier> classifier,
+Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& given, std::shared_ptr<Classifier> classifier,
                                                    std::shared_ptr<FaceEmbedder> embedder) {
+  Result<RunOptions> resolved = resolve(given);
+  if (!resolved) return resolved.error();
+  RunOptions& options = resolved.value();  // the summary names the files loaded
   auto source = open_source(options.source, /*live_pacing=*/options.live);
   if (!source) return source.error();
   if (options.live && options.mirror) source = mirrored(std::move(source).value(), options.mirror);
@@ -88,16 +120,10 @@ Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& options, st
   po.mode = options.live ? PipelineMode::kLive : PipelineMode::kFile;
   auto pipeline = std::make_unique<Pipeline>(std::move(source).value(), std::move(detector).value(),
                                              std::move(classifier), po, std::move(embedder), std::move(people));
-  RunOptions resolved = options;  // the summary names the model file loaded
-  if (resolved.model_path.empty()) {
-    if (Result<std::string> path = default_model_path()) resolved.model_path = path.value();
-  }
-  if (resolved.identity.enabled && resolved.identity.model_path.empty()) {
-    if (Result<std::string> path = default_embedder_path()) resolved.identity.model_path = path.value();
-  }
-  std::unique_ptr<RunEngine> engine(new RunEngine(std::move(resolved), std::move(pipeline)));
-  for (const OutputOptions& output : options.outputs) {
-    if (Status s = engine->start_recording(output)) return *s;
+  const std::vector<OutputOptions> outputs = options.outputs;
+  std::unique_ptr<RunEngine> engine(new RunEngine(std::move(options), std::move(pipeline)));
+  for (const OutputOptions& output : outputs) {
+    if (MaybeError s = engine->start_recording(output)) return *s;
   }
   return engine;
 }
@@ -132,14 +158,18 @@ void RunEngine::on_result(FrameResult&& result) {
 
 void RunEngine::output_loop() {
   while (std::optional<FrameResult> result = results_.pop()) {
+    if (!options_.live) {  // a paused analysis holds its next result: back-pressure stalls the pipeline
+      std::unique_lock<std::mutex> lock(pause_mutex_);
+      pause_changed_.wait(lock, [&] { return !paused_ || stop_requested_; });
+    }
     if (stop_requested_) break;
     if (!on_result_) continue;
-    if (Status s = on_result_(std::move(*result))) fail(*s);
+    if (MaybeError s = on_result_(std::move(*result))) fail(*s);
   }
   if (stop_requested_) pipeline_->stop();
   RunEnd end;
   end.pipeline = pipeline_->wait();
-  const Status closed = finish_outputs(&end.pipeline, &end.outputs);
+  const MaybeError closed = finish_outputs(&end.pipeline, &end.outputs);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed && !error_) error_ = closed;
@@ -160,7 +190,11 @@ void RunEngine::fail(const Error& error) {
 }
 
 void RunEngine::request_stop() {
-  stop_requested_ = true;
+  {
+    std::lock_guard<std::mutex> lock(pause_mutex_);
+    stop_requested_ = true;
+  }
+  pause_changed_.notify_all();  // a paused analysis ends too
   results_.close();  // wakes the output thread and a classification thread waiting for room
 }
 
@@ -188,7 +222,7 @@ RunEnd RunEngine::stop() {
   return wait();
 }
 
-Status RunEngine::start_recording(const OutputOptions& output) {
+MaybeError RunEngine::start_recording(const OutputOptions& output) {
   RecorderOptions r = recorder_options_for(*pipeline_, options_.detector, options_.model_path,
                                            options_.identity.model_path, options_.identity.gallery_path);
   r.video_path = output.video_path;
@@ -215,21 +249,21 @@ Status RunEngine::start_recording(const OutputOptions& output) {
   return std::nullopt;
 }
 
-Status RunEngine::finish_outputs(const PipelineEnd* end, std::vector<RecordingWriter::Stats>* stats) {
+MaybeError RunEngine::finish_outputs(const PipelineEnd* end, std::vector<RecordingWriter::Stats>* stats) {
   std::vector<std::shared_ptr<RecordingWriter>> closing;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     closing.swap(writers_);
   }
-  Status first;
+  MaybeError first;
   for (const auto& writer : closing) {  // writes what is queued; a blocked on_frame returns
-    if (Status s = writer->finish(end); s && !first) first = s;
+    if (MaybeError s = writer->finish(end); s && !first) first = s;
     if (stats) stats->push_back(writer->stats());
   }
   return first;
 }
 
-Status RunEngine::stop_recording() { return finish_outputs(nullptr); }
+MaybeError RunEngine::stop_recording() { return finish_outputs(nullptr); }
 
 std::vector<std::shared_ptr<RecordingWriter>> RunEngine::writers() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -251,7 +285,11 @@ RecordingWriter::Stats RunEngine::recording_stats() const {
 }
 
 void RunEngine::set_paused(bool paused) {
-  paused_ = paused;
+  {
+    std::lock_guard<std::mutex> lock(pause_mutex_);
+    paused_ = paused;
+  }
+  pause_changed_.notify_all();
   if (!options_.live) return;
   for (const auto& writer : writers()) writer->set_paused(paused);
 }

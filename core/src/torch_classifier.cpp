@@ -201,7 +201,7 @@ Result<LoadedModule> load_module(const std::string& path, const ClassifierOption
   std::error_code ec;
   if (!fs::exists(path, ec)) return model_error(path, "file not found");
   if (fs::is_directory(path, ec)) return model_error(path, "is a folder, not a model file");
-  if (Status s = check_input_file(path, ErrorCode::kModel)) return model_error(path, "not a regular file (FIFO or device?)");
+  if (MaybeError s = check_input_file(path, ErrorCode::kModel)) return model_error(path, "not a regular file (FIFO or device?)");
 
   const bool has_cuda = cuda_available();
   if (options.device == DeviceChoice::kCuda && !has_cuda) {

@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -537,6 +538,13 @@ def video_stream(path):
     return frames, fps, frames / fps
 
 
+def recording_base(folder: Path) -> Path:
+    """The one recording in folder, named session-YYYYMMDD-HHMMSS by emoscope-cli live --record."""
+    bases = {p.with_suffix("") for p in folder.iterdir()}
+    assert len(bases) == 1, sorted(p.name for p in folder.iterdir())
+    return next(iter(bases))
+
+
 def test_live_recording_keeps_the_source_duration(cli, model, shared, tmp_path):
     """Recordings keep real time: every captured frame is recorded, even those
     live processing drops, so the recording lasts as long as the source (within a frame)."""
@@ -546,8 +554,9 @@ def test_live_recording_keeps_the_source_duration(cli, model, shared, tmp_path):
     r = cli("live", "--source", video, "--model", model, "--record", rec, "--threads", "1", "--detect-every", "1")
     assert r.returncode == OK, r.stderr
     src_frames, src_fps, src_s = video_stream(video)
-    frames, fps, seconds = video_stream(rec / "session.mkv")
-    summary = json.loads((rec / "session.json").read_text())
+    base = recording_base(rec)
+    frames, fps, seconds = video_stream(base.with_suffix(".mkv"))
+    summary = json.loads(base.with_suffix(".json").read_text())
     counts = summary["header"]["frames"]
     print(f"source {src_frames} frames {src_s:.3f} s; recording {frames} frames {seconds:.3f} s; "
           f"processed {counts['processed']}, dropped {counts['dropped']}")
@@ -555,7 +564,7 @@ def test_live_recording_keeps_the_source_duration(cli, model, shared, tmp_path):
     assert abs(seconds - src_s) <= 1 / src_fps
     assert frames == counts["video"] == counts["read"] == src_frames
     # The CSV lists the processed frames only.
-    assert len({row["frame"] for row in read_csv(rec / "session.csv")}) == counts["processed"]
+    assert len({row["frame"] for row in read_csv(base.with_suffix(".csv"))}) == counts["processed"]
 
 
 def test_analyze_every_n_video_keeps_the_source_duration(cli, model, shared, tmp_path):
@@ -577,6 +586,8 @@ def test_two_recordings_into_one_folder_keep_both(cli, model, shared, tmp_path):
     for _ in range(2):
         r = cli("live", "--source", video, "--model", model, "--record", rec, "--seconds", "2")
         assert r.returncode == OK, r.stderr
-    assert sorted(p.name for p in rec.iterdir()) == ["session-2.csv", "session-2.json", "session-2.mkv",
-                                                    "session.csv", "session.json", "session.mkv"]
-    assert len(read_csv(rec / "session.csv")) > 0 and len(read_csv(rec / "session-2.csv")) > 0
+    names = sorted(p.name for p in rec.iterdir())
+    assert len(names) == 6 and len({p.rsplit(".", 1)[0] for p in names}) == 2, names
+    for name in names:
+        assert re.fullmatch(r"session-\d{8}-\d{6}(-2)?\.(csv|json|mkv)", name), name
+    assert all(len(read_csv(rec / n)) > 0 for n in names if n.endswith(".csv"))

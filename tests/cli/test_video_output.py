@@ -134,9 +134,12 @@ def test_kill_9_during_live_recording_loses_at_most_2_seconds(cli, model, shared
     rec = tmp_path / "rec"
     proc = subprocess.Popen([cli.path, "live", "--source", shared / "videos" / HAMILTON, "--model", model,
                              "--record", rec], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    table = rec / "session.csv"
+    def recording(suffix):  # session-YYYYMMDD-HHMMSS<suffix>, once it exists
+        found = sorted(rec.glob("session-*" + suffix)) if rec.exists() else []
+        return found[0] if found else rec / ("session" + suffix)
 
     def last_time():  # source time of the last complete CSV row
+        table = recording(".csv")
         text = table.read_text() if table.exists() else ""
         rows = text[:text.rfind("\n")].split("\n")[1:]
         return float(rows[-1].split(",")[1]) if rows else -1.0  # time_ms,time_s,...
@@ -147,11 +150,12 @@ def test_kill_9_during_live_recording_loses_at_most_2_seconds(cli, model, shared
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the recording ended before it could be killed"
+    table = recording(".csv")
     rows = read_csv(table)
     assert table.read_text().endswith("\n"), "the CSV ends mid-row"
     first, last = float(rows[0]["time_s"]), float(rows[-1]["time_s"])
     assert last >= 4.0
-    times = decoded_frame_times(rec / "session.mkv")
+    times = decoded_frame_times(recording(".mkv"))
     assert times, "no playable frame"
     video_covers = first + times[-1]  # video time 0 is the first recorded frame's time
     print(f"killed at {last:.2f} s of CSV; the video plays to {video_covers:.2f} s ({len(times)} frames), "

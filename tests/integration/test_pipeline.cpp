@@ -1,6 +1,8 @@
 // The pipeline end to end on real video files: file mode (every frame, in
 // order, back-pressure), live mode (newest frame only, drops counted), stable
-// IDs, clean shutdown at any moment, and classifier failures.
+// IDs, clean shutdown at any moment, and classifier failures. The clips are
+// made at test time (test::synthetic_clip()); only the truncated-file case
+// reads ../shared.
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -21,7 +23,7 @@ namespace {
 
 std::unique_ptr<Pipeline> make_pipeline(const std::string& video, PipelineOptions options,
                                         std::unique_ptr<Classifier> classifier = nullptr, bool live_pacing = false) {
-  auto source = open_source(test::shared_path("videos/" + video), live_pacing);
+  auto source = open_source(video, live_pacing);
   REQUIRE(source.ok());
   auto detector = create_face_detector({});
   REQUIRE(detector.ok());
@@ -59,12 +61,12 @@ double id_stability(const std::vector<FrameResult>& results) {
 }  // namespace
 
 TEST_CASE("file mode processes every frame in order - each result matched to its frame") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   for (int detect_every : {1, 5}) {
     PipelineOptions o;
     o.mode = PipelineMode::kFile;
     o.detect_every = detect_every;
-    auto p = make_pipeline("justinshenk_fer_test.mp4", o);
+    auto p = make_pipeline(clip.path, o);
     Collected c;
     p->start([&](FrameResult&& r) {
       std::lock_guard<std::mutex> lock(c.mutex);
@@ -73,10 +75,10 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
     const PipelineEnd end = p->wait();
     INFO("detect_every " << detect_every);
     CHECK(end.reason == EndReason::kEndOfStream);
-    CHECK(end.frames_read == 115);
-    CHECK(end.frames_processed == 115);
+    CHECK(end.frames_read == clip.frames);
+    CHECK(end.frames_processed == clip.frames);
     CHECK(end.frames_dropped == 0);
-    REQUIRE(c.results.size() == 115);
+    REQUIRE(c.results.size() == static_cast<std::size_t>(clip.frames));
     int with_face = 0;
     for (std::size_t i = 0; i < c.results.size(); ++i) {
       CHECK(c.results[i].frame.seq == i);
@@ -85,13 +87,13 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
       for (const TrackedFace& f : c.results[i].faces) {
         CHECK(f.smoothed.size() == 2);
         CHECK(f.box.x >= 0);
-        CHECK(f.box.br().x <= 596.5f);
+        CHECK(f.box.br().x <= clip.width + 0.5f);
         // YuNet's (the default detector's) score, also on frames whose box was carried over.
         CHECK(f.face_score > 0.0f);
         CHECK(f.face_score <= 1.0f);
       }
     }
-    // One woman is on screen the whole clip.
+    // One face is on screen the whole clip.
     CHECK(with_face >= 100);
     const double stability = id_stability(c.results);
     WARN("ID stability (detect_every " << detect_every << "): " << stability);
@@ -100,40 +102,40 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
 }
 
 TEST_CASE("file mode with --every N processes every Nth frame") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions o;
   o.every = 4;
-  auto p = make_pipeline("justinshenk_fer_test.mp4", o);
+  auto p = make_pipeline(clip.path, o);
   std::vector<std::uint64_t> seqs;
   p->start([&](FrameResult&& r) { seqs.push_back(r.frame.seq); });
   const PipelineEnd end = p->wait();
-  CHECK(end.frames_read == 115);
-  REQUIRE(seqs.size() == 29);
+  CHECK(end.frames_read == clip.frames);
+  REQUIRE(seqs.size() == static_cast<std::size_t>((clip.frames + 3) / 4));
   for (std::size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == i * 4);
 }
 
 TEST_CASE("a slow sink applies back-pressure in file mode - nothing is dropped") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions o;
   o.queue_capacity = 2;
-  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(1)));
+  auto p = make_pipeline(clip.path, o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(1)));
   long n = 0;
   p->start([&](FrameResult&&) {
     ++n;
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   });
   const PipelineEnd end = p->wait();
-  CHECK(n == 115);
+  CHECK(n == clip.frames);
   CHECK(end.frames_dropped == 0);
 }
 
 TEST_CASE("live mode keeps only the newest frame and counts what it drops") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions o;
   o.mode = PipelineMode::kLive;
   // 80 ms per frame on the display path (a slow sink) against a 25 fps (40 ms)
   // source: about half must go. (A slow model no longer holds frames up: below.)
-  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(1)),
+  auto p = make_pipeline(clip.path, o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(1)),
                          /*live_pacing=*/true);
   std::vector<std::uint64_t> seqs;
   std::vector<std::uint64_t> dropped_seen;
@@ -146,7 +148,7 @@ TEST_CASE("live mode keeps only the newest frame and counts what it drops") {
   });
   const PipelineEnd end = p->wait();
   CHECK(end.reason == EndReason::kEndOfStream);
-  CHECK(end.frames_read == 115);
+  CHECK(end.frames_read == clip.frames);
   CHECK(end.frames_dropped > 20);
   CHECK(end.frames_processed < 80);
   // Every frame is either processed or dropped (stages hold at most a few).
@@ -160,12 +162,12 @@ TEST_CASE("live mode keeps only the newest frame and counts what it drops") {
 }
 
 TEST_CASE("live mode never waits for a slow model - its results land on the frames that follow") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions o;
   o.mode = PipelineMode::kLive;
   // 80 ms per forward pass against a 25 fps source: were the display to wait,
   // half the frames would be dropped (test above).
-  auto p = make_pipeline("justinshenk_fer_test.mp4", o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(80)),
+  auto p = make_pipeline(clip.path, o, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(80)),
                          /*live_pacing=*/true);
   std::vector<FrameResult> results;
   p->start([&](FrameResult&& r) { results.push_back(std::move(r)); });
@@ -195,12 +197,12 @@ TEST_CASE("live mode never waits for a slow model - its results land on the fram
 }
 
 TEST_CASE("stop() at any moment ends cleanly - without hanging") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   for (int delay_ms : {0, 1, 3, 10, 30, 60}) {
     for (PipelineMode mode : {PipelineMode::kFile, PipelineMode::kLive}) {
       PipelineOptions o;
       o.mode = mode;
-      auto p = make_pipeline("ageitgey_face_recognition_short_hamilton_clip.mp4", o,
+      auto p = make_pipeline(test::synthetic_long_clip().path, o,
                              std::make_unique<test::StubClassifier>(std::chrono::milliseconds(2)),
                              mode == PipelineMode::kLive);
       std::atomic<int> n{0};
@@ -220,15 +222,15 @@ TEST_CASE("stop() at any moment ends cleanly - without hanging") {
     }
   }
   // Destroying a running pipeline also stops it.
-  auto p = make_pipeline("justinshenk_fer_test.mp4", {}, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(5)));
+  auto p = make_pipeline(clip.path, {}, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(5)));
   p->start([](FrameResult&&) {});
   p.reset();
   SUCCEED("destroyed while running");
 }
 
 TEST_CASE("a classifier failure ends the pipeline with the error") {
-  REQUIRE_SHARED_DATA();
-  auto p = make_pipeline("justinshenk_fer_test.mp4", {},
+  const test::SyntheticClip& clip = test::synthetic_clip();
+  auto p = make_pipeline(clip.path, {},
                          std::make_unique<test::StubClassifier>(std::chrono::milliseconds(0), /*fail=*/true));
   p->start([](FrameResult&&) {});
   const PipelineEnd end = p->wait();
@@ -238,7 +240,7 @@ TEST_CASE("a classifier failure ends the pipeline with the error") {
 
 TEST_CASE("the truncated video ends with a read error after all decodable frames") {
   REQUIRE_SHARED_DATA();
-  auto p = make_pipeline("Syzygy126_Liveness_test.avi", {}, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(0)));
+  auto p = make_pipeline(test::shared_path("videos/Syzygy126_Liveness_test.avi"), {}, std::make_unique<test::StubClassifier>(std::chrono::milliseconds(0)));
   long n = 0;
   p->start([&](FrameResult&&) { ++n; });
   const PipelineEnd end = p->wait();
@@ -259,8 +261,8 @@ class NoFaceDetector final : public FaceDetector {
 }  // namespace
 
 TEST_CASE("stop() - wait() and the destructor from several threads at once - 1000 runs without a hang") {
-  REQUIRE_SHARED_DATA();
-  const std::string video = test::shared_path("videos/justinshenk_fer_test.mp4");
+  const test::SyntheticClip& clip = test::synthetic_clip();
+  const std::string video = clip.path;
   int clean = 0;
   for (int run = 0; run < 1000; ++run) {
     auto source = open_source(video);
@@ -291,7 +293,7 @@ TEST_CASE("stop() - wait() and the destructor from several threads at once - 100
 TEST_CASE("still images are each processed on their own - no boxes - IDs or smoothing carried between them") {
   // Real photos: the astronaut, the astronaut with the mouth turned upside down
   // (same face place, another expression), the astronaut again.
-  const cv::Mat astronaut = cv::imread("/usr/lib/python3/dist-packages/skimage/data/astronaut.png", cv::IMREAD_COLOR);
+  const cv::Mat astronaut = cv::imread(test::astronaut_photo(), cv::IMREAD_COLOR);
   REQUIRE_FALSE(astronaut.empty());
   auto finder = create_face_detector({});
   REQUIRE(finder.ok());
@@ -357,15 +359,15 @@ std::vector<FrameResult> run_file(const std::string& video, PipelineOptions opti
 }  // namespace
 
 TEST_CASE("faces of several frames classified in one batch read as when classified frame by frame") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions one;
   one.batch_frames = 1;
   PipelineOptions grouped = one;
   grouped.batch_frames = 8;
   grouped.queue_capacity = 16;
-  const auto a = run_file("justinshenk_fer_test.mp4", one);
-  const auto b = run_file("justinshenk_fer_test.mp4", grouped);
-  REQUIRE(a.size() == 115);
+  const auto a = run_file(clip.path, one);
+  const auto b = run_file(clip.path, grouped);
+  REQUIRE(a.size() == static_cast<std::size_t>(clip.frames));
   REQUIRE(b.size() == a.size());
   long faces = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -384,11 +386,11 @@ TEST_CASE("faces of several frames classified in one batch read as when classifi
 }
 
 TEST_CASE("with a classify interval a face is classified every few frames and keeps its probabilities between") {
-  REQUIRE_SHARED_DATA();
+  const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions o;
   o.tracker.classify_interval_ms = 100;  // the clip's frames are 40 ms apart: every third frame
-  const auto results = run_file("justinshenk_fer_test.mp4", o);
-  REQUIRE(results.size() == 115);
+  const auto results = run_file(clip.path, o);
+  REQUIRE(results.size() == static_cast<std::size_t>(clip.frames));
   long faces = 0, classified = 0;
   std::map<int, const TrackedFace*> previous;  // by face ID
   std::map<int, double> last_classified_ms;
@@ -414,4 +416,30 @@ TEST_CASE("with a classify interval a face is classified every few frames and ke
   CHECK(faces > 100);
   CHECK(classified * 2 < faces);
   CHECK(classified * 4 > faces);
+}
+
+TEST_CASE("a shared classifier serves one running pipeline - a second one ends at once with a failure") {
+  const test::SyntheticClip& clip = test::synthetic_clip();
+  auto shared = std::make_shared<test::StubClassifier>(std::chrono::milliseconds(5));
+  const auto make = [&] {
+    auto source = open_source(clip.path);
+    REQUIRE(source.ok());
+    return std::make_unique<Pipeline>(std::move(source).value(), std::make_unique<NoFaceDetector>(), shared,
+                                      PipelineOptions{});
+  };
+  auto first = make();
+  auto second = make();
+  first->start([](FrameResult&&) {});
+  bool second_ended = false;
+  second->start([](FrameResult&&) { FAIL("the second pipeline delivered a result"); },
+                [&](const PipelineEnd& end) { second_ended = end.reason == EndReason::kFailed; });
+  const PipelineEnd refused = second->wait();
+  CHECK(second_ended);
+  CHECK(refused.reason == EndReason::kFailed);
+  CHECK_THAT(refused.message, Catch::Contains("in use by another run"));
+  CHECK(first->wait().reason == EndReason::kEndOfStream);
+  // Released when the first one's threads joined: a third one runs.
+  auto third = make();
+  third->start([](FrameResult&&) {});
+  CHECK(third->wait().reason == EndReason::kEndOfStream);
 }

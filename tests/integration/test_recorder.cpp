@@ -12,6 +12,7 @@
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/recorder.hpp"
+#include "emoscope/run.hpp"
 #include "emoscope/version.hpp"
 #include "test_support.hpp"
 
@@ -80,12 +81,12 @@ TEST_CASE("a recorded session has a playable video - a row per face per frame an
   REQUIRE(rec.ok());
 
   long frames = 0, expected_rows = 0, face_rows = 0;
-  Status write_error;
+  MaybeError write_error;
   pipeline.start([&](FrameResult&& r) {
     ++frames;
     expected_rows += std::max<long>(1, static_cast<long>(r.faces.size()));
     face_rows += static_cast<long>(r.faces.size());
-    if (Status s = (*rec)->write(r, annotate(r.frame.image, r.faces, ro.labels))) write_error = s;
+    if (MaybeError s = (*rec)->write(r, annotate(r.frame.image, r.faces, ro.labels))) write_error = s;
   });
   pipeline.wait();
   REQUIRE_FALSE(write_error);

@@ -21,6 +21,7 @@
 #include "emoscope/annotator.hpp"
 #include "emoscope/pipeline.hpp"
 #include "emoscope/recorder.hpp"
+#include "emoscope/run.hpp"
 #include "emoscope/recording_writer.hpp"
 #include "stub_classifier.hpp"
 #include "test_support.hpp"

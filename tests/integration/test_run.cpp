@@ -22,11 +22,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr long kJustinFrames = 115;
-
+// A clip made at test time (test_support.hpp): no ../shared needed.
 RunOptions clip_run() {
   RunOptions o;
-  o.source = test::shared_path("videos/justinshenk_fer_test.mp4");
+  o.source = test::synthetic_clip().path;
   return o;
 }
 
@@ -44,7 +43,6 @@ long csv_rows(const std::string& path) {
 }  // namespace
 
 TEST_CASE("a run analyses a file into its outputs - sinks on one output thread of their own") {
-  REQUIRE_SHARED_DATA();
   const std::string dir = test::temp_dir("run_outputs");
   RunOptions o = clip_run();
   OutputOptions out;
@@ -62,7 +60,7 @@ TEST_CASE("a run analyses a file into its outputs - sinks on one output thread o
   std::thread::id end_thread;
   int ends = 0;
   e.start(
-      [&](FrameResult&& r) -> Status {
+      [&](FrameResult&& r) -> MaybeError {
         sink_threads.insert(std::this_thread::get_id());
         seqs.push_back(r.frame.seq);
         return std::nullopt;
@@ -75,37 +73,36 @@ TEST_CASE("a run analyses a file into its outputs - sinks on one output thread o
 
   CHECK_FALSE(end.status.has_value());
   CHECK(end.pipeline.reason == EndReason::kEndOfStream);
-  CHECK(end.pipeline.frames_processed == kJustinFrames);
-  REQUIRE(seqs.size() == kJustinFrames);
+  CHECK(end.pipeline.frames_processed == test::synthetic_clip().frames);
+  REQUIRE(seqs.size() == static_cast<std::size_t>(test::synthetic_clip().frames));
   for (std::size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == i);  // in order, none dropped
   REQUIRE(sink_threads.size() == 1);
   CHECK(*sink_threads.begin() != std::this_thread::get_id());
   CHECK(end_thread == *sink_threads.begin());
   CHECK(ends == 1);
-  CHECK(e.processed() == kJustinFrames);
+  CHECK(e.processed() == test::synthetic_clip().frames);
   CHECK_FALSE(e.recording());  // closed at the end
 
   REQUIRE(end.outputs.size() == 1);
-  CHECK(end.outputs[0].results_written == kJustinFrames);
-  CHECK(end.outputs[0].frames_tapped == kJustinFrames);
-  CHECK(end.outputs[0].video_frames >= kJustinFrames);
-  CHECK(csv_rows(out.csv_path) >= kJustinFrames);  // a row per face, one for a frame without
+  CHECK(end.outputs[0].results_written == test::synthetic_clip().frames);
+  CHECK(end.outputs[0].frames_tapped == test::synthetic_clip().frames);
+  CHECK(end.outputs[0].video_frames >= test::synthetic_clip().frames);
+  CHECK(csv_rows(out.csv_path) >= test::synthetic_clip().frames);  // a row per face, one for a frame without
   std::ifstream summary(out.summary_path);
   const auto j = nlohmann::json::parse(summary);
-  CHECK(j["frames"] == kJustinFrames);
-  CHECK(j["header"]["frames"]["processed"] == kJustinFrames);
+  CHECK(j["frames"] == test::synthetic_clip().frames);
+  CHECK(j["header"]["frames"]["processed"] == test::synthetic_clip().frames);
   CHECK(fs::file_size(out.video_path) > 10000);
 }
 
 TEST_CASE("a sink's error ends the run with that status") {
-  REQUIRE_SHARED_DATA();
   auto engine = RunEngine::open(clip_run(), stub());
   REQUIRE(engine.ok());
   RunEngine& e = *engine.value();
   int calls = 0;
   std::optional<RunEnd> seen;
   e.start(
-      [&](FrameResult&&) -> Status {
+      [&](FrameResult&&) -> MaybeError {
         if (++calls == 10) return Error{ErrorCode::kOutputNotWritable, "the display went away"};
         return std::nullopt;
       },
@@ -117,17 +114,17 @@ TEST_CASE("a sink's error ends the run with that status") {
   CHECK(end.status->message == "the display went away");
   CHECK(end.pipeline.reason == EndReason::kStopped);
   CHECK(calls == 10);  // nothing is delivered after the error
-  CHECK(end.pipeline.frames_processed < kJustinFrames);
+  CHECK(end.pipeline.frames_processed < test::synthetic_clip().frames);
   REQUIRE(seen.has_value());
   REQUIRE(seen->status.has_value());
   CHECK(seen->status->message == "the display went away");
 }
 
 TEST_CASE("an output's write error ends the run with that status") {
-  REQUIRE_SHARED_DATA();
   const std::string dir = test::temp_dir("run_write_error");
   RunOptions o;
-  o.source = test::shared_path("videos/ageitgey_face_recognition_short_hamilton_clip.mp4");  // 275 frames
+  const long frames = test::synthetic_long_clip().frames;  // made before the file size limit below
+  o.source = test::synthetic_long_clip().path;
   OutputOptions out;
   out.video_path = dir + "/run.mkv";
   o.outputs = {out};
@@ -142,7 +139,7 @@ TEST_CASE("an output's write error ends the run with that status") {
   std::signal(SIGXFSZ, SIG_IGN);
   REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
   long calls = 0;
-  engine.value()->start([&](FrameResult&&) -> Status {
+  engine.value()->start([&](FrameResult&&) -> MaybeError {
     ++calls;
     return std::nullopt;
   });
@@ -153,12 +150,11 @@ TEST_CASE("an output's write error ends the run with that status") {
   CHECK(end.status->code == ErrorCode::kOutputNotWritable);
   CHECK(end.status->message.find("run.mkv") != std::string::npos);
   CHECK(end.pipeline.reason == EndReason::kStopped);
-  CHECK(end.pipeline.frames_read < 275);
-  CHECK(calls < 275);
+  CHECK(end.pipeline.frames_read < frames);
+  CHECK(calls < frames);
 }
 
 TEST_CASE("an output that cannot be opened fails the run's opening - a failing classifier fails the run") {
-  REQUIRE_SHARED_DATA();
   RunOptions o = clip_run();
   OutputOptions out;
   out.csv_path = test::temp_dir("run_bad_output") + "/missing-folder/run.csv";
@@ -177,24 +173,23 @@ TEST_CASE("an output that cannot be opened fails the run's opening - a failing c
 }
 
 TEST_CASE("the results queue blocks - a slow sink loses nothing and stop() ends the run at once") {
-  REQUIRE_SHARED_DATA();
   auto engine = RunEngine::open(clip_run(), stub());
   REQUIRE(engine.ok());
   RunEngine& e = *engine.value();
   long calls = 0;
-  e.start([&](FrameResult&&) -> Status {
+  e.start([&](FrameResult&&) -> MaybeError {
     ++calls;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return std::nullopt;
   });
   const RunEnd end = e.wait();
-  CHECK(calls == kJustinFrames);
+  CHECK(calls == test::synthetic_clip().frames);
   CHECK(end.pipeline.frames_dropped == 0);
 
   auto stopped = RunEngine::open(clip_run(), stub());
   REQUIRE(stopped.ok());
   long seen = 0;
-  stopped.value()->start([&](FrameResult&&) -> Status {
+  stopped.value()->start([&](FrameResult&&) -> MaybeError {
     ++seen;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return std::nullopt;
@@ -203,5 +198,5 @@ TEST_CASE("the results queue blocks - a slow sink loses nothing and stop() ends 
   const RunEnd stop_end = stopped.value()->stop();
   CHECK(stop_end.pipeline.reason == EndReason::kStopped);
   CHECK_FALSE(stop_end.status.has_value());
-  CHECK(seen < kJustinFrames);
+  CHECK(seen < test::synthetic_clip().frames);
 }

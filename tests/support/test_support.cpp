@@ -1,7 +1,14 @@
 #include "test_support.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 
 #include <unistd.h>
 
@@ -41,6 +48,45 @@ ScopedEnv::~ScopedEnv() {
   if (old_) ::setenv(name_, old_->c_str(), 1);
   else ::unsetenv(name_);
 }
+
+std::string astronaut_photo() { return "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"; }
+
+namespace {
+
+SyntheticClip make_clip(const std::string& name, long frames) {
+  SyntheticClip clip{temp_dir("clip-" + name) + "/" + name + ".avi", frames, 25.0, 640, 480};
+  const cv::Mat photo = cv::imread(astronaut_photo(), cv::IMREAD_COLOR);
+  if (photo.empty()) FAIL("cannot read " << astronaut_photo() << " (install python3-skimage)");
+  cv::Mat small;
+  cv::resize(photo, small, cv::Size(320, 320), 0, 0, cv::INTER_AREA);  // the face is then about 60 px
+  cv::VideoWriter writer(clip.path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), clip.fps,
+                         cv::Size(clip.width, clip.height));
+  if (!writer.isOpened()) FAIL("cannot write " << clip.path);
+  for (long i = 0; i < frames; ++i) {
+    cv::Mat frame(clip.height, clip.width, CV_8UC3, cv::Scalar(110, 110, 110));
+    // A slow glide (one sweep per 8 s) and a small bob: motion the tracker follows.
+    const double t = static_cast<double>(i) / clip.fps;
+    const int x = static_cast<int>(std::lround(160 + 140 * std::sin(2 * M_PI * t / 8.0)));
+    const int y = static_cast<int>(std::lround(80 + 20 * std::sin(2 * M_PI * t / 2.0)));
+    small.copyTo(frame(cv::Rect(x, y, small.cols, small.rows)));
+    writer.write(frame);
+  }
+  return clip;
+}
+
+const SyntheticClip& cached_clip(const std::string& name, long frames) {
+  static std::mutex mutex;
+  static std::map<std::string, SyntheticClip> clips;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = clips.find(name);
+  if (it == clips.end()) it = clips.emplace(name, make_clip(name, frames)).first;
+  return it->second;
+}
+
+}  // namespace
+
+const SyntheticClip& synthetic_clip() { return cached_clip("glide", 115); }
+const SyntheticClip& synthetic_long_clip() { return cached_clip("glide-long", 275); }
 
 bool running_in_ci() {
   const char* ci = std::getenv("CI");

@@ -20,6 +20,22 @@ std::string temp_dir(const std::string& name);    // fresh, empty folder
 std::string source_path(const std::string& relative);
 bool running_in_ci();
 
+// A video made at test time, so that engine and pipeline tests need no
+// ../shared: a real photo a Debian package ships (scikit-image's astronaut,
+// python3-skimage) gliding and bobbing across a grey frame, one face on every
+// frame, encoded as MJPEG in AVI and decoded by OpenCV like any file. Made
+// once per process and name, in a temp folder; a missing photo fails the test.
+struct SyntheticClip {
+  std::string path;
+  long frames = 0;
+  double fps = 0;
+  int width = 0;
+  int height = 0;
+};
+const SyntheticClip& synthetic_clip();       // 115 frames at 25 fps, 640 x 480
+const SyntheticClip& synthetic_long_clip();  // 275 frames at 25 fps, 640 x 480
+std::string astronaut_photo();               // the photo's path
+
 // CHECKs that two RunOptions agree on every setting of the run (classifier,
 // detector but its model file, pipeline, tracker), not on source and outputs.
 void check_same_run_settings(const RunOptions& a, const RunOptions& b);

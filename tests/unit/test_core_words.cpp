@@ -51,3 +51,15 @@ TEST_CASE("the CLI words an error's setting as its flag") {
         "it exists, or --force to replace it");
   CHECK(emoscope::cli::cli_message({ErrorCode::kUsage, "plain"}) == "plain");
 }
+
+TEST_CASE("the CLI maps core's error codes to its documented exit codes") {
+  using emoscope::ErrorCode;
+  using emoscope::cli::exit_code;
+  CHECK(exit_code(ErrorCode::kUsage) == 2);
+  CHECK(exit_code(ErrorCode::kInputUnreadable) == 3);
+  CHECK(exit_code(ErrorCode::kModel) == 4);
+  CHECK(exit_code(ErrorCode::kOutputNotWritable) == 5);
+  CHECK(emoscope::cli::cli_message({ErrorCode::kUsage, "detection interval must be between 1 and 100 (it is 0)",
+                                    emoscope::Setting::kDetectEvery}) ==
+        "detection interval must be between 1 and 100 (it is 0) (--detect-every)");
+}

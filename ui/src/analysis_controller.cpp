@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,7 +13,6 @@
 #include <QTemporaryDir>
 #include <QVBoxLayout>
 
-#include "emoscope/annotator.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/face_panel.hpp"
@@ -23,12 +21,6 @@
 #include "emoscope/ui/video_view.hpp"
 
 namespace emoscope::ui {
-
-namespace {
-
-const char* const kExtensions[] = {".mkv", ".csv", ".json"};
-
-}  // namespace
 
 AnalysisController::AnalysisController(bool interactive_dialogs, QWidget* parent)
     : QWidget(parent), interactive_(interactive_dialogs) {
@@ -75,16 +67,11 @@ bool AnalysisController::begin(Session& session, const QString& path, bool image
   }
   if (!session.startRecording(sstr(files->path() + "/analysis"), error)) return false;
   files_ = std::move(files);
-  seek_source_.reset();
-  source_ = path;
-  images_ = images || session.sourceInfo().kind == SourceKind::kImages;
+  result_.reset(path, images || session.sourceInfo().kind == SourceKind::kImages, session.modelSpec().labels);
   done_ = false;
   total_ = session.sourceInfo().frame_count;
   processed_ = 0;
-  records_.clear();
-  records_.shrink_to_fit();
-  labels_ = session.modelSpec().labels;
-  timeline_->reset(labels_, total_, session.sourceInfo().fps);
+  timeline_->reset(result_.labels(), total_, session.sourceInfo().fps);
   progress_->setRange(0, total_ > 0 ? 100 : 0);  // busy indicator when the length is unknown
   progress_->setValue(0);
   eta_label_->setText(tr("starting…"));
@@ -97,7 +84,7 @@ bool AnalysisController::begin(Session& session, const QString& path, bool image
 
 void AnalysisController::onUpdate(const SessionUpdate& u) {
   timeline_->addRecords(u.new_records);
-  records_.insert(records_.end(), u.new_records.begin(), u.new_records.end());
+  result_.add(u.new_records);
   processed_ = static_cast<long>(u.processed);
   if (total_ <= 0) {
     eta_label_->setText(tr("%1 frames").arg(processed_));
@@ -131,16 +118,13 @@ void AnalysisController::onCancelled() {
 
 void AnalysisController::showResult(const QString& source, ResultFiles result, const QString& from) {
   files_.reset();  // nothing to export: the files are already where they belong
-  seek_source_.reset();
-  source_ = source;
-  images_ = result.images || is_image_path(sstr(source));
+  result_.reset(source, result.images || is_image_path(sstr(source)), std::move(result.labels));
+  result_.setRecords(std::move(result.records));
   done_ = true;
-  records_ = std::move(result.records);
-  processed_ = static_cast<long>(records_.size());
+  processed_ = static_cast<long>(result_.records().size());
   total_ = std::max(result.frame_count, processed_);
-  labels_ = std::move(result.labels);
-  timeline_->reset(labels_, total_, result.fps);
-  timeline_->addRecords(records_);
+  timeline_->reset(result_.labels(), total_, result.fps);
+  timeline_->addRecords(result_.records());
   progress_->setRange(0, 100);
   progress_->setValue(100);
   eta_label_->setText(tr("done: %1 frames, read from %2").arg(processed_).arg(QFileInfo(from).fileName()));
@@ -159,7 +143,7 @@ void AnalysisController::setRunState(bool running, bool paused) {
 }
 
 void AnalysisController::setPeople(std::shared_ptr<const People> people) {
-  people_ = people;
+  result_.setPeople(people);
   timeline_->setPeople(std::move(people));
 }
 
@@ -176,34 +160,8 @@ QString AnalysisController::etaText() const { return eta_label_->text(); }
 QString AnalysisController::filesDir() const { return files_ ? files_->path() : QString(); }
 
 std::optional<AnalysisController::FrameView> AnalysisController::frameAt(long frame, float min_confidence) {
-  if (running_ || records_.empty()) return std::nullopt;
-  auto it = std::lower_bound(records_.begin(), records_.end(), static_cast<std::uint64_t>(std::max(0L, frame)),
-                             [](const FrameRecord& r, std::uint64_t seq) { return r.seq < seq; });
-  if (it == records_.end()) --it;
-  if (!seek_source_) {
-    auto opened = images_ ? open_images(sstr(source_)) : open_video_file(sstr(source_));
-    if (!opened) return std::nullopt;
-    seek_source_ = std::move(opened).value();
-  }
-  if (!seek_source_->seek(it->seq, it->pos_ms)) return std::nullopt;
-  ReadResult read = seek_source_->read();
-  if (read.status != ReadStatus::kFrame) return std::nullopt;
-  AnnotateOptions options;
-  options.min_confidence = min_confidence;
-  FrameView view;
-  view.record = *it;
-  if (people_) {  // renamed or merged since the frame was analysed
-    for (TrackedFace& f : view.record.faces) {
-      if (f.person_id <= 0) continue;
-      f.person_id = people_->canonical(f.person_id);
-      f.person_name = people_->name(f.person_id);
-    }
-  }
-  view.image = to_qimage(annotate(read.frame.image, view.record.faces, labels_, options));
-  auto from = std::lower_bound(records_.begin(), it, it->pos_ms - FacePanel::kWindowMs,
-                               [](const FrameRecord& r, double t) { return r.pos_ms < t; });
-  view.history.assign(from, it);
-  return view;
+  if (running_) return std::nullopt;
+  return result_.frameAt(frame, min_confidence);
 }
 
 std::optional<FrameRecord> AnalysisController::showFrame(long frame, float min_confidence, VideoView& view,
@@ -222,33 +180,12 @@ bool AnalysisController::exportTo(const QString& dir, bool replace, QString* err
     *error = tr("There is no finished analysis to export.");
     return false;
   }
-  if (!QDir().mkpath(dir)) {
-    *error = tr("Cannot create %1.").arg(dir);
-    return false;
-  }
-  const QString stem = QFileInfo(source_).completeBaseName() + "-emoscope";
-  QStringList existing;
-  for (const char* ext : kExtensions)
-    if (QFileInfo::exists(dir + "/" + stem + ext)) existing << stem + ext;
-  if (!existing.isEmpty() && !replace) {
+  const auto may_replace = [&](const QStringList& existing) {
+    if (replace) return true;
     const QString question = tr("%1 already has %2. Replace?").arg(dir, existing.join(", "));
-    const bool agreed = interactive_ && QMessageBox::question(this, tr("Export"), question) == QMessageBox::Yes;
-    if (!agreed) {
-      *error = tr("Not exported: %1 already has %2.").arg(dir, existing.join(", "));
-      return false;
-    }
-  }
-  for (const char* ext : kExtensions) {
-    const QString from = files_->path() + "/analysis" + ext;
-    const QString to = dir + "/" + stem + ext;
-    if (!QFileInfo::exists(from) && QString(ext) == ".mkv") continue;  // images: no video
-    QFile::remove(to);
-    if (!QFile::copy(from, to)) {
-      *error = tr("Cannot write %1.").arg(to);
-      return false;
-    }
-  }
-  return true;
+    return interactive_ && QMessageBox::question(this, tr("Export"), question) == QMessageBox::Yes;
+  };
+  return exportAnalysis(files_->path(), result_.source(), dir, may_replace, error);
 }
 
 }  // namespace emoscope::ui

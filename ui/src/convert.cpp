@@ -47,6 +47,23 @@ QString error_text(const Error& error) {
     case Setting::kMaxImagePixels: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "The image or video is larger than Emoscope accepts."));
     case Setting::kReplaceExisting: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose another file name."));
     case Setting::kDevice: return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose Auto or CPU in Settings → Device."));
+    case Setting::kRecordingFolder:
+      return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose another folder in Settings → Recordings."));
+    case Setting::kSmoothing:
+    case Setting::kMinConfidence:
+    case Setting::kDetectEvery:
+      return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Change it in Settings."));
+    // Settings the app has no control for: its values are always core's defaults.
+    case Setting::kDetectWidth:
+    case Setting::kMinFace:
+    case Setting::kEvery:
+    case Setting::kBatchFrames:
+    case Setting::kMotionThreshold:
+    case Setting::kSceneCut:
+    case Setting::kTrackGap:
+    case Setting::kClassifyInterval:
+    case Setting::kIdentityInterval:
+    case Setting::kIdentityThreshold: return message;
   }
   return message;
 }

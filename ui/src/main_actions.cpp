@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QLabel>
+#include <QMainWindow>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSignalBlocker>
@@ -12,56 +13,55 @@
 #include "emoscope/resources.hpp"
 #include "emoscope/ui/batch_queue.hpp"
 #include "emoscope/ui/convert.hpp"
-#include "emoscope/ui/main_window.hpp"
 
 namespace emoscope::ui {
 
-MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window) {
-  auto make = [this](const QString& text, QKeySequence key, auto slot, bool checkable = false) {
-    auto* a = new QAction(text, &window_);
+MainActions::MainActions(QMainWindow& window, Context context) : QObject(&window), context_(std::move(context)) {
+  QMainWindow* w = &window;
+  auto make = [this, w](const QString& text, QKeySequence key, auto slot, bool checkable = false) {
+    auto* a = new QAction(text, w);
     a->setShortcut(key);
     a->setCheckable(checkable);
-    connect(a, checkable ? &QAction::toggled : &QAction::triggered, &window_, slot);
+    connect(a, checkable ? &QAction::toggled : &QAction::triggered, this, slot);
     return a;
   };
-  MainWindow* w = &window_;
-  start = make(tr("Start"), Qt::Key_Space, [w] { w->toggleStartStop(); });
+  start = make(tr("Start"), Qt::Key_Space, [this] { emit startStopRequested(); });
   start->setToolTip(tr("Start / stop the camera (Space)"));
-  pause = make(tr("Pause"), {}, [w](bool on) { w->setPaused(on); }, true);
+  pause = make(tr("Pause"), {}, [this](bool on) { emit pauseToggled(on); }, true);
   record = new QAction(tr("Record"), w);  // triggered, not toggled: update() sets its check state
   record->setCheckable(true);
   record->setShortcut(Qt::Key_R);
   record->setToolTip(tr("Record annotated video, CSV and JSON summary (R)"));
-  connect(record, &QAction::triggered, w, [w](bool on) { w->setRecording(on); });
-  snapshot = make(tr("Snapshot"), Qt::Key_S, [w] { w->saveSnapshot(); });
+  connect(record, &QAction::triggered, this, [this](bool on) { emit recordToggled(on); });
+  snapshot = make(tr("Snapshot"), Qt::Key_S, [this] { emit snapshotRequested(); });
   snapshot->setToolTip(tr("Save the annotated frame as PNG (S)"));
-  auto open = [w](const QString& title, const QString& filter) {
-    return QFileDialog::getOpenFileName(w, title, w->settings().last_open_dir, filter);
+  auto open = [this, w](const QString& title, const QString& filter) {
+    return QFileDialog::getOpenFileName(w, title, context_.settings().last_open_dir, filter);
   };
-  QAction* open_video = make(tr("Open video…"), QKeySequence::Open, [w, open] {
+  QAction* open_video = make(tr("Open video…"), QKeySequence::Open, [this, open] {
     const QString path = open(tr("Open video"), tr("Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v);;All files (*)"));
-    if (!path.isEmpty()) w->openVideo(path);
+    if (!path.isEmpty()) emit openVideoRequested(path);
   });
-  QAction* open_image = make(tr("Open image…"), {}, [w, open] {
+  QAction* open_image = make(tr("Open image…"), {}, [this, open] {
     const QString path = open(tr("Open image"), tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"));
-    if (!path.isEmpty()) w->openImage(path);
+    if (!path.isEmpty()) emit openImageRequested(path);
   });
-  QAction* open_folder = make(tr("Open folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [w] {
+  QAction* open_folder = make(tr("Open folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this, w] {
     QString folder, out_dir;
-    if (ask_batch_folders(w, w->settings(), &folder, &out_dir)) w->openFolder(folder, out_dir);
+    if (ask_batch_folders(w, context_.settings(), &folder, &out_dir)) emit openFolderRequested(folder, out_dir);
   });
   open_folder->setToolTip(tr("Analyse every video and image in a folder into a results folder (a batch queue)"));
-  QAction* open_model = make(tr("Open model…"), {}, [w, open] {
+  QAction* open_model = make(tr("Open model…"), {}, [this, open] {
     const QString path = open(tr("Open model"), tr("Emoscope models (*.pt);;All files (*)"));
-    if (!path.isEmpty()) w->loadModel(path);
+    if (!path.isEmpty()) emit openModelRequested(path);
   });
-  export_analysis = make(tr("Export analysis…"), {}, [w] {
-    const QString dir = QFileDialog::getExistingDirectory(w, tr("Export analysis to"), w->settings().record_dir);
-    if (!dir.isEmpty()) w->exportAnalysis(dir);
+  export_analysis = make(tr("Export analysis…"), {}, [this, w] {
+    const QString dir = QFileDialog::getExistingDirectory(w, tr("Export analysis to"), context_.settings().record_dir);
+    if (!dir.isEmpty()) emit exportRequested(dir);
   });
-  save_people = make(tr("Save people…"), {}, [w] {
-    const int named = w->namedPeople();
-    if (named == 0) return void(w->savePeople({}));  // says why there is nothing to save
+  save_people = make(tr("Save people…"), {}, [this, w] {
+    const int named = context_.named_people();
+    if (named == 0) return void(emit savePeopleRequested({}));  // the window says why there is nothing to save
     const QString notice =
         tr("Saves the people you named in this session (%1) so that later sessions recognise them "
            "(Settings → Known people).").arg(named) +
@@ -69,18 +69,19 @@ MainActions::MainActions(MainWindow& window) : QObject(&window), window_(window)
         tr("The file holds face descriptors: biometric data. It stays on this machine, readable by you only; "
            "Emoscope never sends it anywhere. Delete the file to forget these people.");
     if (QMessageBox::question(w, tr("Save people"), notice, QMessageBox::Save | QMessageBox::Cancel) != QMessageBox::Save) return;
-    const QString start = w->settings().people_gallery.isEmpty() ? qstr(default_people_gallery_path()) : w->settings().people_gallery;
+    const AppSettings settings = context_.settings();
+    const QString start = settings.people_gallery.isEmpty() ? qstr(default_people_gallery_path()) : settings.people_gallery;
     const QString path = QFileDialog::getSaveFileName(w, tr("Save people"), start, tr("People galleries (*.json);;All files (*)"));
-    if (!path.isEmpty()) w->savePeople(path);
+    if (!path.isEmpty()) emit savePeopleRequested(path);
   });
   save_people->setToolTip(tr("Save the named people to a file, to recognise them in later sessions"));
   QAction* quit = make(tr("Quit"), QKeySequence::Quit, [w] { w->close(); });
-  presentation = make(tr("Presentation (full screen)"), Qt::Key_F11, [w](bool on) { w->setPresentation(on); }, true);
+  presentation = make(tr("Presentation (full screen)"), Qt::Key_F11, [this](bool on) { emit presentationToggled(on); }, true);
   presentation->setShortcutContext(Qt::ApplicationShortcut);
   w->addAction(presentation);  // F11 also works while the menu bar is hidden
-  mirror = make(tr("Mirror camera"), Qt::Key_M, [w](bool on) { w->setMirror(on); }, true);
-  QAction* about = make(tr("About Emoscope"), {}, [w] { w->showAbout(); });
-  QAction* refresh = make(tr("Refresh"), {}, [w] { w->refreshCameras(); });
+  mirror = make(tr("Mirror camera"), Qt::Key_M, [this](bool on) { emit mirrorToggled(on); }, true);
+  QAction* about = make(tr("About Emoscope"), {}, [this] { emit aboutRequested(); });
+  QAction* refresh = make(tr("Refresh"), {}, [this] { emit refreshCamerasRequested(); });
   refresh->setToolTip(tr("Look for cameras again"));
 
   QMenu* file = w->menuBar()->addMenu(tr("&File"));

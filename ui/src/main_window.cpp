@@ -42,7 +42,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   mirror_->store(settings_.mirror_camera);
   models_ = new ModelCatalogue(this);
   recorder_ = new RecordingController(this);
-  actions_ = new MainActions(*this);
+  actions_ = new MainActions(*this, {[this] { return settings_; }, [this] { return namedPeople(); }});
+  connectActions();
   buildLayout();
   sessions_ = new SessionController(*models_, *recorder_, *analysis_, this);
   sessions_->configure([this](SessionConfig& c) {
@@ -76,6 +77,25 @@ MainWindow::~MainWindow() {
   delete sessions_;  // stops the run and finalises its files while the controllers still exist
   sessions_ = nullptr;
   settings_.save();
+}
+
+void MainWindow::connectActions() {
+  MainActions* a = actions_;
+  connect(a, &MainActions::startStopRequested, this, &MainWindow::toggleStartStop);
+  connect(a, &MainActions::pauseToggled, this, &MainWindow::setPaused);
+  connect(a, &MainActions::recordToggled, this, [this](bool on) { setRecording(on); });
+  connect(a, &MainActions::snapshotRequested, this, [this] { saveSnapshot(); });
+  connect(a, &MainActions::openVideoRequested, this, [this](const QString& path) { openVideo(path); });
+  connect(a, &MainActions::openImageRequested, this, [this](const QString& path) { openImage(path); });
+  connect(a, &MainActions::openFolderRequested, this,
+          [this](const QString& folder, const QString& out_dir) { openFolder(folder, out_dir); });
+  connect(a, &MainActions::openModelRequested, this, [this](const QString& path) { loadModel(path); });
+  connect(a, &MainActions::exportRequested, this, [this](const QString& dir) { exportAnalysis(dir); });
+  connect(a, &MainActions::savePeopleRequested, this, [this](const QString& path) { savePeople(path); });
+  connect(a, &MainActions::presentationToggled, this, &MainWindow::setPresentation);
+  connect(a, &MainActions::mirrorToggled, this, &MainWindow::setMirror);
+  connect(a, &MainActions::aboutRequested, this, &MainWindow::showAbout);
+  connect(a, &MainActions::refreshCamerasRequested, this, &MainWindow::refreshCameras);
 }
 
 void MainWindow::buildLayout() {
@@ -121,7 +141,7 @@ void MainWindow::buildLayout() {
   });
   connect(recorder_, &RecordingController::finished, this, [this](const QString& base) {
     actions_->setRecordText({});
-    status_->setRecording(tr("saved %1").arg(QFileInfo(recorder_->folder()).fileName()), recorder_->folder());
+    status_->setRecording(tr("saved %1").arg(QFileInfo(base).fileName()), recorder_->folder());
     showBanner();
     statusBar()->showMessage(tr("Recording saved in %1").arg(recorder_->folder()), 10000);
     emit recordingFinished(base);
@@ -361,99 +381,6 @@ void MainWindow::onSettingsChanged(const AppSettings& next) {
   faces_->setMinConfidence(static_cast<float>(settings_.min_confidence));
   sessions_->setMinConfidence(static_cast<float>(settings_.min_confidence));
   updateActions();  // the people actions say why they are off
-}
-
-// ---------------------------------------------------------------------------
-// People
-
-void MainWindow::showPeople(bool analysis) {
-  faces_->clear();  // the cards and histories of another run's people
-  faces_->setPeople(sessions_->people());
-  if (analysis) analysis_->setPeople(sessions_->people());
-}
-
-void MainWindow::peopleEdited(const QString& message) {
-  faces_->peopleChanged();
-  analysis_->timeline()->peopleChanged();
-  statusBar()->showMessage(message, 8000);
-}
-
-bool MainWindow::renamePerson(int person, const QString& name) {
-  const std::shared_ptr<People>& people = sessions_->people();
-  if (!people || person <= 0) {
-    reportError(tr("Rename"), tr("There is no person to rename: identities are off or nothing has run yet."));
-    return false;
-  }
-  const QString before = key_name(people->canonical(person), people.get());
-  people->rename(person, sstr(name.trimmed()));
-  peopleEdited(name.trimmed().isEmpty() ? tr("%1 has no name now.").arg(before)
-                                        : tr("%1 is now called %2.").arg(before, name.trimmed()));
-  return true;
-}
-
-bool MainWindow::mergePeople(int into, int from) {
-  const std::shared_ptr<People>& people = sessions_->people();
-  if (!people || into <= 0 || from <= 0 || people->canonical(into) == people->canonical(from)) {
-    reportError(tr("Merge"), tr("There are no two people to merge."));
-    return false;
-  }
-  const QString from_name = key_name(people->canonical(from), people.get());
-  const QString into_name = key_name(people->canonical(into), people.get());
-  people->merge(into, from);
-  peopleEdited(tr("%1 is now part of %2.").arg(from_name, into_name));
-  return true;
-}
-
-bool MainWindow::splitTrack(int track) {
-  const std::shared_ptr<People>& people = sessions_->people();
-  if (!people || mode() == Mode::kIdle) {
-    reportError(tr("Split"), people ? tr("A track can only be split off while the source runs.")
-                                    : tr("There are no people: identities are off or nothing has run yet."));
-    return false;
-  }
-  people->request_split(track);
-  statusBar()->showMessage(tr("Track #%1 becomes a new person on the next frame.").arg(track), 8000);
-  return true;
-}
-
-int MainWindow::namedPeople() const {
-  const std::shared_ptr<People>& people = sessions_->people();
-  if (!people) return 0;
-  int named = 0;
-  for (const PersonInfo& p : people->list()) named += p.name.empty() ? 0 : 1;
-  return named;
-}
-
-bool MainWindow::savePeople(const QString& path) {
-  const std::shared_ptr<People>& people = sessions_->people();
-  if (!people || !sessions_->peopleEmbedder()) {
-    reportError(tr("Save people"), tr("There are no people to save: identities are off or nothing has run yet."));
-    return false;
-  }
-  const int named = namedPeople();
-  if (named == 0) {
-    reportError(tr("Save people"), tr("No one is named yet. Rename people on their cards first: only named people are saved."));
-    return false;
-  }
-  if (path.isEmpty()) {
-    reportError(tr("Save people"), tr("No file was chosen."));
-    return false;
-  }
-  const QString folder = QFileInfo(path).absolutePath();
-  if (!QDir().mkpath(folder)) {
-    reportError(tr("Save people"), tr("Cannot create %1.").arg(folder));
-    return false;
-  }
-  if (const Status s = people->save(sstr(path), *sessions_->peopleEmbedder())) {
-    reportError(tr("Save people"), qstr(s->message));
-    return false;
-  }
-  const bool in_use = settings_.identities && QFileInfo(settings_.people_gallery) == QFileInfo(path);
-  statusBar()->showMessage(in_use ? tr("Saved the people you named (%1) to %2.").arg(named).arg(path)
-                                  : tr("Saved the people you named (%1) to %2. Choose it in Settings → Known people "
-                                       "to recognise them in later sessions.").arg(named).arg(path),
-                           15000);
-  return true;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 #include "emoscope/ui/recording_controller.hpp"
 
-#include <QDateTime>
-#include <QDir>
+#include <ctime>
+
 #include <QFileInfo>
 #include <QTimer>
 
+#include "emoscope/run_options.hpp"
 #include "emoscope/ui/convert.hpp"
 #include "emoscope/ui/session.hpp"
 
@@ -24,14 +25,12 @@ RecordingController::RecordingController(QObject* parent) : QObject(parent), tim
 
 bool RecordingController::start(Session& session, const QString& record_dir, QString* error) {
   if (active_) return true;
-  const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
-  QString dir = record_dir + "/session-" + stamp;
-  for (int n = 2; QFileInfo::exists(dir); ++n) dir = record_dir + QString("/session-%1-%2").arg(stamp).arg(n);
-  if (!QDir().mkpath(dir)) {
-    *error = tr("Cannot create the folder %1.").arg(dir);
+  const Result<std::string> next = next_recording_base(sstr(record_dir), std::time(nullptr));
+  if (!next) {
+    *error = error_text(next.error());
     return false;
   }
-  const QString base = dir + "/session";
+  const QString base = qstr(next.value());
   if (!session.startRecording(sstr(base), error)) return false;
   base_ = base;
   active_ = true;
@@ -43,7 +42,7 @@ bool RecordingController::start(Session& session, const QString& record_dir, QSt
 
 bool RecordingController::stop(Session& session, QString* error) {
   if (!active_) return true;
-  const Status s = session.stopRecording();
+  const MaybeError s = session.stopRecording();
   finish();
   if (s) *error = tr("The recording could not be completed: %1").arg(qstr(s->message));
   return !s;

@@ -43,17 +43,12 @@ void Session::start() {
   engine_->start(
       [this](FrameResult&& r) {
         onResult(std::move(r));
-        return Status{};
+        return MaybeError{};
       },
       [this](const RunEnd&) { QMetaObject::invokeMethod(this, [this] { onEnded(); }, Qt::QueuedConnection); });
 }
 
 void Session::stop() {
-  stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(pause_mutex_);
-    pause_changed_.notify_all();
-  }
   if (running_) {  // joins the run and closes any recording (its queued onEnded is ignored)
     running_ = false;
     end_ = pipeline_end(engine_->stop());
@@ -67,12 +62,7 @@ void Session::setDisplaySize(const QSize& size) {
   display_size_ = (w << 32) | h;
 }
 
-void Session::setPaused(bool paused) {
-  std::lock_guard<std::mutex> lock(pause_mutex_);
-  paused_ = paused;
-  pause_changed_.notify_all();
-  engine_->set_paused(paused);  // live: nothing is delivered or recorded meanwhile
-}
+void Session::setPaused(bool paused) { engine_->set_paused(paused); }
 
 bool Session::startRecording(const std::string& base_path, QString* error) {
   OutputOptions output;
@@ -80,24 +70,16 @@ bool Session::startRecording(const std::string& base_path, QString* error) {
   if (!sourceInfo().size.empty()) output.video_path = base_path + ".mkv";
   output.csv_path = base_path + ".csv";
   output.summary_path = base_path + ".json";
-  const Status s = engine_->start_recording(output);
+  const MaybeError s = engine_->start_recording(output);
   if (s && error) *error = qstr(s->message);
   return !s;
 }
 
-Status Session::stopRecording() { return engine_->stop_recording(); }
+MaybeError Session::stopRecording() { return engine_->stop_recording(); }
 bool Session::recording() const { return engine_->recording(); }
 long Session::recordedFrames() const { return engine_->recording_stats().frames_tapped; }
 
 void Session::onResult(FrameResult&& r) {
-  if (stopping_) return;
-  if (!live()) {  // paused analysis: the output thread waits, and back-pressure stalls the pipeline
-    std::unique_lock<std::mutex> lock(pause_mutex_);
-    pause_changed_.wait(lock, [&] { return !paused_ || stopping_; });
-    if (stopping_) return;
-  }
-  const cv::Mat annotated = engine_->annotate(r.frame.image, &r);
-
   ++processed_;
   if (!fps_clock_.isValid()) fps_clock_.start();
   ++fps_frames_;
@@ -112,7 +94,8 @@ void Session::onResult(FrameResult&& r) {
   if (r.times.detected) last_detect_ms_ = r.times.detect;
 
   // Hand the UI a frame only when it is free (nothing pending) and not more
-  // than ~33 times a second; the analysis records always travel.
+  // than ~33 times a second; the analysis records always travel. A frame the
+  // UI will not see is not drawn.
   bool wanted = true;
   {
     std::lock_guard<std::mutex> lock(slot_mutex_);
@@ -121,6 +104,7 @@ void Session::onResult(FrameResult&& r) {
   }
   if (!wanted) return;
 
+  const cv::Mat annotated = engine_->annotate(r.frame.image, &r);
   SessionUpdate u;
   u.image = to_qimage(annotated);
   const std::uint64_t packed = display_size_;
@@ -179,7 +163,7 @@ void Session::deliver() {
 }
 
 void Session::onEnded() {
-  if (!running_ || stopping_) return;  // stop() already handled it
+  if (!running_) return;  // stop() already handled it
   deliver();  // whatever arrived last
   end_ = pipeline_end(engine_->wait());  // the recording is closed: its errors are in end_
   running_ = false;

@@ -1,7 +1,5 @@
 #include "emoscope/ui/settings.hpp"
 
-#include <algorithm>
-
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
@@ -37,7 +35,14 @@ AppSettings AppSettings::load() {
   a.mirror_camera = s.value("source/mirror", false).toBool();
   a.identities = s.value("identity/enabled", a.identities).toBool();
   a.people_gallery = s.value("identity/gallery").toString();
-  if (a.detect_every < 1) a.detect_every = 1;
+  return a.withinLimits();
+}
+
+AppSettings AppSettings::withinLimits() const {
+  AppSettings a = *this;
+  a.smoothing_ms = limits::kSmoothingMs.clamp(a.smoothing_ms);
+  a.min_confidence = limits::kMinConfidence.clamp(static_cast<float>(a.min_confidence));
+  a.detect_every = limits::kDetectEvery.clamp(a.detect_every);
   return a;
 }
 
@@ -62,16 +67,12 @@ void AppSettings::save() const {
 }
 
 QString AppSettings::detectorModel() const {
-  switch (detector) {
-    case DetectorKind::kYuNet: {
-      if (!yunet_model.isEmpty()) return yunet_model;
-      const Result<std::string> shipped = default_yunet_model_path();
-      return shipped ? QString::fromStdString(shipped.value()) : QString();
-    }
-    case DetectorKind::kSsd: return ssd_model;
-    case DetectorKind::kHaar: return {};
-  }
-  return {};
+  DetectorOptions options;
+  options.kind = detector;
+  if (detector == DetectorKind::kYuNet) options.model_path = sstr(yunet_model);
+  if (detector == DetectorKind::kSsd) options.model_path = sstr(ssd_model);
+  const Result<std::string> file = resolve_detector_model(options);  // core's one rule for the default
+  return file ? qstr(file.value()) : QString();
 }
 
 AppSettings AppSettings::withDetector(DetectorKind kind, const QString& model_file) const {
@@ -87,7 +88,7 @@ SessionConfig AppSettings::sessionConfig() const {
   c.classifier.device = device;
   c.detector.kind = detector;
   c.detector.model_path = detectorModel().toStdString();
-  c.pipeline.detect_every = std::max(1, detect_every);
+  c.pipeline.detect_every = detect_every;
   c.pipeline.tracker.smoothing_ms = smoothing_ms;
   c.min_confidence = static_cast<float>(min_confidence);
   c.identity.enabled = identities;

@@ -80,7 +80,7 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
   });
 
   smoothing_slider_ = new QSlider(Qt::Horizontal, this);
-  smoothing_slider_->setRange(0, 2000);
+  smoothing_slider_->setRange(static_cast<int>(limits::kSmoothingMs.min), static_cast<int>(limits::kSmoothingMs.max));
   smoothing_slider_->setSingleStep(50);
   smoothing_slider_->setPageStep(250);
   smoothing_label_ = new QLabel(this);
@@ -92,7 +92,8 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
   });
 
   confidence_slider_ = new QSlider(Qt::Horizontal, this);
-  confidence_slider_->setRange(0, 100);
+  confidence_slider_->setRange(static_cast<int>(limits::kMinConfidence.min * 100),
+                               static_cast<int>(limits::kMinConfidence.max * 100));
   confidence_label_ = new QLabel(this);
   confidence_label_->setMinimumWidth(60);
   form->addRow(tr("Min. confidence"), row(confidence_slider_, confidence_label_));
@@ -102,7 +103,7 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
   });
 
   interval_spin_ = new QSpinBox(this);
-  interval_spin_->setRange(1, 60);
+  interval_spin_->setRange(limits::kDetectEvery.min, limits::kDetectEvery.max);
   interval_spin_->setSuffix(tr(" frames"));
   form->addRow(tr("Detect every"), interval_spin_);
   connect(interval_spin_, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int v) {
@@ -193,10 +194,7 @@ void SettingsPanel::edited() {
 }
 
 bool SettingsPanel::apply(const AppSettings& edited) {
-  AppSettings next = edited;
-  next.min_confidence = std::clamp(next.min_confidence, 0.0, 1.0);
-  next.smoothing_ms = std::max(0.0, next.smoothing_ms);
-  next.detect_every = std::max(1, next.detect_every);
+  AppSettings next = edited.withinLimits();
   QString error;
   const bool detector_changed = next.detector != accepted_.detector || next.detectorModel() != accepted_.detectorModel();
   if (detector_changed && !check_detector(next, &error)) {

@@ -284,6 +284,14 @@ Double-click to open its results</source>
         <source>Choose Auto or CPU in Settings → Device.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Choose another folder in Settings → Recordings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change it in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::FaceCard</name>
@@ -833,10 +841,6 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
 </context>
 <context>
     <name>emoscope::ui::RecordingController</name>
-    <message>
-        <source>Cannot create the folder %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>The recording could not be completed: %1</source>
         <translation type="unfinished"></translation>

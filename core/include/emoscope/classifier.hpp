@@ -5,6 +5,7 @@
 // interface (only torch_classifier.cpp includes it).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,16 @@ class Classifier {
   virtual const ModelSpec& spec() const = 0;
   virtual Result<std::vector<Probabilities>> classify(const Batch& batch) = 0;
   virtual std::string device_name() const = 0;  // "cpu" or "cuda:0"
+
+  // A classifier may be shared (the app loads a model once) but serves one
+  // running pipeline at a time, as classify() is not thread-safe: Pipeline
+  // claims it when it starts and releases it when its threads have joined.
+  // A second pipeline that starts meanwhile fails at once. Any thread.
+  bool try_claim() { return !claimed_.exchange(true); }
+  void release_claim() { claimed_ = false; }
+
+ private:
+  std::atomic<bool> claimed_{false};
 };
 
 Result<DeviceChoice> parse_device_choice(const std::string& name);

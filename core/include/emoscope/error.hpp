@@ -1,7 +1,9 @@
 // Error and Result<T>: how every loading/opening call in core reports failure.
 // Exceptions from OpenCV (cv::Exception) and LibTorch (c10::Error) are caught
 // where they enter our code and turned into an Error with one of these codes.
-// The codes double as emoscope-cli exit codes (README, "Exit codes").
+// Each front end words an Error its own way: emoscope-cli maps the codes to its
+// exit codes and the setting to its flag (app/cli_words.cpp), the desktop app
+// to its controls (ui/src/convert.cpp).
 // Value types; thread-safe to copy.
 #pragma once
 
@@ -13,10 +15,10 @@
 namespace emoscope {
 
 enum class ErrorCode {
-  kUsage = 2,             // bad option or argument
-  kInputUnreadable = 3,   // image/video/camera missing, corrupt or truncated
-  kModel = 4,             // classifier or detector model missing or invalid
-  kOutputNotWritable = 5, // cannot create or write an output file
+  kUsage,              // a setting or argument out of its range or not understood
+  kInputUnreadable,    // image/video/camera missing, corrupt or truncated
+  kModel,              // classifier or detector model missing or invalid
+  kOutputNotWritable,  // cannot create or write an output file
 };
 
 // Which user setting an error is about, so that each front end can point at
@@ -32,6 +34,21 @@ enum class Setting {
   kMaxImagePixels,      // the pixel cap on images and video frames
   kReplaceExisting,     // an output exists: replacing it is the user's choice
   kDevice,              // CPU or CUDA
+  kRecordingFolder,     // where recordings go
+  // Numeric settings with a range (run_options.hpp, limits):
+  kDetectWidth,
+  kMinFace,
+  kDetectEvery,
+  kEvery,
+  kBatchFrames,
+  kMotionThreshold,
+  kSceneCut,
+  kSmoothing,
+  kTrackGap,
+  kClassifyInterval,
+  kIdentityInterval,
+  kIdentityThreshold,
+  kMinConfidence,
 };
 
 struct Error {
@@ -44,8 +61,6 @@ inline Error about(Setting setting, Error error) {
   error.setting = setting;
   return error;
 }
-
-inline int exit_code(ErrorCode code) { return static_cast<int>(code); }
 
 // A value or an Error. Small stand-in for std::expected (C++23).
 template <typename T>
@@ -70,7 +85,8 @@ class Result {
   std::variant<T, Error> state_;
 };
 
-// Result for operations with no value: empty optional on success.
-using Status = std::optional<Error>;
+// What an operation with no value returns: an Error, or nothing on success.
+// Its truth value is "it failed": `if (MaybeError e = f()) report(*e);`.
+using MaybeError = std::optional<Error>;
 
 }  // namespace emoscope

@@ -111,9 +111,11 @@ Result<std::unique_ptr<FaceDetector>> create_face_detector(const DetectorOptions
 // Default Haar cascade path from Debian's opencv-data.
 std::string default_haar_cascade_path();
 
-// The model file create_face_detector(options) loads: options.model_path, else
-// the kind's default (YuNet: the shipped model; Haar: opencv-data's cascade);
-// empty when there is none (SSD without a model, no data folder).
-std::string detector_model_file(const DetectorOptions& options);
+// The one rule for a detector's model file, which create_face_detector() and
+// resolve() (run_options.hpp) follow: options.model_path, else the kind's
+// default (YuNet: the shipped model; Haar: opencv-data's cascade). An Error
+// (kModel, Setting::kDetectorModelFile) when there is none: SSD without a
+// model, YuNet without the data folder.
+Result<std::string> resolve_detector_model(const DetectorOptions& options);
 
 }  // namespace emoscope

@@ -15,11 +15,19 @@ namespace emoscope {
 
 // An input must exist and be a regular file (symlinks are followed). The error
 // carries `code` and says what the path is instead ("a FIFO", "a folder", ...).
-Status check_input_file(const std::string& path, ErrorCode code);
+MaybeError check_input_file(const std::string& path, ErrorCode code);
 
 // An output must be a new path in an existing folder, or an existing regular
 // file that is not a symlink. Error kOutputNotWritable otherwise.
-Status check_output_path(const std::string& path);
+MaybeError check_output_path(const std::string& path);
+
+// A path's extension, lower-cased, with its dot (".mp4"); empty when none.
+std::string lower_extension(const std::string& path);
+// By extension: the image formats OpenCV decodes here.
+bool is_image_path(const std::string& path);
+// By extension: the video containers FFmpeg reads that a folder walk picks up
+// (batch); any file can still be opened as a video by naming it.
+bool is_video_path(const std::string& path);
 
 // Image files (is_image_path) in `folder`, and in its sub-folders when
 // `recursive`, sorted. Entries that cannot be read (no permission, symlink

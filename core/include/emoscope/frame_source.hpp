@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "emoscope/error.hpp"
+#include "emoscope/file_checks.hpp"  // is_image_path, is_video_path
 #include "emoscope/frame.hpp"
 
 namespace emoscope {
@@ -63,10 +64,6 @@ Result<std::unique_ptr<FrameSource>> open_images(const std::string& path);
 // (for demos and tests of live mode without a camera).
 Result<std::unique_ptr<FrameSource>> open_source(const std::string& spec, bool live_pacing = false);
 
-bool is_image_path(const std::string& path);
-// By extension: the video containers FFmpeg reads that a folder walk picks up
-// (batch); any file can still be opened as a video by naming it.
-bool is_video_path(const std::string& path);
 
 // Wraps a source so that, while *mirror is true, each frame is flipped left to
 // right before anything sees it (a webcam shown like a mirror; labels drawn
@@ -88,6 +85,8 @@ Result<cv::Mat> decode_image_bytes(const std::vector<unsigned char>& bytes, cons
 // (read_image_file) and each video's frame size (open_video_file).
 constexpr std::uint64_t kDefaultMaxImagePixels = 100'000'000;
 void set_max_image_pixels(std::uint64_t pixels);
+// The cap as messages give it, e.g. "100 MP".
+std::string max_image_pixels_text();
 std::uint64_t max_image_pixels();
 
 }  // namespace emoscope

@@ -96,7 +96,7 @@ class People {
 
   // Known people across sessions. The file records the embedder's name and
   // version; a gallery made with another embedder is refused.
-  Status save(const std::string& path, const ModelSpec& embedder) const;
+  MaybeError save(const std::string& path, const ModelSpec& embedder) const;
   static Result<People> load(const std::string& path, const ModelSpec& embedder, float threshold);
   // Adds a named person from descriptors of their photos (people add).
   int add_named(const std::string& name, const std::vector<Embedding>& faces);

@@ -40,49 +40,10 @@
 #include "emoscope/frame.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/people.hpp"
+#include "emoscope/results.hpp"
 #include "emoscope/tracker.hpp"
 
 namespace emoscope {
-
-enum class PipelineMode { kLive, kFile };
-
-struct StageTimes {  // milliseconds
-  double decode = 0, detect = 0, preprocess = 0, infer = 0, total = 0;
-  double embed = 0;       // face descriptors (chips and forward pass), this frame's share
-  bool detected = false;  // detection ran on this frame
-};
-
-struct FrameResult {
-  Frame frame;                      // the frame these faces belong to
-  std::vector<TrackedFace> faces;
-  StageTimes times;
-  std::uint64_t dropped_so_far = 0; // live mode
-};
-
-enum class EndReason { kEndOfStream, kReadError, kSourceLost, kStopped, kFailed };
-
-struct PipelineEnd {
-  EndReason reason = EndReason::kEndOfStream;
-  std::string message;
-  std::uint64_t frames_read = 0;
-  std::uint64_t frames_processed = 0;
-  std::uint64_t frames_dropped = 0;
-};
-
-struct PipelineOptions {
-  PipelineMode mode = PipelineMode::kFile;
-  int queue_capacity = 4;        // kFile: frames buffered between capture and processing
-  int detect_every = 5;          // run the detector at least every N frames (1 = every frame)
-  double motion_threshold = 12.0; // mean abs grey difference (0..255) that forces a detection
-  // Mean abs grey difference (0..255) from the frame before that makes a frame a
-  // scene cut: it is detected afresh and every face's identity is checked. 0 = off.
-  double scene_cut_threshold = 20.0;  // hamilton: cuts 27-30, motion at most 13.3 (README, "Identities")
-  int every = 1;                 // process every Nth frame only (kFile; others are skipped, not dropped)
-  // kFile: the faces of this many consecutive frames share one forward pass
-  // (larger batches use the CPU better); kLive always uses 1.
-  int batch_frames = 4;
-  TrackerOptions tracker;
-};
 
 // Sees every frame the source delivers, in order, on the capture thread: also
 // the frames live mode will drop and `every` skips. on_frame runs before the
@@ -105,7 +66,8 @@ using EndSink = std::function<void(const PipelineEnd&)>;
 class Pipeline {
  public:
   // The classifier may be shared with later pipelines (the app loads a model once),
-  // but only one running pipeline may use it at a time.
+  // but only one running pipeline may use it at a time: start() claims it
+  // (Classifier::try_claim) and a second pipeline ends at once with kFailed.
   // With an `embedder`, faces are people (tracker.hpp, people.hpp): in
   // `people` when given (shared with the caller, who may rename and merge),
   // else in a new gallery at the embedder's same-person distance.

@@ -36,7 +36,7 @@
 #include "emoscope/error.hpp"
 #include "emoscope/face_detector.hpp"
 #include "emoscope/frame_source.hpp"
-#include "emoscope/pipeline.hpp"
+#include "emoscope/results.hpp"
 #include "emoscope/video_writer.hpp"
 
 namespace emoscope {
@@ -77,13 +77,6 @@ struct RecorderOptions {
   RunDescription run;             // for the summary's header
 };
 
-// Recorder options describing a run of `pipeline` (labels, model, source, video
-// size and rate, header), with the detector's settings and the model's file.
-// A video file analysed in file mode is also the video's audio_from.
-RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
-                                     const std::string& model_file, const std::string& embedder_file = {},
-                                     const std::string& people_gallery = {});
-
 // The detector and processing settings as the summary's header writes them,
 // as compact JSON (batch.cpp keys its finished inputs on them).
 std::string run_settings_json(const RunDescription& run);
@@ -116,17 +109,17 @@ class Recorder {
   ~Recorder();
   // A processed frame: its CSV rows and summary figures, and `annotated` as a
   // video frame unless it is empty (no video, or frames written apart).
-  Status write(const FrameResult& result, const cv::Mat& annotated);
+  MaybeError write(const FrameResult& result, const cv::Mat& annotated);
   // One video frame only (RecordingWriter writes every captured frame this
   // way, and results through write(result, {})); nothing without a video.
   // `time` places it on the video's timeline; unset: one frame after the last
   // at the nominal rate (RecordingWriter repeats frames to fill gaps in time).
-  Status write_video_frame(const cv::Mat& annotated, SourceTime time = {});
+  MaybeError write_video_frame(const cv::Mat& annotated, SourceTime time = {});
   // The run's frame counts as the pipeline reports them at its end (the
   // header's frames read / dropped); without it they are counted from the
   // frames written (sequence numbers and drop counts).
   void set_end(const PipelineEnd& end);
-  Status finish();  // idempotent
+  MaybeError finish();  // idempotent
   long frames_written() const { return frames_; }      // processed frames (CSV)
   long video_frames_written() const { return video_frames_; }
   const std::map<int, FaceSummary>& faces() const { return faces_; }
@@ -135,7 +128,7 @@ class Recorder {
 
  private:
   explicit Recorder(RecorderOptions options);
-  Status write_summary();
+  MaybeError write_summary();
   void credit_previous(double slice_ms);
   double last_slice_ms() const;  // the estimated duration of the newest frame
   struct Files;
@@ -163,6 +156,6 @@ class Recorder {
 };
 
 // Creates (truncates) a file with user-only permissions; error if not writable.
-Status create_private_file(const std::string& path);
+MaybeError create_private_file(const std::string& path);
 
 }  // namespace emoscope

@@ -102,7 +102,7 @@ class RecordingWriter final : public FrameTap {
   // Writes what is queued (with the newest results; no more are awaited),
   // stops the thread, passes `end` (the run's frame counts) to the summary
   // unless null, and closes the files. Returns the first error. Idempotent.
-  Status finish(const PipelineEnd* end = nullptr);
+  MaybeError finish(const PipelineEnd* end = nullptr);
   Stats stats() const;
 
  private:
@@ -113,7 +113,7 @@ class RecordingWriter final : public FrameTap {
   void run();
   void write_frame(const Pending& pending);
   void write_result(const FrameResult& result);
-  void fail(const Status& status);
+  void fail(const MaybeError& status);
 
   std::unique_ptr<Recorder> recorder_;  // used on the writer thread only, then by finish()
   const bool has_video_;
@@ -133,7 +133,7 @@ class RecordingWriter final : public FrameTap {
   bool paused_ = false;
   bool rebase_ = false;   // the next frame restarts the video's clock (after a pause)
   bool failed_ = false;
-  Status error_;
+  MaybeError error_;
   Stats stats_;           // guarded by mutex_
 
   // Writer-thread state.

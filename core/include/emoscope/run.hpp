@@ -2,9 +2,8 @@
 // end (emoscope-cli analyze, live and bench; the desktop app's Session): a
 // source, a face detector, a classifier (loaded once and shared: the app loads
 // its model once), the Pipeline, and the run's outputs (each a Recorder behind
-// a RecordingWriter: CSV, summary JSON, annotated video). RunOptions holds
-// every setting with its default, defined here once; the CLI's flags and the
-// app's settings bind to these fields.
+// a RecordingWriter: CSV, summary JSON, annotated video). Its settings are
+// RunOptions (run_options.hpp), resolved by resolve() when the run opens.
 //
 // Threads: the pipeline's three (pipeline.hpp); one writer thread per output,
 // which draws, encodes and writes (recording_writer.hpp); and an output thread
@@ -23,7 +22,7 @@
 // pipeline end then reads kStopped). The outputs are closed before the
 // RunEndSink runs, so RunEnd also carries an error in closing them.
 //
-// Thread-safety: request_stop() and set_min_confidence() from any thread, the
+// Thread-safety: request_stop(), set_paused() and set_min_confidence() from any thread, the
 // sinks included; every other method from one controlling thread, never from
 // the sinks. Units: times in milliseconds; fps in frames per second.
 #pragma once
@@ -46,51 +45,19 @@
 #include "emoscope/face_detector.hpp"
 #include "emoscope/pipeline.hpp"
 #include "emoscope/recording_writer.hpp"
+#include "emoscope/run_options.hpp"
 #include "emoscope/video_writer.hpp"
 
 namespace emoscope {
 
-// Where a run writes (formats: docs/output-formats.md). Empty paths write nothing.
-struct OutputOptions {
-  std::string video_path;           // annotated video: .mkv or .mp4 (an error when the source's frame size is unknown)
-  std::string csv_path;             // per-frame, per-face CSV; "-" = standard output
-  std::string summary_path;         // JSON summary; "-" = standard output
-  VideoCodec video_codec = VideoCodec::kH264;
-  bool replace_existing = false;    // false: an existing file is an error, never truncated
-  bool hud = false;                 // draw FPS, latency and device on the video
-  bool any() const { return !video_path.empty() || !csv_path.empty() || !summary_path.empty(); }
-};
-
-// People from face descriptors (people.hpp, tracker.hpp).
-struct IdentityOptions {
-  bool enabled = true;
-  std::string model_path;      // empty = default_embedder_path() (resources.hpp)
-  float threshold = 0.0f;      // joining distance; 0 = People::kJoinFactor x the embedder's calibrated one
-  std::string gallery_path;    // known people to name (people.hpp); empty = none. Read only.
-};
-
-struct RunOptions {
-  std::string source = "camera";    // open_source(): camera, camera:N, /dev/videoN, video, image or folder
-  bool live = false;                // PipelineMode::kLive, video files paced at their rate; else kFile
-  // Live sources: frames are flipped left to right while *mirror is true (null: never).
-  std::shared_ptr<const std::atomic<bool>> mirror;
-  std::string model_path;           // empty = default_model_path() (resources.hpp)
-  ClassifierOptions classifier;
-  DetectorOptions detector;
-  PipelineOptions pipeline;         // mode is set from `live`
-  IdentityOptions identity;
-  float min_confidence = 0.0f;      // overlay: below this the label reads "?"
-  std::vector<OutputOptions> outputs;  // opened by RunEngine::open(), before the run starts
-};
-
 struct RunEnd {
   PipelineEnd pipeline;  // how the pipeline ended, with its frame counts
-  Status status;         // the first error of a sink or an output; empty when none
+  MaybeError status;         // the first error of a sink or an output; empty when none
   std::vector<RecordingWriter::Stats> outputs;  // each output still open at the end, in the order opened
 };
 
 // Called on the output thread for each processed frame, in order; an Error ends the run.
-using RunSink = std::function<Status(FrameResult&&)>;
+using RunSink = std::function<MaybeError(FrameResult&&)>;
 // Called once on the output thread when the run has ended and its outputs are closed.
 using RunEndSink = std::function<void(const RunEnd&)>;
 
@@ -102,6 +69,14 @@ Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& option
 // one; the threshold is identity.threshold, else the embedder's own.
 Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const FaceEmbedder& embedder);
 const char* device_choice_name(DeviceChoice device);
+
+// Recorder options describing a run of `pipeline` (labels, model, source, video
+// size and rate, header), with the detector's settings and the model's file.
+// A video file analysed in file mode is also the video's audio_from. Here, not
+// in recorder.hpp: the engine ties the pipeline to its outputs.
+RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOptions& detector,
+                                     const std::string& model_file, const std::string& embedder_file = {},
+                                     const std::string& people_gallery = {});
 
 class RunEngine {
  public:
@@ -125,12 +100,16 @@ class RunEngine {
   RunEnd stop();        // request_stop(), then wait()
 
   // Another output from now on (the app's record button); frames before it are not in it.
-  Status start_recording(const OutputOptions& output);
-  Status stop_recording();  // closes every output; the first error
+  MaybeError start_recording(const OutputOptions& output);
+  MaybeError stop_recording();  // closes every output; the first error
   bool recording() const;
   RecordingWriter::Stats recording_stats() const;  // of the newest output; zeros without one
-  // Live runs: while paused, results are not delivered and outputs record nothing.
+  // Pausing, one mechanism for both kinds of run (any thread). Live: results
+  // are not delivered and outputs record nothing meanwhile (the camera goes on).
+  // Analysis: the output thread holds the next result, so back-pressure stalls
+  // the pipeline and nothing is skipped; stop() ends a paused run at once.
   void set_paused(bool paused);
+  bool paused() const { return paused_; }
   void set_min_confidence(float value) { min_confidence_ = value; }
 
   // The frame drawn as the outputs draw it: boxes, labels, IDs (and the HUD when asked).
@@ -152,7 +131,7 @@ class RunEngine {
   void output_loop();                    // output thread
   void fail(const Error& error);
   std::vector<std::shared_ptr<RecordingWriter>> writers() const;
-  Status finish_outputs(const PipelineEnd* end, std::vector<RecordingWriter::Stats>* stats = nullptr);
+  MaybeError finish_outputs(const PipelineEnd* end, std::vector<RecordingWriter::Stats>* stats = nullptr);
 
   RunOptions options_;
   std::unique_ptr<Pipeline> pipeline_;
@@ -160,8 +139,10 @@ class RunEngine {
   SteadyClock::time_point started_;
   std::atomic<std::uint64_t> processed_{0};
   std::atomic<float> min_confidence_{0.0f};
-  std::atomic<bool> paused_{false};
-  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> paused_{false};          // written under pause_mutex_
+  std::atomic<bool> stop_requested_{false};  // written under pause_mutex_
+  std::mutex pause_mutex_;
+  std::condition_variable pause_changed_;
   BoundedQueue<FrameResult> results_{kResultQueueCapacity, OverflowPolicy::kBlock};
   RunSink on_result_;
   RunEndSink on_end_;
@@ -170,7 +151,7 @@ class RunEngine {
   mutable std::mutex mutex_;
   std::condition_variable ended_changed_;
   std::vector<std::shared_ptr<RecordingWriter>> writers_;  // guards the list only: calls happen outside
-  Status error_;
+  MaybeError error_;
   std::optional<RunEnd> end_;
   bool started_run_ = false;
 };

@@ -61,11 +61,11 @@ class VideoWriter {
   // (the frame's SourceTime); unset = one nominal frame after the previous.
   // Output time 0 is the first frame's time; times that do not increase are
   // moved on to 1 ms after the previous frame.
-  virtual Status write(const cv::Mat& bgr, SourceTime time) = 0;
+  virtual MaybeError write(const cv::Mat& bgr, SourceTime time) = 0;
   // Encodes what is queued, copies the rest of the audio up to the end of the
   // video, and finishes the file. `end_ms` (source timeline) is where the last
   // frame ends; unset = one mean frame interval after it. Idempotent.
-  virtual Status close(std::optional<double> end_ms = std::nullopt) = 0;
+  virtual MaybeError close(std::optional<double> end_ms = std::nullopt) = 0;
   virtual long frames_written() const = 0;   // frames accepted by write()
   virtual int audio_streams() const = 0;     // audio streams being copied
 };

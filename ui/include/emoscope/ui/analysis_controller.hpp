@@ -1,10 +1,9 @@
-// AnalysisController: whole-file analysis of a video, an image or a folder of
-// images, and the panel under the video that shows it (progress, ETA, pause,
-// cancel, export, timeline). It takes a freshly created file-mode Session and
-// records it into a temporary folder, collects every frame's faces for the
-// timeline (or takes them read back from a finished analysis' files), then,
-// once the run has ended, shows any frame again by seeking a FrameSource of
-// its own on the same file, and exports the files.
+// AnalysisController: the panel under the video for a whole-file analysis of a
+// video, an image or a folder of images (progress, ETA, pause, cancel, export,
+// timeline). It takes a freshly created file-mode Session and records it into
+// a temporary folder; what the analysis found is an AnalysisResult (the
+// model: every frame's faces, seeking), filled from the session's updates or
+// read back from a finished analysis' files; exportAnalysis() copies the files.
 // UI thread only. Frames are 0-based source frame indices (Frame::seq); times
 // in milliseconds.
 #pragma once
@@ -19,6 +18,7 @@
 #include <QString>
 #include <QWidget>
 
+#include "emoscope/ui/analysis_result.hpp"
 #include "emoscope/ui/result_files.hpp"
 #include "emoscope/ui/session.hpp"
 
@@ -26,10 +26,6 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTemporaryDir;
-
-namespace emoscope {
-class FrameSource;
-}
 
 namespace emoscope::ui {
 
@@ -61,13 +57,8 @@ class AnalysisController : public QWidget {
   // again by seeking name people as they are called now, merges followed.
   void setPeople(std::shared_ptr<const People> people);
 
-  // The frame nearest to `frame` among those analysed, annotated as it was
-  // analysed, with the records of the minute before it (for the face charts).
-  struct FrameView {
-    QImage image;
-    FrameRecord record;
-    std::vector<FrameRecord> history;
-  };
+  // AnalysisResult::frameAt, once the run has ended.
+  using FrameView = AnalysisResult::FrameView;
   std::optional<FrameView> frameAt(long frame, float min_confidence);
   // frameAt() shown: the frame in `view`, the faces and their last minute in
   // `faces`, the timeline's cursor on it. Returns the record shown.
@@ -84,8 +75,8 @@ class AnalysisController : public QWidget {
   long processed() const { return processed_; }
   QString etaText() const;
   QString filesDir() const;             // the temporary folder the files are written to
-  QString sourcePath() const { return source_; }
-  const std::vector<std::string>& labels() const { return labels_; }
+  QString sourcePath() const { return result_.source(); }
+  const std::vector<std::string>& labels() const { return result_.labels(); }
   TimelineView* timeline() const { return timeline_; }
   QProgressBar* progressBar() const { return progress_; }
 
@@ -98,17 +89,12 @@ class AnalysisController : public QWidget {
  private:
   bool interactive_;
   std::unique_ptr<QTemporaryDir> files_;
-  QString source_;
-  bool images_ = false;
+  AnalysisResult result_;
   bool running_ = false;
   bool done_ = false;
   long total_ = -1;
   long processed_ = 0;
   QElapsedTimer clock_;
-  std::vector<FrameRecord> records_;   // in frame order
-  std::vector<std::string> labels_;
-  std::unique_ptr<FrameSource> seek_source_;
-  std::shared_ptr<const People> people_;
 
   QProgressBar* progress_ = nullptr;
   QLabel* eta_label_ = nullptr;

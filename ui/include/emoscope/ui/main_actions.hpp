@@ -1,28 +1,36 @@
 // MainActions: the window's commands as QActions (with their shortcuts), the
-// menus and the source toolbar (camera picker included). Each action calls
-// one public MainWindow method, so a shortcut, a menu item and a test do the
-// same thing. update() enables and checks them from the window's state.
-// UI thread only.
+// menus and the source toolbar (camera picker included). It knows no window
+// class: each action emits one signal (after asking for a file where it needs
+// one), which MainWindow connects to the public method of the same name, so a
+// shortcut, a menu item and a test do the same thing. update() enables and
+// checks them from the window's state. UI thread only.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include <QObject>
 
 #include "emoscope/ui/cameras.hpp"
+#include "emoscope/ui/settings.hpp"
 
 class QAction;
 class QComboBox;
+class QMainWindow;
 class QMenu;
 
 namespace emoscope::ui {
 
-class MainWindow;
-
 class MainActions : public QObject {
   Q_OBJECT
  public:
-  explicit MainActions(MainWindow& window);  // adds the menus and the toolbar to `window`
+  // What the file dialogs start from: the settings' folders, the named people's count.
+  struct Context {
+    std::function<AppSettings()> settings;
+    std::function<int()> named_people;
+  };
+  // Adds the menus and the toolbar to `window`.
+  MainActions(QMainWindow& window, Context context);
 
   struct State {
     bool live = false;
@@ -55,9 +63,23 @@ class MainActions : public QObject {
 
  signals:
   void cameraChosen(int index);
+  void startStopRequested();
+  void pauseToggled(bool on);
+  void recordToggled(bool on);
+  void snapshotRequested();
+  void openVideoRequested(const QString& path);
+  void openImageRequested(const QString& path);
+  void openFolderRequested(const QString& folder, const QString& out_dir);
+  void openModelRequested(const QString& path);
+  void exportRequested(const QString& dir);
+  void savePeopleRequested(const QString& path);  // "" when nobody is named: the window says why
+  void presentationToggled(bool on);
+  void mirrorToggled(bool on);
+  void aboutRequested();
+  void refreshCamerasRequested();
 
  private:
-  MainWindow& window_;
+  Context context_;
 };
 
 }  // namespace emoscope::ui

@@ -154,6 +154,7 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  void connectActions();  // MainActions' signals to the commands above
   void buildLayout();
   void buildBatchDock();  // main_window_batch.cpp
   void updateActions();

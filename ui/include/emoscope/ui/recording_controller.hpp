@@ -1,7 +1,7 @@
 // RecordingController: records a live session (annotated video, CSV and JSON
-// summary through the Session's Recorder) into a new folder per recording,
-// session-YYYYMMDD-HHMMSS[-N] under the chosen directory, so no recording is
-// ever overwritten. Runs the recording clock (elapsed wall time, updated four
+// summary through the Session's Recorder) as session-YYYYMMDD-HHMMSS[-N].*
+// in the chosen folder, named by core's next_recording_base() as emoscope-cli
+// live --record names them, so no recording is ever overwritten. Runs the recording clock (elapsed wall time, updated four
 // times a second) that the window shows in its status bar and over the video.
 // UI thread only.
 #pragma once
@@ -21,7 +21,7 @@ class RecordingController : public QObject {
  public:
   explicit RecordingController(QObject* parent = nullptr);
 
-  // Starts recording `session` into a new folder under `record_dir`.
+  // Starts recording `session` into `record_dir` (created 0700 when missing).
   // On failure returns false with `error` set; nothing is recording then.
   bool start(Session& session, const QString& record_dir, QString* error);
   // Stops and finalises the files; false with `error` set when they could not be completed.

@@ -2,8 +2,10 @@
 //  - Live (camera, or a video file played at its nominal rate): PipelineMode::kLive,
 //    stale frames are dropped and counted.
 //  - Analysis (video file or images): PipelineMode::kFile, every frame, with
-//    pause (the result sink waits, back-pressure stalls the pipeline), progress
-//    and a per-frame record of every face for the timeline.
+//    pause (RunEngine's: back-pressure stalls the pipeline), progress and a
+//    per-frame record of every face for the timeline.
+// A thin adapter: the engine owns the threads, pausing and stopping; the
+// Session turns its results into QImages and Qt signals.
 //
 // Threading: the run (core's RunEngine) runs the pipeline on its own three
 // threads and calls the result sink on an output thread of its own (behind a
@@ -23,7 +25,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -85,8 +86,8 @@ class Session : public QObject {
   void stop();                       // blocks until the pipeline threads joined
   bool running() const { return running_; }
   bool live() const { return config().live; }
-  void setPaused(bool paused);       // analysis: stalls the pipeline; live: results ignored
-  bool paused() const { return paused_; }
+  void setPaused(bool paused);       // RunEngine::set_paused: analysis stalls, live ignores results
+  bool paused() const { return engine_->paused(); }
   void setMinConfidence(float value) { engine_->set_min_confidence(value); }
   // Size (device pixels) the view shows frames at; the sink scales to it, so
   // the UI thread only blits. Empty = no pre-scaling.
@@ -95,7 +96,7 @@ class Session : public QObject {
   // Recording (Recorder formats: <base>.mkv, <base>.csv, <base>.json; no
   // video for image sources, whose frame size is not known up front).
   bool startRecording(const std::string& base_path, QString* error);
-  Status stopRecording();            // finalises the files; no-op when not recording
+  MaybeError stopRecording();            // finalises the files; no-op when not recording
   bool recording() const;
   long recordedFrames() const;       // frames in the recording's video so far (captured frames)
 
@@ -126,12 +127,8 @@ class Session : public QObject {
   bool finished_emitted_ = false;
   PipelineEnd end_;
 
-  std::atomic<bool> paused_{false};
-  std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> display_size_{0};  // width << 32 | height
   static constexpr qint64 kMinDeliveryGapMs = 30;  // at most ~33 UI updates a second
-  std::mutex pause_mutex_;
-  std::condition_variable pause_changed_;
 
   // Output-thread state (only the sink touches these).
   QElapsedTimer fps_clock_;

@@ -10,19 +10,21 @@
 
 #include "emoscope/classifier.hpp"
 #include "emoscope/face_detector.hpp"
+#include "emoscope/run_options.hpp"
 #include "emoscope/ui/session.hpp"
 
 namespace emoscope::ui {
 
-// The run's settings (detector, smoothing, detection interval, device) take
-// their defaults from core's RunOptions (run.hpp), as the CLI does.
+// The run's settings (detector, smoothing, minimum confidence, detection
+// interval, device, identities) take their defaults and ranges from core's
+// RunOptions (run_options.hpp), as the CLI does.
 struct AppSettings {
   DetectorKind detector = DetectorOptions{}.kind;
   QString yunet_model;          // model file for YuNet; empty = the shipped one
   QString ssd_model;            // model file for the SSD (.pb; .pbtxt next to it)
   QString model_path;           // empty = core default_model_path()
   double smoothing_ms = TrackerOptions{}.smoothing_ms;  // tracker EMA time constant
-  double min_confidence = 0.5;  // below this the label reads "?"
+  double min_confidence = RunOptions{}.min_confidence;  // below this the label reads "?"
   int detect_every = PipelineOptions{}.detect_every;  // run the face detector at least every N frames
   DeviceChoice device = ClassifierOptions{}.device;
   QString record_dir;           // where recordings go (a subfolder per session)
@@ -34,10 +36,12 @@ struct AppSettings {
   bool identities = IdentityOptions{}.enabled;  // tell people apart (face descriptors, people.hpp)
   QString people_gallery;       // known people to name (a gallery file, read only); empty = none
 
-  static AppSettings load();
+  static AppSettings load();  // values out of core's ranges (a hand-edited file) are clamped into them
+  AppSettings withinLimits() const;  // each ranged value clamped into core's range (limits)
   void save() const;
-  // The model file of the chosen detector: YuNet's (the shipped one when
-  // yunet_model is empty; "" if that is not found either), the SSD's, "" for Haar.
+  // The model file of the chosen detector by core's rule (resolve_detector_model):
+  // YuNet's (the shipped one when yunet_model is empty), the SSD's, opencv-data's
+  // cascade for Haar; "" when there is none.
   QString detectorModel() const;
   // The same settings with `kind` chosen and, when given, its model file.
   AppSettings withDetector(DetectorKind kind, const QString& model_file = {}) const;
