@@ -40,6 +40,15 @@ HNS_INIT = ("`models/happy_neutral_sad.pt` as shipped at git commit a3241e7 (run
 SEVEN_INIT = ("`models/seven_emotions.pt` as shipped at git commit a3241e7 (runs `seven_emotions_fp`: 70 minutes, "
               "`_fp2`: 29 minutes to its exported epoch; the first started from " + FER2013_SEVEN_INIT + ")")
 
+# What a crowd-vote label means, said in every card of a model with a neutral class (and in the README and the
+# app's About box).
+NEUTRAL_MEANING = ("**What \"neutral\" means.** The labels are FER+ crowd majorities: of the ten people who "
+                   "labelled each training photo, more named that expression than any other. A face therefore "
+                   "reads as neutral until more people would name an expression than would call it neutral: a faint or ambiguous one (a slight smile, a mild frown, suppressed "
+                   "anger) often reads as neutral. Neutral is not \"no emotion\", the label says nothing about how "
+                   "intense an expression is, and the confidence is how often that label was right on held-out "
+                   "photos, not a degree of feeling.")
+
 NOTES = {
     "happy_neutral_sad": {
         "title": "happy_neutral_sad — happy, neutral or sad (the default model)",
@@ -49,7 +58,7 @@ NOTES = {
         "use": "Three-way read-out (happy, neutral, sad) of a frontal face crop: the Emoscope app's default "
                "model. A face that is neither smiling nor sad reads as neutral instead of being forced into "
                "happy or sad. Not a clinical or affective-state measurement: it reports the expression a crowd "
-               "of annotators would name, not what a person feels.",
+               "of annotators would name, not what a person feels.\n\n" + NEUTRAL_MEANING,
         "init": HNS_INIT,
         "limits": [
             "Labels are FER+ crowd majorities (ten annotators per image). Images whose majority is another "
@@ -92,7 +101,9 @@ NOTES = {
         "targets": [("ferplus", None, "accuracy", 0.82, 0.86), ("ferplus", None, "ece", None, 0.03)],
         "use": "Seven-way facial-expression read-out (angry, disgust, fear, happy, neutral, "
                "sad, surprise) of a frontal face crop for the Emoscope app. Not a clinical or affective-state "
-               "measurement.",
+               "measurement.\n\n" + NEUTRAL_MEANING + " On posed, deliberate expressions this model is less "
+               "sensitive than the FER2013-label model it replaced: on independent posed sets many clearly angry "
+               "faces read as neutral and many disgusted ones as angry (issue 22; work in progress).",
         "init": SEVEN_INIT,
         "classes_note": "FER2013's seven classes were kept (FER+'s eighth, contempt, was left out: 162 training "
                         "images, no FER2013 folder to score it against, and the app's colours and earlier "

@@ -375,6 +375,7 @@ TEST_CASE("a model that will not load reports why and the old one stays", "[gui]
   CHECK(about.contains("a, b, c"));
   CHECK(about.contains("Test accuracy"));
   CHECK(about.contains("not a clinical, diagnostic or affective-state measurement"));
+  CHECK(about.contains("What \"neutral\" means"));  // as the model cards and the README say it
   CHECK(about.contains(emoscope::version()));
 }
 

@@ -53,3 +53,15 @@ def shared() -> Path:
 
 ASTRONAUT = Path("/usr/lib/python3/dist-packages/skimage/data/astronaut.png")
 MESSI = Path("/usr/share/doc/opencv-doc/examples/data/messi5.jpg")
+
+
+def pytest_collection_modifyitems(config, items):
+    """EMOSCOPE_TEST_SHARD=I/N keeps every Nth test from the I-th (0-based), so
+    that ctest can run one long file as N tests side by side (tests/CMakeLists.txt)."""
+    shard = os.environ.get("EMOSCOPE_TEST_SHARD")
+    if not shard:
+        return
+    index, count = (int(v) for v in shard.split("/"))
+    kept = [item for n, item in enumerate(items) if n % count == index]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept

@@ -423,6 +423,10 @@ QString MainWindow::aboutText() const {
             "similar photos would name, and its confidence is how often such a label was right on held-out "
             "photos. It is not a clinical, diagnostic or affective-state measurement: a face labelled "
             "\"sad\" shows an expression, not a person who is sad. Do not use it to judge people.</p>") +
+         tr("<p><b>What \"neutral\" means:</b> the models learnt from photos that ten people each labelled; "
+            "a face reads as neutral until more people would name an expression than would call it neutral. "
+            "A faint or ambiguous expression often reads as neutral, and no label measures how intense an "
+            "expression is.</p>") +
          models_->describeActive();
 }
 

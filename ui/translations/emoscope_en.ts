@@ -794,6 +794,10 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
         <source>Results of %1, read from %2: %1 cannot be read any more, so only the timeline is shown.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;What &quot;neutral&quot; means:&lt;/b&gt; the models learnt from photos that ten people each labelled; a face reads as neutral until more people would name an expression than would call it neutral. A faint or ambiguous expression often reads as neutral, and no label measures how intense an expression is.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::ModelCatalogue</name>

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "emoscope/annotator.hpp"
 #include "emoscope/classifier.hpp"
 #include "emoscope/error.hpp"
 #include "emoscope/face_detector.hpp"
@@ -51,9 +52,10 @@ struct RunOptions {
   DetectorOptions detector;
   PipelineOptions pipeline;         // mode is set from `live`
   IdentityOptions identity;
-  // Overlay: below this the label reads "?". The CLI and the app share this default
-  // (the app had 0.5 before 0.9.x: its videos then disagreed with the CLI's).
-  float min_confidence = 0.0f;
+  // Overlay: below this the label reads "?"; the annotator's default (every label
+  // shown). The CLI and the app share it (the app's own default was 0.5, so its
+  // recordings labelled faces differently from the CLI's).
+  float min_confidence = AnnotateOptions{}.min_confidence;
   std::vector<OutputOptions> outputs;  // opened by RunEngine::open(), before the run starts
 };
 
