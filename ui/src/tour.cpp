@@ -39,7 +39,7 @@ void pump_events(int ms) {
 namespace {
 
 int fail(const char* what) {
-  std::fprintf(stderr, "emoscope --screenshots: %s\n", what);
+  std::fprintf(stderr, "emoscope-screenshots: %s\n", what);
   return 1;
 }
 

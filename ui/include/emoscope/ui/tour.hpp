@@ -1,4 +1,4 @@
-// Scripted walks through the real MainWindow, shared by `emoscope --screenshots`
+// Scripted walks through the real MainWindow, shared by emoscope-screenshots
 // and the GUI tests: wait for a condition while the event loop runs, and render
 // the three documentation screenshots (live with faces, recording, analysis
 // done with its timeline). UI thread only. Times in milliseconds.
