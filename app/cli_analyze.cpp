@@ -45,7 +45,7 @@ int run_analyze(const RunOptions& run, const AnalyzeOptions& options) {
   if (!engine) return fail(engine.error());
   RunEngine& e = *engine.value();
   const long total = e.source_info().frame_count;
-  const long every = std::max(1, ro.pipeline.every);
+  const long every = std::max(1, ro.pipeline.analyze_every);
   ProgressBar progress("analyze", total > 0 ? (total + every - 1) / every : -1);
   long processed = 0;
   e.start([&](FrameResult&&) -> MaybeError {

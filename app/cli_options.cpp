@@ -169,7 +169,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   a->add_option("--csv", ao.csv_path, "per-frame, per-face CSV ('-' = standard output)");
   a->add_option("--summary", ao.summary_path,
                 "JSON summary: run header and per-face figures ('-' = standard output)");
-  a->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(in(limits::kEvery));
+  a->add_option("--every", run.pipeline.analyze_every, "analyse every Nth frame")->check(in(limits::kAnalyzeEvery));
   a->add_flag("--hud", ao.hud, "draw FPS/latency/device on the annotated video");
   a->add_flag("--force", ao.replace_existing, "replace output files that exist (refused otherwise)");
 
@@ -234,7 +234,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
   bt->add_option("inputs", bo.inputs, "videos, images, or folders (walked for both)");
   bt->add_option("--list", bo.list, "a file with one input path per line (blank and # lines skipped)");
   bt->add_option("--out", bo.out, "output folder: one sub-folder per input, and manifest-<shard>.jsonl")->required();
-  bt->add_option("--every", run.pipeline.every, "analyse every Nth frame")->check(in(limits::kEvery));
+  bt->add_option("--every", run.pipeline.analyze_every, "analyse every Nth frame")->check(in(limits::kAnalyzeEvery));
   bt->add_flag("--video", bo.video, "also write each input's annotated video (annotated.mkv)");
   add_codec_option(bt, bo.output, "annotated");
   bt->add_flag("--hud", bo.output.hud, "draw FPS/latency/device on the annotated videos");

@@ -28,7 +28,7 @@ std::string cli_message(const Error& error) {
     case Setting::kDetectWidth: return error.message + " (--detect-width)";
     case Setting::kMinFace: return error.message + " (--min-face)";
     case Setting::kDetectEvery: return error.message + " (--detect-every)";
-    case Setting::kEvery: return error.message + " (--every)";
+    case Setting::kAnalyzeEvery: return error.message + " (--every)";
     case Setting::kBatchFrames: return error.message + " (--batch-frames)";
     case Setting::kMotionThreshold: return error.message + " (--motion-threshold)";
     case Setting::kSceneCut: return error.message + " (--scene-cut)";

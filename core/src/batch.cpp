@@ -225,7 +225,7 @@ class Runner {
     RunEngine& e = *engine.value();
     {
       std::lock_guard<std::mutex> lock(observer_mutex_);
-      const long announced = e.source_info().frame_count, every = std::max(1, ro.pipeline.every);
+      const long announced = e.source_info().frame_count, every = std::max(1, ro.pipeline.analyze_every);
       if (observer_) observer_->on_item_start(item.input, announced > 0 ? (announced + every - 1) / every : -1);
     }
     long processed = 0;

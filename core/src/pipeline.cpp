@@ -75,7 +75,7 @@ struct Pipeline::Impl {
   }
 
   void capture_loop() {
-    const int every = options.mode == PipelineMode::kFile ? std::max(1, options.every) : 1;
+    const int every = options.mode == PipelineMode::kFile ? std::max(1, options.analyze_every) : 1;
     EndReason reason = EndReason::kEndOfStream;
     std::string message;
     std::uint64_t index = 0;

@@ -51,7 +51,7 @@ ojson processing_json(const std::optional<PipelineOptions>& p, const std::string
   j["mode"] = !p ? ojson(nullptr) : ojson(p->mode == PipelineMode::kLive ? "live" : "file");
   j["device"] = device.empty() ? ojson(nullptr) : ojson(device);
   j["detect_every"] = p ? ojson(p->detect_every) : ojson(nullptr);
-  j["every"] = p ? ojson(p->mode == PipelineMode::kFile ? std::max(1, p->every) : 1) : ojson(nullptr);
+  j["every"] = p ? ojson(p->mode == PipelineMode::kFile ? std::max(1, p->analyze_every) : 1) : ojson(nullptr);
   j["motion_threshold"] = p ? ojson(p->motion_threshold) : ojson(nullptr);
   j["smoothing_ms"] = p ? ojson(p->tracker.smoothing_ms) : ojson(nullptr);
   j["track_gap_ms"] = p ? ojson(p->tracker.max_gap_ms) : ojson(nullptr);

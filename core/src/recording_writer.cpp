@@ -13,7 +13,7 @@ RecordingWriter::RecordingWriter(std::unique_ptr<Recorder> recorder, bool has_vi
       options_(std::move(options)) {
   const std::size_t one_second = fps_ > 0 ? static_cast<std::size_t>(std::ceil(fps_)) : 25;
   capacity_ = options_.capacity > 0 ? options_.capacity : std::max<std::size_t>(8, one_second);
-  capacity_ = std::max<std::size_t>(capacity_, static_cast<std::size_t>(std::max(1, options_.every)) + 2);
+  capacity_ = std::max<std::size_t>(capacity_, static_cast<std::size_t>(std::max(1, options_.analyze_every)) + 2);
   thread_ = std::thread([this] { run(); });
 }
 

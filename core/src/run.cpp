@@ -240,7 +240,7 @@ MaybeError RunEngine::start_recording(const OutputOptions& output) {
     };
   }
   RecordingWriter::Options wo;
-  wo.every = options_.live ? 1 : std::max(1, options_.pipeline.every);
+  wo.analyze_every = options_.live ? 1 : std::max(1, options_.pipeline.analyze_every);
   wo.on_error = [this](const Error& error) { fail(error); };  // on the writer thread: never blocks
   auto writer = std::make_shared<RecordingWriter>(std::move(recorder).value(), has_video, r.fps, std::move(draw), wo);
   if (options_.live) writer->set_paused(paused_);

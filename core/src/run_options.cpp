@@ -46,7 +46,7 @@ Result<RunOptions> resolve(RunOptions options) {
   ranges.check("detection width", options.detector.detect_width, limits::kDetectWidth)
       .check("minimum face size", options.detector.min_face_fraction, limits::kMinFace)
       .check("detection interval (frames)", options.pipeline.detect_every, limits::kDetectEvery)
-      .check("frame step", options.pipeline.every, limits::kEvery)
+      .check("frame step", options.pipeline.analyze_every, limits::kAnalyzeEvery)
       .check("frames per batch", options.pipeline.batch_frames, limits::kBatchFrames)
       .check("motion threshold", options.pipeline.motion_threshold, limits::kMotionThreshold)
       .check("scene-cut threshold", options.pipeline.scene_cut_threshold, limits::kSceneCut)

@@ -104,7 +104,7 @@ TEST_CASE("file mode processes every frame in order - each result matched to its
 TEST_CASE("file mode with --every N processes every Nth frame") {
   const test::SyntheticClip& clip = test::synthetic_clip();
   PipelineOptions o;
-  o.every = 4;
+  o.analyze_every = 4;
   auto p = make_pipeline(clip.path, o);
   std::vector<std::uint64_t> seqs;
   p->start([&](FrameResult&& r) { seqs.push_back(r.frame.seq); });

@@ -105,7 +105,7 @@ Run record(const std::string& name, PipelineMode mode, int every, std::chrono::m
   REQUIRE(detector.ok());
   PipelineOptions po;
   po.mode = mode;
-  po.every = every;
+  po.analyze_every = every;
   Pipeline pipeline(std::move(source).value(), std::move(detector).value(),
                     std::make_shared<test::StubClassifier>(mode == PipelineMode::kLive ? std::chrono::milliseconds(0) : delay),
                     po);
@@ -122,7 +122,7 @@ Run record(const std::string& name, PipelineMode mode, int every, std::chrono::m
   std::mutex mutex;
   const std::vector<std::string> labels = pipeline.model_spec().labels;
   RecordingWriter::Options wo;
-  wo.every = every;
+  wo.analyze_every = every;
   auto writer = std::make_shared<RecordingWriter>(
       std::move(recorder).value(), true, ro.fps,
       [&](const cv::Mat& image, const FrameResult* latest) {

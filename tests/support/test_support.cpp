@@ -107,7 +107,7 @@ void check_same_run_settings(const RunOptions& a, const RunOptions& b) {
   CHECK(a.pipeline.queue_capacity == b.pipeline.queue_capacity);
   CHECK(a.pipeline.detect_every == b.pipeline.detect_every);
   CHECK(a.pipeline.motion_threshold == b.pipeline.motion_threshold);
-  CHECK(a.pipeline.every == b.pipeline.every);
+  CHECK(a.pipeline.analyze_every == b.pipeline.analyze_every);
   CHECK(a.pipeline.batch_frames == b.pipeline.batch_frames);
   CHECK(a.pipeline.tracker.classify_interval_ms == b.pipeline.tracker.classify_interval_ms);
   CHECK(a.pipeline.tracker.iou_threshold == b.pipeline.tracker.iou_threshold);

@@ -72,7 +72,7 @@ TEST_CASE("the run's flags land in RunOptions and OutputOptions") {
   CHECK(o.run.pipeline.tracker.classify_interval_ms == 200.0);
   CHECK(o.run.pipeline.batch_frames == 8);
   CHECK(o.run.pipeline.motion_threshold == 20.0);
-  CHECK(o.run.pipeline.every == 3);
+  CHECK(o.run.pipeline.analyze_every == 3);
   CHECK(o.analyze.output.csv_path == "-");
   CHECK(o.analyze.output.video_codec == VideoCodec::kMjpeg);
   CHECK(o.analyze.output.hud);

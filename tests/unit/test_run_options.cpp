@@ -50,7 +50,7 @@ TEST_CASE("resolve refuses a value out of its range and names the setting") {
       {"detect_every 0", [](RunOptions& o) { o.pipeline.detect_every = 0; }, Setting::kDetectEvery},
       {"detect_every 101", [](RunOptions& o) { o.pipeline.detect_every = limits::kDetectEvery.max + 1; },
        Setting::kDetectEvery},
-      {"every 0", [](RunOptions& o) { o.pipeline.every = 0; }, Setting::kEvery},
+      {"every 0", [](RunOptions& o) { o.pipeline.analyze_every = 0; }, Setting::kAnalyzeEvery},
       {"min_confidence 1.5", [](RunOptions& o) { o.min_confidence = 1.5f; }, Setting::kMinConfidence},
       {"min_confidence NaN", [](RunOptions& o) { o.min_confidence = std::nanf(""); }, Setting::kMinConfidence},
       {"smoothing -1", [](RunOptions& o) { o.pipeline.tracker.smoothing_ms = -1; }, Setting::kSmoothing},

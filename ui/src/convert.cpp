@@ -56,7 +56,7 @@ QString error_text(const Error& error) {
     // Settings the app has no control for: its values are always core's defaults.
     case Setting::kDetectWidth:
     case Setting::kMinFace:
-    case Setting::kEvery:
+    case Setting::kAnalyzeEvery:
     case Setting::kBatchFrames:
     case Setting::kMotionThreshold:
     case Setting::kSceneCut:

@@ -39,7 +39,7 @@ enum class Setting {
   kDetectWidth,
   kMinFace,
   kDetectEvery,
-  kEvery,
+  kAnalyzeEvery,
   kBatchFrames,
   kMotionThreshold,
   kSceneCut,

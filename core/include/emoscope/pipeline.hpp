@@ -46,7 +46,7 @@
 namespace emoscope {
 
 // Sees every frame the source delivers, in order, on the capture thread: also
-// the frames live mode will drop and `every` skips. on_frame runs before the
+// the frames live mode will drop and `analyze_every` skips. on_frame runs before the
 // frame is queued for processing, so a result never arrives before its frame
 // was tapped. on_frame may block: capture then waits (back-pressure; in live
 // mode a camera's driver drops frames meanwhile, a paced file falls behind).

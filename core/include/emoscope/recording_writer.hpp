@@ -24,7 +24,7 @@
 //
 // Queues and overflow policy:
 //  - frames waiting to be written: at most `capacity` (default: 1 s at the
-//    source's rate, at least 8 and more than `every`). When full, on_frame
+//    source's rate, at least 8 and more than `analyze_every`). When full, on_frame
 //    blocks (kBlock: back-pressure on the capture thread; nothing is dropped).
 //    Every such wait is counted (Stats::capture_waits, waited_ms). For a camera
 //    the driver drops frames while capture waits; their time is then filled by
@@ -71,7 +71,7 @@ class RecordingWriter final : public FrameTap {
 
   struct Options {
     std::size_t capacity = 0;  // frames queued before on_frame blocks; 0 = 1 s at `fps`, at least 8
-    int every = 1;             // the pipeline processes every Nth frame: capacity stays above it
+    int analyze_every = 1;     // the pipeline analyses every Nth frame: capacity stays above it
     std::function<void(const Error&)> on_error;  // first write error, on the writer thread
   };
 

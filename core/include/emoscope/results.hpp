@@ -47,7 +47,10 @@ struct PipelineOptions {
   // Mean abs grey difference (0..255) from the frame before that makes a frame a
   // scene cut: it is detected afresh and every face's identity is checked. 0 = off.
   double scene_cut_threshold = 20.0;  // hamilton: cuts 27-30, motion at most 13.3 (README, "Identities")
-  int every = 1;                 // process every Nth frame only (kFile; others are skipped, not dropped)
+  // kFile: analyse every Nth frame only (--every; the others are skipped, not
+  // dropped, and still reach the outputs' video). Not detect_every, which spaces
+  // the detector's runs among the frames analysed.
+  int analyze_every = 1;
   // kFile: the faces of this many consecutive frames share one forward pass
   // (larger batches use the CPU better); kLive always uses 1.
   int batch_frames = 4;

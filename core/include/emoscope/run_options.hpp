@@ -75,7 +75,7 @@ namespace limits {
 inline constexpr Limits<int> kDetectWidth{64, 4096, Setting::kDetectWidth};
 inline constexpr Limits<float> kMinFace{0.01f, 1.0f, Setting::kMinFace};
 inline constexpr Limits<int> kDetectEvery{1, 100, Setting::kDetectEvery};
-inline constexpr Limits<int> kEvery{1, 1000, Setting::kEvery};
+inline constexpr Limits<int> kAnalyzeEvery{1, 1000, Setting::kAnalyzeEvery};
 inline constexpr Limits<int> kBatchFrames{1, 64, Setting::kBatchFrames};
 inline constexpr Limits<double> kMotionThreshold{0.0, 255.0, Setting::kMotionThreshold};
 inline constexpr Limits<double> kSceneCut{0.0, 255.0, Setting::kSceneCut};
