@@ -323,6 +323,11 @@ struct Pipeline::Impl {
       end.frames_dropped = frames->dropped();
       final_end = end;
     }
+    announce_end(final_end);
+  }
+
+  // Tells the end sink, then whoever waits in wait(), that the run is over.
+  void announce_end(const PipelineEnd& final_end) {
     if (on_end) on_end(final_end);
     std::lock_guard<std::mutex> lock(mutex);
     finished = true;
@@ -361,25 +366,22 @@ void Pipeline::start(ResultSink on_result, EndSink on_end, std::shared_ptr<Frame
     if (impl_->started) return;
     impl_->started = true;
   }
+  impl_->on_result = std::move(on_result);
+  impl_->on_end = std::move(on_end);
+  impl_->tap = std::move(tap);
   if (!impl_->classifier->try_claim()) {  // classifier.hpp: one running pipeline per classifier
     PipelineEnd end;
     end.reason = EndReason::kFailed;
     end.message = "the emotion model is in use by another run";
-    if (tap) tap->on_results_end();
+    if (impl_->tap) impl_->tap->on_results_end();
     {
       std::lock_guard<std::mutex> lock(impl_->mutex);
       impl_->end = end;
     }
-    if (on_end) on_end(end);
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->finished = true;
-    impl_->changed.notify_all();
+    impl_->announce_end(end);
     return;
   }
   impl_->claimed = true;
-  impl_->on_result = std::move(on_result);
-  impl_->on_end = std::move(on_end);
-  impl_->tap = std::move(tap);
   impl_->capture_thread = std::thread([this] { impl_->capture_loop(); });
   impl_->detect_thread = std::thread([this] { impl_->detect_loop(); });
   impl_->classify_thread = std::thread([this] { impl_->classify_loop(); });
