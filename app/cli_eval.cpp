@@ -219,6 +219,7 @@ int run_eval(const RunOptions& run, const EvalOptions& options) {
     report["left_out"] = left_out.to_json();
   }
   report["model_labels"] = spec.labels;
+  report["neutral_prior"] = classifier.neutral_prior();
   report["unreadable_images"] = unreadable;
   report["images_without_face"] = no_face;
   report["unknown_folders"] = unknown;
@@ -227,6 +228,7 @@ int run_eval(const RunOptions& run, const EvalOptions& options) {
     std::cout << json_text(report, 2) << "\n";
   } else {
     std::cout << "model             " << spec.name << " " << spec.version << "\n";
+    if (classifier.neutral_prior() != 1.0f) std::cout << "neutral prior     " << classifier.neutral_prior() << "\n";
     if (ferplus) {
       std::cout << "labels            FER+ majority, " << votes_file << "\n";
       std::cout << "left out          " << left_out.to_text() << "\n";

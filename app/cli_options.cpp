@@ -49,6 +49,11 @@ void add_model_options(CLI::App* cmd, RunOptions& run) {
                               "shipped models/") + kDefaultModelFile + ")");
   add_parsed(cmd, "--device", run.classifier.device, parse_device_choice, "auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--neutral-prior", run.classifier.neutral_prior,
+                  "prior shift: neutral faces are assumed this many times as common as in the model's training "
+                  "data (1 = as trained; 0.5 = a face needs twice the evidence to read neutral)")
+      ->check(kFinite)
+      ->check(in(limits::kNeutralPrior));
   cmd->add_option("--threads", run.classifier.threads,
                   "inference threads (0 = half the cores for videos, all for images)")
       ->check(CLI::NonNegativeNumber);  // large counts are capped to the cores (classifier.hpp)

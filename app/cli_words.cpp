@@ -38,6 +38,7 @@ std::string cli_message(const Error& error) {
     case Setting::kIdentityInterval: return error.message + " (--identity-interval)";
     case Setting::kIdentityThreshold: return error.message + " (--identity-threshold)";
     case Setting::kMinConfidence: return error.message;  // the CLI has no flag: its videos show every label
+    case Setting::kNeutralPrior: return error.message + " (--neutral-prior)";
   }
   return error.message;
 }

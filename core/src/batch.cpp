@@ -69,6 +69,7 @@ ojson settings_key(const RunOptions& run, const BatchOptions& options) {
     j["identity"] = nullptr;
   }
   j["min_confidence"] = run.min_confidence;
+  j["neutral_prior"] = run.classifier.neutral_prior;
   j["video"] = options.video ? ojson{{"codec", video_codec_name(options.video_codec)}, {"hud", options.hud}}
                              : ojson(nullptr);
   return j;

@@ -101,7 +101,8 @@ std::string Recorder::summary_json() const {
   header["model"] = {{"name", options_.model_name},
                      {"version", run.model_version},
                      {"labels", options_.labels},
-                     {"file", run.model_file.empty() ? ojson(nullptr) : ojson(run.model_file)}};
+                     {"file", run.model_file.empty() ? ojson(nullptr) : ojson(run.model_file)},
+                     {"neutral_prior", run.neutral_prior}};
   header["detector"] = detector_json(run.detector);
   header["processing"] = processing_json(run.pipeline, run.device);
   if (run.identities_on) {

@@ -103,6 +103,7 @@ Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& given, std:
     if (!loaded) return loaded.error();
     classifier = std::move(loaded).value();
   }
+  classifier->set_neutral_prior(options.classifier.neutral_prior);  // a shared classifier takes this run's
   std::shared_ptr<People> people;
   if (options.identity.enabled) {
     if (!embedder) {
@@ -225,6 +226,7 @@ RunEnd RunEngine::stop() {
 MaybeError RunEngine::start_recording(const OutputOptions& output) {
   RecorderOptions r = recorder_options_for(*pipeline_, options_.detector, options_.model_path,
                                            options_.identity.model_path, options_.identity.gallery_path);
+  r.run.neutral_prior = options_.classifier.neutral_prior;
   r.video_path = output.video_path;
   r.video_codec = output.video_codec;
   r.csv_path = output.csv_path;

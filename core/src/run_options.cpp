@@ -55,7 +55,8 @@ Result<RunOptions> resolve(RunOptions options) {
       .check("classification interval (ms)", t.classify_interval_ms, limits::kClassifyIntervalMs)
       .check("identity check interval (ms)", t.identity_interval_ms, limits::kIdentityIntervalMs)
       .check("identity threshold", options.identity.threshold, limits::kIdentityThreshold)
-      .check("minimum confidence", options.min_confidence, limits::kMinConfidence);
+      .check("minimum confidence", options.min_confidence, limits::kMinConfidence)
+      .check("neutral prior", options.classifier.neutral_prior, limits::kNeutralPrior);
   if (MaybeError s = ranges.error()) return *s;
 
   Result<std::string> model = run_model_file(options);

@@ -74,7 +74,7 @@ class TorchClassifier final : public Classifier {
 
   std::string device_name() const override { return device_.str(); }
 
-  Result<std::vector<Probabilities>> classify(const Batch& batch) override {
+  Result<std::vector<Probabilities>> run_model(const Batch& batch) override {
     std::vector<Probabilities> out;
     if (batch.empty()) return out;
     if (batch.c != spec_.channels || batch.h != spec_.height || batch.w != spec_.width) {
@@ -312,7 +312,9 @@ Result<LoadedModule> load_module(const std::string& path, const ClassifierOption
 Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path, const ClassifierOptions& options) {
   Result<LoadedModule> m = load_module(path, options, ModelKind::kEmotion);
   if (!m) return m.error();
-  return std::unique_ptr<Classifier>(std::make_unique<TorchClassifier>(std::move(m->module), std::move(m->spec), m->device));
+  auto classifier = std::make_unique<TorchClassifier>(std::move(m->module), std::move(m->spec), m->device);
+  classifier->set_neutral_prior(options.neutral_prior);
+  return std::unique_ptr<Classifier>(std::move(classifier));
 }
 
 Result<std::unique_ptr<FaceEmbedder>> load_embedder(const std::string& path, const ClassifierOptions& options) {

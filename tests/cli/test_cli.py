@@ -387,6 +387,26 @@ def test_eval_ferplus_scores_majority_labels_and_counts_what_it_leaves_out(cli, 
     assert "accuracy          0.5000" in text.stdout
 
 
+def test_eval_neutral_prior_shifts_mid_grey_faces_out_of_neutral(cli, brightness, tmp_path):
+    # brightness.pt's logits are (z, 0.5, -z): at --neutral-prior 0.5 neutral's logit is in effect
+    # 0.5 + ln 0.5 = -0.19, below |z| for every grey level in FAKE_FER, so nothing reads neutral.
+    fer = make_fake_fer(tmp_path)
+    r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus", "--json",
+            "--neutral-prior", "0.5")
+    assert r.returncode == OK, r.stderr
+    j = json.loads(r.stdout)
+    assert j["neutral_prior"] == 0.5
+    assert j["confusion_matrix"] == [[1, 0, 0],   # a
+                                     [1, 0, 1],   # c (grey 128, z > 0) happy; b sad
+                                     [1, 0, 2]]   # l happy; d, k sad
+    plain = json.loads(cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus",
+                           "--json").stdout)
+    assert plain["neutral_prior"] == 1.0
+    for bad in ("0", "-1", "nan", "50"):
+        r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--neutral-prior", bad)
+        assert r.returncode == USAGE and "--neutral-prior" in r.stderr, (bad, r.stderr)
+
+
 def test_eval_classes_scores_the_argmax_over_a_subset(cli, brightness, tmp_path):
     fer = make_fake_fer(tmp_path)
     r = cli("eval", fer / "test", "--model", brightness, "--whole-image", "--labels", "ferplus",

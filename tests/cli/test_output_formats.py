@@ -121,6 +121,7 @@ def test_summary_header_and_durations_come_from_the_frames(analyzed, shared):
     assert h["source"]["fps"] == pytest.approx(fps) and h["source"]["frame_size"] == size
     assert h["frames"] == {"read": frames, "processed": frames, "dropped": 0, "skipped": 0, "video": 0}  # no --out-video
     assert h["model"]["file"].endswith("happy_sad.pt")
+    assert h["model"]["neutral_prior"] == 1.0  # no prior shift unless asked
     assert h["detector"]["kind"] == "yunet" and h["detector"]["model_file"].endswith(".onnx")
     assert h["processing"]["mode"] == "file" and h["processing"]["detect_every"] == 5
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", h["start_time"])

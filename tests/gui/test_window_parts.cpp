@@ -304,6 +304,21 @@ TEST_CASE("SettingsPanel emits only settings it accepted", "[gui][parts]") {
   CHECK(panel.settings().detect_every == 1);
   CHECK(panel.confidenceSlider()->value() == 100);
 
+  // Expression sensitivity: the prior shift, clamped into core's range, stored and handed to the run.
+  CHECK(panel.sensitivityCombo()->currentData().toDouble() == 1.0);
+  wild = panel.settings();
+  wild.neutral_prior = 0.3;  // a hand-edited value gets an item of its own
+  REQUIRE(panel.apply(wild));
+  CHECK(panel.sensitivityCombo()->currentData().toDouble() == Approx(0.3));
+  CHECK(panel.sensitivityCombo()->currentText().contains("0.3"));
+  panel.sensitivityCombo()->setCurrentIndex(1);
+  emit panel.sensitivityCombo()->activated(1);  // as a user picks it
+  CHECK(panel.settings().neutral_prior == 0.5);
+  CHECK(changed.last().at(0).value<AppSettings>().sessionConfig().classifier.neutral_prior == 0.5f);
+  wild.neutral_prior = 1000;
+  REQUIRE(panel.apply(wild));
+  CHECK(panel.settings().neutral_prior == Approx(limits::kNeutralPrior.max));
+
   CHECK_FALSE(panel.apply(panel.settings().withDetector(DetectorKind::kYuNet, "/nonexistent/yunet.onnx")));
   CHECK(errors.count() == 1);
   CHECK(panel.settings().detector == DetectorKind::kHaar);

@@ -36,6 +36,64 @@ TEST_CASE("a valid tiny model loads - validates and classifies a batch") {
   CHECK(empty->empty());
 }
 
+TEST_CASE("a prior shift scales one probability and renormalises the row") {
+  Probabilities p{0.2f, 0.5f, 0.3f};
+  shift_prior(p, 1, 0.25f);  // neutral's 0.5 -> 0.125, total 0.625
+  CHECK(p[0] == Approx(0.32f));
+  CHECK(p[1] == Approx(0.2f));
+  CHECK(p[2] == Approx(0.48f));
+  Probabilities same{0.2f, 0.5f, 0.3f};
+  shift_prior(same, 1, 1.0f);
+  CHECK(same == Probabilities{0.2f, 0.5f, 0.3f});
+  Probabilities out_of_range{0.6f, 0.4f};
+  shift_prior(out_of_range, 5, 0.5f);
+  CHECK(out_of_range == Probabilities{0.6f, 0.4f});
+}
+
+TEST_CASE("the neutral prior shifts the shipped three-class model by Bayes' rule, and no model without neutral") {
+  const std::string model = test::source_path("models/happy_neutral_sad.pt");
+  auto plain = load_classifier(model, {DeviceChoice::kCpu, 1, true});
+  ClassifierOptions options{DeviceChoice::kCpu, 1, true};
+  options.neutral_prior = 0.25f;
+  auto shifted = load_classifier(model, options);
+  REQUIRE(plain.ok());
+  REQUIRE(shifted.ok());
+  CHECK((*plain)->neutral_prior() == 1.0f);
+  CHECK((*shifted)->neutral_prior() == 0.25f);
+  const cv::Mat photo = cv::imread(test::astronaut_photo());
+  REQUIRE_FALSE(photo.empty());
+  // Crops of all kinds (face, uniform, texture) so neutral's share varies.
+  const std::vector<cv::Rect2f> boxes{{170, 60, 110, 110}, {0, 0, 60, 60}, {300, 300, 150, 150}, {100, 200, 200, 200}};
+  const Batch batch = make_batch(photo, boxes, (*plain)->spec());
+  auto p = (*plain)->classify(batch);
+  auto q = (*shifted)->classify(batch);
+  REQUIRE(p.ok());
+  REQUIRE(q.ok());
+  const std::size_t neutral = 1;
+  REQUIRE((*plain)->spec().labels[neutral] == "neutral");
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    INFO("box " << i);
+    const Probabilities& a = p->at(i);
+    const Probabilities& b = q->at(i);
+    const double total = 0.25 * a[neutral] + (1.0 - a[neutral]);
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      const double expected = (k == neutral ? 0.25 * a[k] : a[k]) / total;
+      CHECK(b[k] == Approx(expected).margin(1e-5));
+    }
+  }
+  (*shifted)->set_neutral_prior(1.0f);  // back to the model's own probabilities
+  auto r = (*shifted)->classify(batch);
+  REQUIRE(r.ok());
+  for (std::size_t i = 0; i < boxes.size(); ++i) CHECK(r->at(i)[neutral] == Approx(p->at(i)[neutral]).margin(1e-6));
+
+  auto tiny = load_classifier(test::test_model("tiny.pt"), options);  // happy, sad: nothing to shift
+  auto tiny_plain = load_classifier(test::test_model("tiny.pt"), {DeviceChoice::kCpu, 1, true});
+  REQUIRE(tiny.ok());
+  REQUIRE(tiny_plain.ok());
+  const Batch small = make_batch(photo, boxes, (*tiny)->spec());
+  CHECK((*tiny)->classify(small).value() == (*tiny_plain)->classify(small).value());
+}
+
 TEST_CASE("an RGB model with three labels works the same way") {
   auto c = load_classifier(test::test_model("tiny_rgb.pt"), {DeviceChoice::kCpu, 1, false});
   REQUIRE(c.ok());

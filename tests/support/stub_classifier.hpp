@@ -22,7 +22,8 @@ class StubClassifier final : public Classifier {
   }
   const ModelSpec& spec() const override { return spec_; }
   std::string device_name() const override { return "stub"; }
-  Result<std::vector<Probabilities>> classify(const Batch& batch) override {
+ protected:
+  Result<std::vector<Probabilities>> run_model(const Batch& batch) override {
     std::this_thread::sleep_for(delay_);
     if (fail_) return Error{ErrorCode::kModel, "stub failure"};
     return std::vector<Probabilities>(batch.n, Probabilities{0.7f, 0.3f});

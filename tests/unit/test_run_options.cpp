@@ -53,6 +53,8 @@ TEST_CASE("resolve refuses a value out of its range and names the setting") {
       {"every 0", [](RunOptions& o) { o.pipeline.analyze_every = 0; }, Setting::kAnalyzeEvery},
       {"min_confidence 1.5", [](RunOptions& o) { o.min_confidence = 1.5f; }, Setting::kMinConfidence},
       {"min_confidence NaN", [](RunOptions& o) { o.min_confidence = std::nanf(""); }, Setting::kMinConfidence},
+      {"neutral prior 0", [](RunOptions& o) { o.classifier.neutral_prior = 0; }, Setting::kNeutralPrior},
+      {"neutral prior NaN", [](RunOptions& o) { o.classifier.neutral_prior = std::nanf(""); }, Setting::kNeutralPrior},
       {"smoothing -1", [](RunOptions& o) { o.pipeline.tracker.smoothing_ms = -1; }, Setting::kSmoothing},
       {"detect width 10", [](RunOptions& o) { o.detector.detect_width = 10; }, Setting::kDetectWidth},
       {"batch frames 0", [](RunOptions& o) { o.pipeline.batch_frames = 0; }, Setting::kBatchFrames},

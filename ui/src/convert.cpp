@@ -51,6 +51,7 @@ QString error_text(const Error& error) {
       return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Choose another folder in Settings → Recordings."));
     case Setting::kSmoothing:
     case Setting::kMinConfidence:
+    case Setting::kNeutralPrior:
     case Setting::kDetectEvery:
       return hint(QT_TRANSLATE_NOOP("emoscope::ui::ErrorText", "Change it in Settings."));
     // Settings the app has no control for: its values are always core's defaults.

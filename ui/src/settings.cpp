@@ -20,6 +20,7 @@ AppSettings AppSettings::load() {
   a.smoothing_ms = s.value("model/smoothing_ms", a.smoothing_ms).toDouble();
   a.min_confidence = s.value("model/min_confidence", a.min_confidence).toDouble();
   a.detect_every = s.value("detector/every", a.detect_every).toInt();
+  a.neutral_prior = s.value("model/neutral_prior", a.neutral_prior).toDouble();
   auto device = parse_device_choice(s.value("model/device", device_choice_name(a.device)).toString().toStdString());
   if (device) a.device = device.value();
   a.record_dir = s.value("record/dir").toString();
@@ -43,6 +44,7 @@ AppSettings AppSettings::withinLimits() const {
   a.smoothing_ms = limits::kSmoothingMs.clamp(a.smoothing_ms);
   a.min_confidence = limits::kMinConfidence.clamp(static_cast<float>(a.min_confidence));
   a.detect_every = limits::kDetectEvery.clamp(a.detect_every);
+  a.neutral_prior = limits::kNeutralPrior.clamp(static_cast<float>(a.neutral_prior));
   return a;
 }
 
@@ -55,6 +57,7 @@ void AppSettings::save() const {
   s.setValue("model/path", model_path);
   s.setValue("model/smoothing_ms", smoothing_ms);
   s.setValue("model/min_confidence", min_confidence);
+  s.setValue("model/neutral_prior", neutral_prior);
   s.setValue("model/device", device_choice_name(device));
   s.setValue("record/dir", record_dir);
   s.setValue("ui/last_open_dir", last_open_dir);
@@ -86,6 +89,7 @@ AppSettings AppSettings::withDetector(DetectorKind kind, const QString& model_fi
 SessionConfig AppSettings::sessionConfig() const {
   SessionConfig c;
   c.classifier.device = device;
+  c.classifier.neutral_prior = static_cast<float>(neutral_prior);
   c.detector.kind = detector;
   c.detector.model_path = detectorModel().toStdString();
   c.pipeline.detect_every = detect_every;

@@ -102,6 +102,24 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
     edited();
   });
 
+  // Expression sensitivity is the classifier's prior shift (classifier.hpp): a
+  // calibrated change of how common neutral faces are assumed to be, never a
+  // threshold on the scores. Values other than these (a hand-edited file) get
+  // an item of their own in setSettings().
+  sensitivity_combo_ = new QComboBox(this);
+  sensitivity_combo_->addItem(tr("As trained"), 1.0);
+  sensitivity_combo_->addItem(tr("Higher (neutral needs 2× the evidence)"), 0.5);
+  sensitivity_combo_->addItem(tr("Highest (neutral needs 4× the evidence)"), 0.25);
+  sensitivity_combo_->setToolTip(tr("Models with a neutral label read a face as neutral until its expression is clear "
+                                    "to most people. Higher sensitivity assumes neutral faces are rarer than in the "
+                                    "training photos (a prior shift), so milder expressions are named; the "
+                                    "confidences stay probabilities for that assumption. Recordings store the value."));
+  form->addRow(tr("Expression sensitivity"), sensitivity_combo_);
+  connect(sensitivity_combo_, QOverload<int>::of(&QComboBox::activated), this, [this] {
+    shown_.neutral_prior = sensitivity_combo_->currentData().toDouble();
+    edited();
+  });
+
   interval_spin_ = new QSpinBox(this);
   interval_spin_->setRange(limits::kDetectEvery.min, limits::kDetectEvery.max);
   interval_spin_->setSuffix(tr(" frames"));
@@ -169,7 +187,8 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
     edited();
   });
 
-  auto* note = new QLabel(tr("Detector, model, smoothing, detection interval, device, identities and known people "
+  auto* note = new QLabel(tr("Detector, model, smoothing, expression sensitivity, detection interval, device, "
+                             "identities and known people "
                              "apply when the source (re)starts; the minimum confidence applies at once. Known people "
                              "(File → Save people…) are face descriptors: biometric data that stays on this machine."),
                           this);
@@ -181,6 +200,7 @@ SettingsPanel::SettingsPanel(ModelCatalogue& models, QWidget* parent) : QWidget(
   model_combo_->setAccessibleName(tr("Emotion model"));
   smoothing_slider_->setAccessibleName(tr("Smoothing time in milliseconds"));
   confidence_slider_->setAccessibleName(tr("Minimum confidence in percent"));
+  sensitivity_combo_->setAccessibleName(tr("Expression sensitivity"));
   interval_spin_->setAccessibleName(tr("Run the face detector every N frames"));
   device_combo_->setAccessibleName(tr("Inference device"));
   identities_check_->setAccessibleName(tr("Tell people apart"));
@@ -269,6 +289,15 @@ void SettingsPanel::setSettings(const AppSettings& settings) {
   smoothing_slider_->setValue(static_cast<int>(value.smoothing_ms));
   confidence_slider_->setValue(static_cast<int>(std::lround(value.min_confidence * 100)));
   interval_spin_->setValue(value.detect_every);
+  int sensitivity = -1;
+  for (int i = 0; i < sensitivity_combo_->count() && sensitivity < 0; ++i) {
+    if (std::abs(sensitivity_combo_->itemData(i).toDouble() - value.neutral_prior) < 1e-6) sensitivity = i;
+  }
+  if (sensitivity < 0) {
+    sensitivity_combo_->addItem(tr("Custom (neutral prior × %1)").arg(value.neutral_prior), value.neutral_prior);
+    sensitivity = sensitivity_combo_->count() - 1;
+  }
+  sensitivity_combo_->setCurrentIndex(sensitivity);
   device_combo_->setCurrentIndex(device_combo_->findData(static_cast<int>(value.device)));
   identities_check_->setChecked(value.identities);
   shown_ = value;

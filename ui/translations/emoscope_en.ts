@@ -1079,11 +1079,35 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Detector, model, smoothing, detection interval, device, identities and known people apply when the source (re)starts; the minimum confidence applies at once. Known people (File → Save people…) are face descriptors: biometric data that stays on this machine.</source>
+        <source>Known people file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Known people file</source>
+        <source>As trained</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Higher (neutral needs 2× the evidence)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highest (neutral needs 4× the evidence)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models with a neutral label read a face as neutral until its expression is clear to most people. Higher sensitivity assumes neutral faces are rarer than in the training photos (a prior shift), so milder expressions are named; the confidences stay probabilities for that assumption. Recordings store the value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expression sensitivity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector, model, smoothing, expression sensitivity, detection interval, device, identities and known people apply when the source (re)starts; the minimum confidence applies at once. Known people (File → Save people…) are face descriptors: biometric data that stays on this machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom (neutral prior × %1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

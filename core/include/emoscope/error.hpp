@@ -49,6 +49,7 @@ enum class Setting {
   kIdentityInterval,
   kIdentityThreshold,
   kMinConfidence,
+  kNeutralPrior,
 };
 
 struct Error {

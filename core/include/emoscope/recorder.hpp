@@ -51,6 +51,7 @@ struct RunDescription {
   SourceInfo source;                   // kind, path or camera, nominal fps, frame count, frame size
   std::string model_version;           // RecorderOptions::model_name holds the name
   std::string model_file;              // path of the model file; empty when unknown
+  float neutral_prior = 1.0f;          // the classifier's prior shift (classifier.hpp)
   std::optional<DetectorOptions> detector;  // with model_path as loaded; nullopt = unknown
   std::optional<PipelineOptions> pipeline;  // mode, detect_every, every, tracker; nullopt = unknown
   std::string device;                  // "cpu", "cuda:0"; empty when unknown

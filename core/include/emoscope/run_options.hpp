@@ -85,6 +85,7 @@ inline constexpr Limits<double> kClassifyIntervalMs{0.0, 10000.0, Setting::kClas
 inline constexpr Limits<double> kIdentityIntervalMs{0.0, 600000.0, Setting::kIdentityInterval};
 inline constexpr Limits<float> kIdentityThreshold{0.0f, 10.0f, Setting::kIdentityThreshold};
 inline constexpr Limits<float> kMinConfidence{0.0f, 1.0f, Setting::kMinConfidence};
+inline constexpr Limits<float> kNeutralPrior{0.05f, 20.0f, Setting::kNeutralPrior};
 }  // namespace limits
 
 // The one rule for each model file, which resolve() follows: the file named,

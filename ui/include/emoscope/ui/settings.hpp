@@ -27,6 +27,7 @@ struct AppSettings {
   double min_confidence = RunOptions{}.min_confidence;  // below this the label reads "?"
   int detect_every = PipelineOptions{}.detect_every;  // run the face detector at least every N frames
   DeviceChoice device = ClassifierOptions{}.device;
+  double neutral_prior = ClassifierOptions{}.neutral_prior;  // expression sensitivity: the prior shift (classifier.hpp)
   QString record_dir;           // where recordings go (a subfolder per session)
   QString last_open_dir;
   QString batch_input_dir;      // the last folder queued (File → Open folder…)

@@ -45,6 +45,7 @@ class SettingsPanel : public QWidget {
   QSlider* smoothingSlider() const { return smoothing_slider_; }
   QSlider* confidenceSlider() const { return confidence_slider_; }
   QSpinBox* detectEverySpin() const { return interval_spin_; }
+  QComboBox* sensitivityCombo() const { return sensitivity_combo_; }
   QComboBox* deviceCombo() const { return device_combo_; }
   QLineEdit* detectorModelEdit() const { return detector_model_edit_; }
   QCheckBox* identitiesCheck() const { return identities_check_; }
@@ -72,6 +73,7 @@ class SettingsPanel : public QWidget {
   QLabel* smoothing_label_ = nullptr;
   QSlider* confidence_slider_ = nullptr;
   QLabel* confidence_label_ = nullptr;
+  QComboBox* sensitivity_combo_ = nullptr;
   QSpinBox* interval_spin_ = nullptr;
   QComboBox* device_combo_ = nullptr;
   QLineEdit* record_dir_edit_ = nullptr;
