@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ferplus", choices=["none", "soft", "majority"], default="none",
                    help="use FER+ crowd votes for training targets (FER2013 only)")
     p.add_argument("--ferplus-weight", type=float, default=0.5)
+    p.add_argument("--teacher", default=None,
+                   help="distillation: an .npz of models/make_teacher.py whose probabilities are mixed into the "
+                        "training targets")
+    p.add_argument("--teacher-weight", type=float, default=0.5,
+                   help="target = (1 - w) * the data's target + w * the teacher's probabilities")
     p.add_argument("--balance", choices=["none", "sampler", "loss", "sqrt"], default="none",
                    help="sampler: class-balanced sampling; loss: loss weights 1/frequency; sqrt: loss weights "
                         "1/sqrt(frequency) (a milder push towards rare classes)")
@@ -223,6 +228,22 @@ def main(argv=None) -> int:
         train = D.Dataset(train.images[sel], train.labels[sel], train.classes,
                           [train.paths[i] for i in sel], None if train.soft is None else train.soft[sel])
     K = len(labels)
+    if args.teacher:
+        t = np.load(args.teacher)
+        if list(t["labels"]) != list(labels):
+            print(f"error: the teacher's labels {list(t['labels'])} are not {labels}", file=sys.stderr)
+            return 2
+        row = {p: i for i, p in enumerate(t["paths"])}
+        missing = [p for p in train.paths if p not in row]
+        if missing:
+            print(f"error: the teacher has no target for {len(missing)} training image(s), e.g. {missing[0]}",
+                  file=sys.stderr)
+            return 2
+        own = train.soft if train.soft is not None else np.eye(K, dtype=np.float32)[train.labels]
+        taught = t["probs"][[row[p] for p in train.paths]]
+        train.soft = ((1 - args.teacher_weight) * own + args.teacher_weight * taught).astype(np.float32)
+        print(f"targets: {1 - args.teacher_weight:g} x data + {args.teacher_weight:g} x teacher {args.teacher}",
+              flush=True)
     print(f"data: train {len(train)} {dict(zip(labels, train.counts()))}, val {len(val)} "
           f"{dict(zip(labels, val.counts()))} ({time.time() - t0:.1f}s)", flush=True)
 

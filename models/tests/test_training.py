@@ -243,3 +243,28 @@ def test_temperature_fitted_for_ece_has_lower_ece_than_for_nll():
     assert ece(t_ece) < ece(t_nll) and ece(t_ece) < 0.03
     with pytest.raises(ValueError):
         fit_temperature(logits, noisy, "brier")
+
+
+def test_distillation_targets_from_a_teacher(trained_run, tiny_data, tmp_path, capsys):
+    import make_teacher
+    pt = tmp_path / "teacher.pt"
+    assert export.main([str(trained_run / "best.pt"), str(pt), "--name", "teacher", "--no-metrics"]) == 0
+    npz = tmp_path / "teacher.npz"
+    assert make_teacher.main([str(npz), str(pt), "--data", str(tiny_data), "--threads", "1"]) == 0
+    t = np.load(npz)
+    train_set = D.load_any(str(tiny_data), "train", "a,b", size=(48, 48))
+    assert sorted(t["paths"]) == sorted(train_set.paths) and list(t["labels"]) == ["a", "b"]
+    assert np.allclose(t["probs"].sum(1), 1, atol=1e-5)
+    common = ["--data", str(tiny_data), "--classes", "a,b", "--epochs", "1", "--width", "8,8,16,16,16",
+              "--fc", "16", "--batch-size", "16", "--log-every", "0", "--threads", "1"]
+    assert train.main(common + ["--out", str(tmp_path / "run"), "--teacher", str(npz),
+                                "--teacher-weight", "0.3"]) == 0
+    assert "targets: 0.7 x data + 0.3 x teacher" in capsys.readouterr().out
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, paths=t["paths"], probs=t["probs"], labels=np.array(["b", "a"]))
+    assert train.main(common + ["--out", str(tmp_path / "run2"), "--teacher", str(wrong)]) == 2
+    assert "the teacher's labels" in capsys.readouterr().err
+    short = tmp_path / "short.npz"
+    np.savez(short, paths=t["paths"][1:], probs=t["probs"][1:], labels=t["labels"])
+    assert train.main(common + ["--out", str(tmp_path / "run3"), "--teacher", str(short)]) == 2
+    assert "no target for 1 training image" in capsys.readouterr().err
