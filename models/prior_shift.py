@@ -29,7 +29,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from emoscope_model import data as D  # noqa: E402
-from emoscope_model.metrics import predict_whole  # noqa: E402
+from emoscope_model.metrics import ece_bins, predict_whole  # noqa: E402
 
 
 def shift(probs: np.ndarray, index: int, factor: float) -> np.ndarray:
@@ -37,17 +37,6 @@ def shift(probs: np.ndarray, index: int, factor: float) -> np.ndarray:
     out = probs.astype(np.float64).copy()
     out[:, index] *= factor
     return out / out.sum(1, keepdims=True)
-
-
-def weighted_ece(probs: np.ndarray, y: np.ndarray, w: np.ndarray, n_bins: int = 15) -> float:
-    conf, correct = probs.max(1), (probs.argmax(1) == y).astype(np.float64)
-    edges = np.linspace(0, 1, n_bins + 1)
-    ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        m = (conf > lo) & (conf <= hi)
-        if m.any():
-            ece += w[m].sum() / w.sum() * abs(np.average(correct[m], weights=w[m]) - np.average(conf[m], weights=w[m]))
-    return float(ece)
 
 
 def main(argv=None) -> int:
@@ -79,9 +68,10 @@ def main(argv=None) -> int:
         rec = [(pred[plus.labels == k] == k).mean() if (plus.labels == k).any() else float("nan")
                for k in range(len(labels))]
         w = np.where(plus.labels == n, f, 1.0)
+        conf, correct = q.max(1), (pred == plus.labels).astype(np.float64)
         print(f"{f:6.2f} {(pred == plus.labels).mean():8.4f} {(r.argmax(1) == fer.labels).mean():9.4f}"
               f"  {'':13}{' '.join(f'{x:5.3f}' for x in rec)}"
-              f"  {weighted_ece(q, plus.labels, np.ones(len(q))):6.4f} {weighted_ece(q, plus.labels, w):9.4f}")
+              f"  {ece_bins(conf, correct)[0]:6.4f} {ece_bins(conf, correct, weights=w)[0]:9.4f}")
     return 0
 
 

@@ -23,7 +23,10 @@ def predict_whole(module, images: np.ndarray, meta: dict, batch: int = 64) -> np
     return torch.softmax(logits_whole(module, images, meta, batch), 1).numpy()
 
 
-def ece_bins(conf: np.ndarray, correct: np.ndarray, n_bins: int = 15):
+def ece_bins(conf: np.ndarray, correct: np.ndarray, n_bins: int = 15, weights: np.ndarray | None = None):
+    """Expected calibration error over equal-width confidence bins, and the bins.
+    ``weights``: each sample's weight (default 1), e.g. to re-weight the classes."""
+    w = np.ones(len(conf)) if weights is None else np.asarray(weights, np.float64)
     edges = np.linspace(0, 1, n_bins + 1)
     bins = []
     ece = 0.0
@@ -31,8 +34,8 @@ def ece_bins(conf: np.ndarray, correct: np.ndarray, n_bins: int = 15):
         m = (conf > lo) & (conf <= hi)
         n = int(m.sum())
         if n:
-            acc, c = float(correct[m].mean()), float(conf[m].mean())
-            ece += n / len(conf) * abs(acc - c)
+            acc, c = float(np.average(correct[m], weights=w[m])), float(np.average(conf[m], weights=w[m]))
+            ece += w[m].sum() / w.sum() * abs(acc - c)
         else:
             acc = c = None
         bins.append({"lo": float(lo), "hi": float(hi), "count": n, "accuracy": acc, "confidence": c})
