@@ -25,14 +25,16 @@ float embedding_distance(const Embedding& a, const Embedding& b) {
   return static_cast<float>(std::sqrt(sum));
 }
 
-People::People(float threshold, float calibrated)
-    : threshold_(threshold),
+People::People(float max_join, float calibrated)
+    : max_join_(max_join),
+      start_(std::min(max_join, calibrated * kStartFactor)),
       split_threshold_(calibrated * kSplitFactor),
       drift_threshold_(calibrated * kDriftFactor) {}
 
 People::People(People&& other) noexcept {
   std::lock_guard<std::mutex> lock(other.mutex_);
-  threshold_ = other.threshold_;
+  max_join_ = other.max_join_;
+  start_ = other.start_;
   split_threshold_ = other.split_threshold_;
   drift_threshold_ = other.drift_threshold_;
   people_ = std::move(other.people_);
@@ -76,17 +78,50 @@ std::pair<int, float> People::nearest_locked(const Embedding& face, const std::s
   return best;
 }
 
+float People::join_distance() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return join_distance_locked();
+}
+
+float People::join_distance_locked() const {
+  std::vector<float> nearest;
+  for (const auto& [id, p] : people_) {
+    if (std::isfinite(p.nearest_other)) nearest.push_back(p.nearest_other);
+  }
+  if (static_cast<int>(nearest.size()) < kScalePeople) return start_;
+  // The lower quantile of how far each person lies from their nearest other
+  // person: how close different people of this run can come.
+  const std::size_t k = static_cast<std::size_t>(kScaleQuantile * static_cast<float>(nearest.size() - 1) + 0.5f);
+  std::nth_element(nearest.begin(), nearest.begin() + static_cast<std::ptrdiff_t>(k), nearest.end());
+  return std::clamp(kScaleFactor * nearest[k], start_, std::max(start_, max_join_));
+}
+
+void People::note_exemplar_locked(int person, const Embedding& face) {
+  Person& p = people_.at(person);
+  for (auto& [id, other] : people_) {
+    if (id == person) continue;
+    const float d = distance_locked(other, face, /*with_unclear=*/false);
+    p.nearest_other = std::min(p.nearest_other, d);
+    other.nearest_other = std::min(other.nearest_other, d);
+  }
+}
+
+void People::recompute_nearest_locked() {
+  for (auto& [id, p] : people_) p.nearest_other = std::numeric_limits<float>::infinity();
+  for (auto& [id, p] : people_) {
+    for (const Embedding& e : p.exemplars) note_exemplar_locked(id, e);
+  }
+}
+
 int People::identify(const Embedding& face, const std::set<int>& exclude, bool clear_view) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto [best_id, best] = nearest_locked(face, exclude);
-  if (best_id != 0 && !(best < threshold_) && best < threshold_ * kClearWinnerFactor) {
-    // A little beyond the threshold, a clear winner still joins: everyone else
-    // is farther by a wide margin (a ratio test, as in feature matching).
-    std::set<int> others = exclude;
-    others.insert(best_id);
-    if (!(nearest_locked(face, others).second >= best + kClearWinnerMargin)) best_id = 0;
-  } else if (!(best < threshold_)) {
-    best_id = 0;
+  if (best_id != 0) {
+    // Everyone else, the people on screen included, is known to be someone other than best_id.
+    const float runner_up = nearest_locked(face, {best_id}).second;
+    const float crowd = people_.at(best_id).nearest_other;
+    const bool joins = best < join_distance_locked() && best < kRatio * runner_up && best < kRatio * crowd;
+    if (!joins) best_id = 0;
   }
   if (!clear_view) best_id = 0;
   if (best_id == 0) {
@@ -95,7 +130,12 @@ int People::identify(const Embedding& face, const std::set<int>& exclude, bool c
     // for others to join: blurred faces lie close to one another (hamilton's
     // out-of-focus audience: within 0.40).
     Person& p = people_[best_id];
-    (clear_view ? p.exemplars : p.unclear).push_back(face);
+    if (clear_view) {
+      p.exemplars.push_back(face);
+      note_exemplar_locked(best_id, face);
+    } else {
+      p.unclear.push_back(face);
+    }
     return best_id;
   }
   return best_id;  // the caller adds the view with add_exemplar
@@ -114,11 +154,13 @@ void People::add_exemplar(int person, const Embedding& face) {
   Person& p = it->second;
   // Only views that differ from the ones kept add anything; the first views
   // (and a saved gallery's) stay, the newest replaces the newest once full.
-  if (distance_locked(p, face, false) <= 0.25f * threshold_) return;
+  if (distance_locked(p, face, false) <= 0.25f * start_) return;
   if (static_cast<int>(p.exemplars.size()) < kMaxExemplars) {
     p.exemplars.push_back(face);
+    note_exemplar_locked(it->first, face);
   } else {
     p.exemplars.back() = face;
+    recompute_nearest_locked();  // a view was replaced: its distances may have been the nearest
   }
 }
 
@@ -154,6 +196,7 @@ void People::merge(int into, int from) {
   a->second.known = a->second.known || b->second.known;
   people_.erase(b);
   merged_into_[from] = into;
+  recompute_nearest_locked();
 }
 
 std::vector<PersonInfo> People::list() const {
@@ -177,6 +220,7 @@ int People::add_person(const Embedding& face) {
   std::lock_guard<std::mutex> lock(mutex_);
   const int id = next_id_++;
   people_[id].exemplars.push_back(face);
+  note_exemplar_locked(id, face);
   return id;
 }
 
@@ -193,6 +237,7 @@ int People::add_named(const std::string& name, const std::vector<Embedding>& fac
   for (const Embedding& e : faces) {
     if (static_cast<int>(p.exemplars.size()) >= kMaxExemplars) break;
     p.exemplars.push_back(e);
+    note_exemplar_locked(id, e);
   }
   return id;
 }
@@ -202,6 +247,7 @@ bool People::remove_named(const std::string& name) {
   for (auto it = people_.begin(); it != people_.end(); ++it) {
     if (it->second.name == name) {
       people_.erase(it);
+      recompute_nearest_locked();
       return true;
     }
   }
@@ -251,7 +297,7 @@ MaybeError People::save(const std::string& path, const ModelSpec& embedder) cons
   return std::nullopt;
 }
 
-Result<People> People::load(const std::string& path, const ModelSpec& embedder, float threshold) {
+Result<People> People::load(const std::string& path, const ModelSpec& embedder, float max_join) {
   std::ifstream in(path);
   if (!in) return gallery_error(ErrorCode::kInputUnreadable, path, "cannot be read");
   nlohmann::json j;
@@ -266,7 +312,7 @@ Result<People> People::load(const std::string& path, const ModelSpec& embedder, 
                            "made with face embedder " + e.at("name").get<std::string>() + " " +
                                e.at("version").get<std::string>() + ", not " + embedder.name + " " + embedder.version);
     }
-    People people(threshold, embedder.same_person_distance);
+    People people(max_join, embedder.same_person_distance);
     for (const auto& p : j.at("people")) {
       std::vector<Embedding> faces = p.at("exemplars").get<std::vector<Embedding>>();
       for (const Embedding& f : faces) {

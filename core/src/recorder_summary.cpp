@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emoscope/people.hpp"
 #include "emoscope/version.hpp"
 
 namespace emoscope {
@@ -110,6 +111,8 @@ std::string Recorder::summary_json() const {
         {"embedder", {{"name", run.embedder_name}, {"version", run.embedder_version},
                       {"file", run.embedder_file.empty() ? ojson(nullptr) : ojson(run.embedder_file)}}},
         {"join_distance", run.identity_threshold},
+        {"start_distance", run.identity_start_distance},
+        {"join_ratio", People::kRatio},
         {"identity_interval_ms", run.pipeline ? ojson(run.pipeline->tracker.identity_interval_ms) : ojson(nullptr)},
         {"scene_cut_threshold", run.pipeline ? ojson(run.pipeline->scene_cut_threshold) : ojson(nullptr)},
         {"people_gallery", run.people_gallery.empty() ? ojson(nullptr) : ojson(run.people_gallery)}};

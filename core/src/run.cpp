@@ -35,9 +35,9 @@ Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& option
 
 Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const FaceEmbedder& embedder) {
   const float calibrated = embedder.spec().same_person_distance;
-  const float threshold = options.identity.threshold > 0 ? options.identity.threshold : calibrated * People::kJoinFactor;
-  if (options.identity.gallery_path.empty()) return std::make_shared<People>(threshold, calibrated);
-  auto people = People::load(options.identity.gallery_path, embedder.spec(), threshold);
+  const float max_join = options.identity.threshold > 0 ? options.identity.threshold : calibrated * People::kJoinFactor;
+  if (options.identity.gallery_path.empty()) return std::make_shared<People>(max_join, calibrated);
+  auto people = People::load(options.identity.gallery_path, embedder.spec(), max_join);
   if (!people) return people.error();
   return std::make_shared<People>(std::move(people).value());
 }
@@ -67,7 +67,8 @@ RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOpt
     r.run.embedder_name = embedder->spec().name;
     r.run.embedder_version = embedder->spec().version;
     r.run.embedder_file = embedder_file;
-    r.run.identity_threshold = pipeline.people()->threshold();
+    r.run.identity_threshold = pipeline.people()->max_join_distance();
+    r.run.identity_start_distance = pipeline.people()->start_distance();
     r.run.people_gallery = people_gallery;
   }
   return r;

@@ -297,7 +297,7 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
       track.id = next_id_++;
       track.person = 0;
       track.smoothed.clear();
-    } else if (f.clear && distance <= people_->threshold()) {
+    } else if (f.clear && people_->sure_view(distance)) {
       people_->add_exemplar(track.person, e);  // only views that surely are this person
     }
   }

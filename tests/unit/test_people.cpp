@@ -15,7 +15,7 @@ using namespace emoscope;
 
 namespace {
 
-constexpr float kCalibrated = 0.44f;  // the shipped embedder's; join 0.50, split 0.60, drift 0.79
+constexpr float kCalibrated = 0.44f;  // the shipped embedder's; join from 0.42 up to 0.55, split 0.60, drift 0.79
 
 // Person k's face: a unit vector along axis k, moved by `wobble` along axis 100 + k (a
 // different view of the same face). Two people are sqrt(2) = 1.41 apart.
@@ -61,7 +61,8 @@ Step step(Tracker& t, double ms, const std::vector<cv::Rect2f>& boxes, const std
 
 TEST_CASE("people: a face joins the nearest person within the threshold, else starts one") {
   People people(kCalibrated);
-  CHECK(people.threshold() == Approx(kCalibrated * People::kJoinFactor));
+  CHECK(people.max_join_distance() == Approx(kCalibrated * People::kJoinFactor));
+  CHECK(people.join_distance() == Approx(kCalibrated * People::kStartFactor));
   const int a = people.identify(face(1));
   const int b = people.identify(face(2));
   CHECK(a == 1);
@@ -77,22 +78,65 @@ TEST_CASE("people: a face joins the nearest person within the threshold, else st
   CHECK(people.identify(face(5)) == 7);
 }
 
-TEST_CASE("people: a little beyond the join distance only a clear winner is joined") {
-  auto along = [](std::vector<std::pair<int, float>> parts) {
-    Embedding e(128, 0.0f);
-    for (auto [axis, v] : parts) e[axis] = v;
-    return e;
-  };
-  People people(kCalibrated);  // join 0.50, clear winner up to 0.55 with a 0.15 margin
+namespace {
+// A descriptor with `parts` (axis, value) set, the rest 0.
+Embedding along(std::vector<std::pair<int, float>> parts) {
+  Embedding e(128, 0.0f);
+  for (auto [axis, v] : parts) e[axis] = v;
+  return e;
+}
+}  // namespace
+
+TEST_CASE("people: the join distance starts strict and grows only in a run whose people lie far apart") {
+  const float start = kCalibrated * People::kStartFactor;  // 0.42
+  {
+    People few(kCalibrated);
+    const int a = few.identify(face(1));
+    // 0.48 from the only person: too far while the run knows too few people.
+    CHECK(few.identify(along({{1, 1.0f}, {60, 0.48f}})) != a);
+    CHECK(few.join_distance() == Approx(start));
+  }
+  People sparse(kCalibrated);
+  const int a = sparse.identify(face(1));
+  for (int k = 2; k <= 5; ++k) sparse.identify(face(k));
+  // People 1.41 apart: 0.8 x that is more than the most a join distance grows to.
+  CHECK(sparse.join_distance() == Approx(kCalibrated * People::kJoinFactor));
+  CHECK(sparse.identify(along({{1, 1.0f}, {61, 0.50f}})) == a);
+
+  // A crowded run: people 0.44 apart (a shared axis and one of their own).
+  People dense(kCalibrated);
+  auto crowded = [](int k, float wobble) { return along({{0, 1.0f}, {k, 0.3111f}, {100 + k, wobble}}); };
+  std::vector<int> ids;
+  for (int k = 1; k <= 6; ++k) ids.push_back(dense.identify(crowded(k, 0.0f)));
+  CHECK(std::set<int>(ids.begin(), ids.end()).size() == 6);  // 0.44 apart: beyond the start distance
+  CHECK(dense.join_distance() == Approx(start));             // 0.8 x 0.44 = 0.35: held at the start
+  // 0.30 from person 1 (0.52 from the others): clearly nearer than person 1's
+  // nearest other person (0.9 x 0.44 = 0.396), so it joins.
+  CHECK(dense.identify(crowded(1, 0.30f)) == ids[0]);
+  // 0.41 from person 2: within the start distance, but person 2's neighbourhood is
+  // so crowded that someone this far may be another person: a new one.
+  CHECK(dense.identify(crowded(2, 0.41f)) != ids[1]);
+}
+
+TEST_CASE("people: a face must be clearly nearer its person than anyone else, on screen or not") {
+  People people(kCalibrated);
   const int a = people.identify(along({{1, 1.0f}}));
-  const int b = people.identify(along({{1, 1.0f}, {50, 0.6f}}));  // 0.60 from a: someone else
+  const int b = people.identify(along({{1, 1.0f}, {50, 1.0f}}));  // 1.0 from a
   CHECK(b != a);
-  // 0.52 from a, 0.79 from b: a clear winner.
-  CHECK(people.identify(along({{1, 1.0f}, {60, 0.52f}})) == a);
-  // 0.52 from a but 0.60 from c: too close a call, a new person.
-  const int c = people.identify(along({{1, 1.0f}, {61, 0.52f}, {70, 0.6f}}));
-  CHECK(c != a);
-  CHECK(people.identify(along({{1, 1.0f}, {61, 0.52f}})) != a);
+  // 0.30 from a and 0.95 from b: a clear winner.
+  const Embedding near_a = along({{1, 1.0f}, {50, 0.05f}, {60, 0.30f}});
+  CHECK(people.identify(near_a) == a);
+  // Halfway between a and b (0.50 from each, give or take): no one's.
+  const Embedding between = along({{1, 1.0f}, {50, 0.5f}, {60, 0.05f}});
+  CHECK(people.identify(between) != a);
+  // Someone on screen is ruled out as the answer, yet still counts as a known
+  // different person: 0.36 from c but 0.38 from d (on screen) is too close a call.
+  People p2(kCalibrated);
+  const int c = p2.identify(along({{1, 1.0f}}));
+  const int d = p2.identify(along({{1, 1.0f}, {2, 0.74f}}));
+  CHECK(d != c);
+  const Embedding close_call = along({{1, 1.0f}, {2, 0.37f}, {3, 0.05f}});  // 0.374 from c, 0.374 from d
+  CHECK(p2.identify(close_call, {d}) != c);
 }
 
 TEST_CASE("people: rename, merge and the gallery file (0600, checked on load)") {

@@ -1,9 +1,27 @@
 // People: who is who, from face descriptors (embedder.hpp). A gallery of
-// people, each held as a few exemplar descriptors of their face; a face is a
-// person when it lies within `threshold` (Euclidean) of one of that person's
-// exemplars, and the nearest such person wins. Otherwise it starts a new person.
-// People never expire within a run. IDs are small integers from 1, never reused;
-// merge() folds one person into another, and canonical() follows merges.
+// people, each held as a few exemplar descriptors of their face (Euclidean
+// distances; a person's distance to a face is that of its nearest exemplar).
+//
+// The join decision calibrates itself inside each run, because one fixed
+// distance cannot serve every kind of face: dlib's descriptors of East Asian
+// faces lie closer together than those of white faces (Georgia Tech:
+// different-person pairs 0.60 apart on average against 0.80; models/identity/).
+// Every two people of the gallery are known to be different (people on screen
+// together, people kept apart by earlier decisions), so their distances show
+// how far apart different people of this run lie. A face joins its nearest
+// person P (among those not on screen elsewhere) only when all three hold:
+//  - it lies within join_distance(): start_distance() while the run knows fewer
+//    than kScalePeople people (no evidence yet, so strict), then kScaleFactor x
+//    the kScaleQuantile quantile of each person's distance to their nearest
+//    other person, kept within [start_distance(), max_join_distance()];
+//  - it is clearly nearer P than any other person (ratio kRatio), the people
+//    on screen included: they too are known to be someone else;
+//  - it is clearly nearer P than P's own nearest known-different person is
+//    (ratio kRatio): P's neighbourhood is that crowded.
+// Otherwise it starts a new person: splitting one person in two is the lesser
+// error (a user merges them in the app), merging two people silently the one
+// to avoid. People never expire within a run. IDs are small integers from 1,
+// never reused; merge() folds one person into another, canonical() follows merges.
 //
 // Known people: a gallery file (save()/load(), JSON, user-only 0600) keeps named
 // people across sessions. It is biometric data: written only when the user asks
@@ -38,37 +56,45 @@ class People {
   static constexpr int kMaxExemplars = 12;
 
   // The distances, as multiples of the embedder's calibrated same-person
-  // distance T (0.44 for the shipped model: 0.07 % false accepts per pair on Yale):
-  //  - join (1.14 T = 0.50): a new track joins a person this close. Looser than
-  //    T because a person holds several views and people on screen are ruled
-  //    out; 0.48-0.50 is Yale's best single-pair accuracy (models/face_embedder.md).
+  // distance T (0.44 for the shipped model), measured by models/identity/
+  // (benchmark.py: Georgia Tech and Yale pairs by group; simulate.py: runs of
+  // people coming and going) and on the come-and-go clips:
+  //  - start (0.955 T = 0.42): the join distance before the run knows enough
+  //    people. Georgia Tech's East Asian pairs: 0.5 % of different-person pairs
+  //    lie within 0.40, 2.4 % within 0.44, 12 % within 0.50.
+  //  - max join (1.25 T = 0.55): the most the join distance grows to in a run
+  //    whose people lie far apart (--identity-threshold sets it).
   //  - split (1.36 T = 0.60, dlib's own boundary): after a gap, a cut or a lost
   //    follower, a face this far from its track's person is someone else.
   //  - drift (1.8 T = 0.80): on the routine re-check of a face tracked without a
   //    break, only this far; one person's descriptors wander past 0.6 with pose,
   //    light and a microphone over the mouth (hamilton's performer: 0.61).
-  // Measured on the come-and-go clips and hamilton (README, "Identities").
-  static constexpr float kJoinFactor = 1.14f;
+  static constexpr float kStartFactor = 0.955f;
+  static constexpr float kJoinFactor = 1.25f;
   static constexpr float kSplitFactor = 1.36f;
   static constexpr float kDriftFactor = 1.8f;
-  //  - clear winner: a face up to 1.1 x the join distance (0.55) from a person
-  //    still joins when every other person is at least 0.15 farther.
-  static constexpr float kClearWinnerFactor = 1.1f;
-  static constexpr float kClearWinnerMargin = 0.15f;
+  // The in-run calibration (see the top of this file).
+  static constexpr int kScalePeople = 3;
+  static constexpr float kScaleQuantile = 0.10f;
+  static constexpr float kScaleFactor = 0.8f;
+  static constexpr float kRatio = 0.9f;
 
-
-  // `threshold`: join a person within this distance; the split and drift
-  // distances follow `calibrated` (the embedder's same_person_distance).
-  People(float threshold, float calibrated);
+  // `max_join`: the most the join distance may grow to (the start distance is
+  // at most this too); split and drift follow `calibrated` (the embedder's
+  // same_person_distance).
+  People(float max_join, float calibrated);
   explicit People(float calibrated) : People(calibrated * kJoinFactor, calibrated) {}
 
-  float threshold() const { return threshold_; }
+  float max_join_distance() const { return max_join_; }
+  float start_distance() const { return start_; }
+  // The join distance now, from the people known so far (see the top).
+  float join_distance() const;
   float split_threshold() const { return split_threshold_; }
   float drift_threshold() const { return drift_threshold_; }
 
-  // The person this face is: the nearest within threshold() among those not in
-  // `exclude` (people already on other faces of the same frame), else a new
-  // person. A face seen unclearly (clear_view() in tracker.hpp: blurred, the
+  // The person this face is: the nearest among those not in `exclude` (people
+  // already on other faces of the same frame) when the decision above accepts
+  // it, else a new person. A face seen unclearly (clear_view() in tracker.hpp: blurred, the
   // detector unsure) never joins anyone and starts a person no one else joins
   // until a clear view of its own track vouches for it: such descriptors crowd
   // together near the "average face" and would merge strangers.
@@ -80,6 +106,9 @@ class People {
   float distance(int person, const Embedding& face) const;
   // Remembers another view of `person`'s face (kept when it adds variety).
   void add_exemplar(int person, const Embedding& face);
+  // Whether `face`, at `distance` from its own person, is surely that person:
+  // within join_distance(). Only such views are added as exemplars.
+  bool sure_view(float distance) const { return distance <= join_distance(); }
 
   int canonical(int person) const;  // the person it was merged into, or itself
   std::string name(int person) const;
@@ -97,7 +126,7 @@ class People {
   // Known people across sessions. The file records the embedder's name and
   // version; a gallery made with another embedder is refused.
   MaybeError save(const std::string& path, const ModelSpec& embedder) const;
-  static Result<People> load(const std::string& path, const ModelSpec& embedder, float threshold);
+  static Result<People> load(const std::string& path, const ModelSpec& embedder, float max_join);
   // Adds a named person from descriptors of their photos (people add).
   int add_named(const std::string& name, const std::vector<Embedding>& faces);
   bool remove_named(const std::string& name);
@@ -110,12 +139,19 @@ class People {
     std::vector<Embedding> exemplars;  // clear views: others join by these
     std::vector<Embedding> unclear;    // an unclear first view: checks its own track only
     bool known = false;
+    float nearest_other = std::numeric_limits<float>::infinity();  // to the nearest other person
   };
   int canonical_locked(int person) const;
   std::pair<int, float> nearest_locked(const Embedding& face, const std::set<int>& exclude) const;
   float distance_locked(const Person& p, const Embedding& face, bool with_unclear) const;
+  float join_distance_locked() const;
+  // Each person's distance to their nearest other person (clear exemplars
+  // only), kept as exemplars come and go.
+  void note_exemplar_locked(int person, const Embedding& face);
+  void recompute_nearest_locked();
 
-  float threshold_;
+  float max_join_;
+  float start_;
   float split_threshold_;
   float drift_threshold_;
 

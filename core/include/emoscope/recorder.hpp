@@ -55,11 +55,13 @@ struct RunDescription {
   std::optional<DetectorOptions> detector;  // with model_path as loaded; nullopt = unknown
   std::optional<PipelineOptions> pipeline;  // mode, detect_every, every, tracker; nullopt = unknown
   std::string device;                  // "cpu", "cuda:0"; empty when unknown
-  // Identities: the face embedder (name, version, file) and the same-person
-  // distance; identities_on false = person_id columns stay empty.
+  // Identities: the face embedder (name, version, file) and the join
+  // distances (people.hpp: the most a join distance grows to, and where it
+  // starts); identities_on false = person_id columns stay empty.
   bool identities_on = false;
   std::string embedder_name, embedder_version, embedder_file;
   float identity_threshold = 0.0f;
+  float identity_start_distance = 0.0f;
   std::string people_gallery;          // the known-people file named, if any
 };
 
