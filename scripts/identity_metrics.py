@@ -13,6 +13,9 @@ truth files come from scripts/make-identity-clips.py.
   the share of matched rows whose ID's owner is their own person (a matched row
   with no ID counts as wrong).
 - shared_ids: IDs whose matched rows belong to two or more true people.
+- known_people(): for a run with known people (--people-gallery), the share of an
+  enrolled person's rows named right (the CSV's person column is their name), named
+  wrong (another name) or unnamed, and the share of strangers' rows given any name.
 """
 import csv
 from collections import Counter, defaultdict
@@ -133,6 +136,50 @@ def _scores(header, rows, scored):
     result["_pairs"] = {key: [(p, _ident(r, key)) for r, p in scored] for key in ("person_id", "face_id")
                         if key in header}
     return result
+
+
+def known_people(csv_path, truth_path, names):
+    """Naming by known people: names = {true person: enrolled name}; every other true person is a stranger.
+
+    Returns rows (matched, enrolled people's), named_right / named_wrong / unnamed (shares of those rows),
+    stranger_rows and strangers_named (share of strangers' rows with any name), and per person
+    {person: {"rows", "right", "wrong", "names": {name: rows}}}."""
+    _, rows = read_csv(csv_path)
+    per = defaultdict(lambda: {"rows": 0, "right": 0, "wrong": 0, "names": Counter()})
+    for r, p in match_rows(rows, read_truth(truth_path)):
+        if p is None:
+            continue
+        name = (r.get("person") or "").strip()
+        d = per[p]
+        d["rows"] += 1
+        if name:
+            d["names"][name] += 1
+            if p in names:
+                d["right" if name == names[p] else "wrong"] += 1
+            else:
+                d["wrong"] += 1
+    known = [d for p, d in per.items() if p in names]
+    strange = [d for p, d in per.items() if p not in names]
+    n_known = sum(d["rows"] for d in known)
+    n_strange = sum(d["rows"] for d in strange)
+
+    def share(num, den):
+        return num / den if den else None
+
+    return {
+        "rows": n_known,
+        "people": len(known),
+        "named_right": share(sum(d["right"] for d in known), n_known),
+        "named_wrong": share(sum(d["wrong"] for d in known), n_known),
+        "unnamed": share(sum(d["rows"] - d["right"] - d["wrong"] for d in known), n_known),
+        "wrong_rows": sum(d["wrong"] for d in known),
+        "stranger_rows": n_strange,
+        "strangers": len(strange),
+        "strangers_named": share(sum(d["wrong"] for d in strange), n_strange),
+        "stranger_named_rows": sum(d["wrong"] for d in strange),
+        "by_person": {str(p): {"rows": d["rows"], "right": d["right"], "wrong": d["wrong"],
+                               "names": dict(d["names"])} for p, d in sorted(per.items())},
+    }
 
 
 # The hamilton clip (../shared/videos/ageitgey_face_recognition_short_hamilton_clip.mp4),
