@@ -113,16 +113,28 @@ void People::recompute_nearest_locked() {
   }
 }
 
+bool People::accepts_locked(int person, float distance, const Embedding& face) const {
+  // Everyone else, the people on screen included, is known to be someone other than `person`.
+  const float runner_up = nearest_locked(face, {person}).second;
+  const float crowd = people_.at(person).nearest_other;
+  return distance < join_distance_locked() && distance < kRatio * runner_up && distance < kRatio * crowd;
+}
+
+bool People::confirms(int person, const Embedding& face) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = people_.find(canonical_locked(person));
+  if (it == people_.end()) return false;
+  const float d = distance_locked(it->second, face, /*with_unclear=*/true);
+  if (!(d < split_threshold_)) return false;
+  // A person known only from an unclear view has no neighbourhood yet: its own track vouches for it.
+  if (it->second.exemplars.empty()) return true;
+  return accepts_locked(it->first, d, face);
+}
+
 int People::identify(const Embedding& face, const std::set<int>& exclude, bool clear_view) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto [best_id, best] = nearest_locked(face, exclude);
-  if (best_id != 0) {
-    // Everyone else, the people on screen included, is known to be someone other than best_id.
-    const float runner_up = nearest_locked(face, {best_id}).second;
-    const float crowd = people_.at(best_id).nearest_other;
-    const bool joins = best < join_distance_locked() && best < kRatio * runner_up && best < kRatio * crowd;
-    if (!joins) best_id = 0;
-  }
+  if (best_id != 0 && !accepts_locked(best_id, best, face)) best_id = 0;
   if (!clear_view) best_id = 0;
   if (best_id == 0) {
     best_id = next_id_++;

@@ -292,7 +292,9 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
                     track.last_seen.is_set() ? track.last_seen.ms() : -1.0, track.id, track.person, distance, other,
                     d_other);
     }
-    if (distance > (f.verify ? people_->split_threshold() : people_->drift_threshold())) {
+    // After a break the face must pass the join decision again; while it is
+    // tracked without one, only a drift this large ends it.
+    if (f.verify ? !people_->confirms(track.person, e) : distance > people_->drift_threshold()) {
       // Another face took this box: it becomes a new track of whoever it is.
       track.id = next_id_++;
       track.person = 0;

@@ -65,7 +65,8 @@ class People {
   //  - max join (1.25 T = 0.55): the most the join distance grows to in a run
   //    whose people lie far apart (--identity-threshold sets it).
   //  - split (1.36 T = 0.60, dlib's own boundary): after a gap, a cut or a lost
-  //    follower, a face this far from its track's person is someone else.
+  //    follower, a face this far from its track's person is surely someone
+  //    else; a nearer one must also pass confirms() (the join decision).
   //  - drift (1.8 T = 0.80): on the routine re-check of a face tracked without a
   //    break, only this far; one person's descriptors wander past 0.6 with pose,
   //    light and a microphone over the mouth (hamilton's performer: 0.61).
@@ -106,6 +107,10 @@ class People {
   float distance(int person, const Embedding& face) const;
   // Remembers another view of `person`'s face (kept when it adds variety).
   void add_exemplar(int person, const Embedding& face);
+  // Whether `face` is still `person` after a break in its track (a gap, a cut,
+  // a lost follower: the box may have passed to someone else): the same
+  // decision as a join, with everyone else as the known different people.
+  bool confirms(int person, const Embedding& face) const;
   // Whether `face`, at `distance` from its own person, is surely that person:
   // within join_distance(). Only such views are added as exemplars.
   bool sure_view(float distance) const { return distance <= join_distance(); }
@@ -145,6 +150,7 @@ class People {
   std::pair<int, float> nearest_locked(const Embedding& face, const std::set<int>& exclude) const;
   float distance_locked(const Person& p, const Embedding& face, bool with_unclear) const;
   float join_distance_locked() const;
+  bool accepts_locked(int person, float distance, const Embedding& face) const;
   // Each person's distance to their nearest other person (clear exemplars
   // only), kept as exemplars come and go.
   void note_exemplar_locked(int person, const Embedding& face);
