@@ -117,7 +117,7 @@ bool People::accepts_locked(int person, float distance, const Embedding& face) c
   // Everyone else, the people on screen included, is known to be someone other than `person`.
   const float runner_up = nearest_locked(face, {person}).second;
   const float crowd = people_.at(person).nearest_other;
-  return distance < join_distance_locked() && distance < kRatio * runner_up && distance < kRatio * crowd;
+  return distance < join_distance_locked() && distance < kRatio * runner_up && distance < kCrowdRatio * crowd;
 }
 
 bool People::confirms(int person, const Embedding& face) const {

@@ -311,6 +311,12 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
       if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
     }
     const bool clear = assignment.faces_[d].clear;
+    if (spdlog::should_log(spdlog::level::debug)) {
+      const auto [near, d_near] = people_->nearest(*of[d], others);
+      spdlog::debug("identity: t={:.0f} ms new track {}: nearest person {} at {:.3f}, join distance {:.3f}",
+                    track.last_seen.is_set() ? track.last_seen.ms() : -1.0, track.id, near, d_near,
+                    people_->join_distance());
+    }
     track.person = people_->identify(*of[d], others, clear);
     if (clear) people_->add_exemplar(track.person, *of[d]);
   }

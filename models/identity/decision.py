@@ -9,8 +9,9 @@ START_FACTOR = 0.955      # join distance while the run knows too few people
 JOIN_FACTOR = 1.25        # the most the join distance grows to
 SCALE_PEOPLE = 3
 SCALE_QUANTILE = 0.10
-SCALE_FACTOR = 0.8
+SCALE_FACTOR = 0.9
 RATIO = 0.9
+CROWD_RATIO = 1.0
 MAX_EXEMPLARS = 12
 
 
@@ -29,7 +30,7 @@ def join_distance(nearest_others, start: float, max_join: float) -> float:
 
 def accepts(d1: float, runner_up: float, crowd: float, join: float) -> bool:
     """A face at d1 from its nearest person joins it (people.hpp)."""
-    return d1 < join and d1 < RATIO * runner_up and d1 < RATIO * crowd
+    return d1 < join and d1 < RATIO * runner_up and d1 < CROWD_RATIO * crowd
 
 
 class People:

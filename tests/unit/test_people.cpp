@@ -99,23 +99,24 @@ TEST_CASE("people: the join distance starts strict and grows only in a run whose
   People sparse(kCalibrated);
   const int a = sparse.identify(face(1));
   for (int k = 2; k <= 5; ++k) sparse.identify(face(k));
-  // People 1.41 apart: 0.8 x that is more than the most a join distance grows to.
+  // People 1.41 apart: 0.9 x that is more than the most a join distance grows to.
   CHECK(sparse.join_distance() == Approx(kCalibrated * People::kJoinFactor));
   CHECK(sparse.identify(along({{1, 1.0f}, {61, 0.50f}})) == a);
 
-  // A crowded run: people 0.44 apart (a shared axis and one of their own).
+  // A crowded run: people 0.38 apart (a shared axis and one of their own), all
+  // on screen at once, so known to be different.
   People dense(kCalibrated);
-  auto crowded = [](int k, float wobble) { return along({{0, 1.0f}, {k, 0.3111f}, {100 + k, wobble}}); };
+  auto crowded = [](int k, float wobble) { return along({{0, 1.0f}, {k, 0.2687f}, {100 + k, wobble}}); };
   std::vector<int> ids;
-  for (int k = 1; k <= 6; ++k) ids.push_back(dense.identify(crowded(k, 0.0f)));
-  CHECK(std::set<int>(ids.begin(), ids.end()).size() == 6);  // 0.44 apart: beyond the start distance
-  CHECK(dense.join_distance() == Approx(start));             // 0.8 x 0.44 = 0.35: held at the start
-  // 0.30 from person 1 (0.52 from the others): clearly nearer than person 1's
-  // nearest other person (0.9 x 0.44 = 0.396), so it joins.
+  for (int k = 1; k <= 6; ++k) ids.push_back(dense.identify(crowded(k, 0.0f), std::set<int>(ids.begin(), ids.end())));
+  CHECK(std::set<int>(ids.begin(), ids.end()).size() == 6);
+  CHECK(dense.join_distance() == Approx(start));  // 0.9 x 0.38 = 0.34: held at the start
+  // 0.30 from person 1 (0.49 from the others): nearer than person 1's nearest
+  // other person (0.38), so it joins.
   CHECK(dense.identify(crowded(1, 0.30f)) == ids[0]);
-  // 0.41 from person 2: within the start distance, but person 2's neighbourhood is
-  // so crowded that someone this far may be another person: a new one.
-  CHECK(dense.identify(crowded(2, 0.41f)) != ids[1]);
+  // 0.40 from person 2: within the start distance, but farther than person 2's
+  // nearest known-different person: in so crowded a neighbourhood, a new person.
+  CHECK(dense.identify(crowded(2, 0.40f)) != ids[1]);
 }
 
 TEST_CASE("people: a face must be clearly nearer its person than anyone else, on screen or not") {

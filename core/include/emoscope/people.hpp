@@ -16,8 +16,8 @@
 //    other person, kept within [start_distance(), max_join_distance()];
 //  - it is clearly nearer P than any other person (ratio kRatio), the people
 //    on screen included: they too are known to be someone else;
-//  - it is clearly nearer P than P's own nearest known-different person is
-//    (ratio kRatio): P's neighbourhood is that crowded.
+//  - it is nearer P than P's own nearest known-different person is (ratio
+//    kCrowdRatio): in a crowded neighbourhood a face this far may be anyone.
 // Otherwise it starts a new person: splitting one person in two is the lesser
 // error (a user merges them in the app), merging two people silently the one
 // to avoid. People never expire within a run. IDs are small integers from 1,
@@ -77,8 +77,9 @@ class People {
   // The in-run calibration (see the top of this file).
   static constexpr int kScalePeople = 3;
   static constexpr float kScaleQuantile = 0.10f;
-  static constexpr float kScaleFactor = 0.8f;
+  static constexpr float kScaleFactor = 0.9f;
   static constexpr float kRatio = 0.9f;
+  static constexpr float kCrowdRatio = 1.0f;
 
   // `max_join`: the most the join distance may grow to (the start distance is
   // at most this too); split and drift follow `calibrated` (the embedder's
