@@ -72,16 +72,16 @@ bool Portraits::observe(const FrameResult& result) {
       // The box with a margin, made square about its centre, clipped to the frame.
       const float side = std::max(face.box.width, face.box.height) * (1.0f + 2.0f * options_.margin);
       const cv::Point2f centre(face.box.x + face.box.width / 2, face.box.y + face.box.height / 2);
-      const cv::Rect area = cv::Rect(cv::Rect2f(centre.x - side / 2, centre.y - side / 2, side, side)) &
-                            cv::Rect(0, 0, image.cols, image.rows);
+      const cv::Rect want(cv::Rect2f(centre.x - side / 2, centre.y - side / 2, side, side));
+      const cv::Rect area = want & cv::Rect(0, 0, image.cols, image.rows);
       if (area.width < 2 || area.height < 2) continue;
       cv::Mat crop = image(area);
       if (crop.channels() == 4) cv::cvtColor(crop, crop, cv::COLOR_BGRA2BGR);
       if (crop.channels() == 1) cv::cvtColor(crop, crop, cv::COLOR_GRAY2BGR);
-      // Clipped at a frame edge: padded back to a square, the face kept in place.
-      const int full = std::max(area.width, area.height);
-      cv::Mat square(full, full, CV_8UC3, cv::Scalar::all(0));
-      crop.copyTo(square(cv::Rect((full - area.width) / 2, (full - area.height) / 2, area.width, area.height)));
+      // Clipped at a frame edge: padded (black) back to the square, the face kept in place.
+      cv::Mat square(want.height, want.width, CV_8UC3, cv::Scalar::all(0));
+      crop.copyTo(square(cv::Rect(area.x - want.x, area.y - want.y, area.width, area.height)));
+      const int full = want.width;
       const int n = options_.thumbnail_size;
       cv::resize(square, p.thumbnail, cv::Size(n, n), 0, 0, full > n ? cv::INTER_AREA : cv::INTER_LINEAR);
     }
