@@ -297,6 +297,7 @@ MaybeError Recorder::write(const FrameResult& result, const cv::Mat& annotated) 
     }
     if (time.is_set()) pending_.push_back({f.id, f.person_id, f.label});
   }
+  portraits_.observe(result);
   ++frames_;
   if (!options_.summary_path.empty() && !is_stdout(options_.summary_path) &&
       SteadyClock::now() - files_->last_summary >= kSummaryEvery) {

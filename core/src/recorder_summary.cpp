@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,9 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 ojson number_or_null(double value, bool known) { return known ? ojson(value) : ojson(nullptr); }
+
+// A box coordinate rounded as the CSV's %.0f rounds it.
+long pixel(float value) { return static_cast<long>(std::nearbyint(value)); }
 
 const char* source_kind_name(SourceKind kind) {
   switch (kind) {
@@ -154,6 +158,13 @@ std::string Recorder::summary_json() const {
     if (person) {
       face["name"] = s.name.empty() ? ojson(nullptr) : ojson(s.name);
       face["tracks"] = s.tracks;
+    }
+    if (person) {  // where the person's clearest face was taken (no pixels)
+      const std::optional<Portrait> at = portraits_.portrait(id);
+      face["portrait"] = !at ? ojson(nullptr)
+                             : ojson{{"frame", at->frame},
+                                     {"time_ms", number_or_null(at->time.ms_or(0), at->time.is_set())},
+                                     {"box", {pixel(at->box.x), pixel(at->box.y), pixel(at->box.width), pixel(at->box.height)}}};
     }
     face["frames"] = s.frames;
     face["seconds_seen"] = number_or_null(seconds, face_timed);

@@ -81,6 +81,24 @@ def test_doc_lists_exactly_the_summary_fields(analyzed):
     assert set(documented) - found == set(), "documented but not written"
 
 
+def test_each_person_s_portrait_is_one_of_their_detected_rows(analyzed):
+    """people[].portrait names a frame where the person's face was detected, with that row's time and box."""
+    _, second, out = analyzed
+    assert second.returncode == OK, second.stderr
+    summary = json.loads(second.stdout)
+    rows = parse_csv((out / "c.csv").read_text())
+    assert summary["header"]["identity"] is not None and summary["people"]
+    for person in summary["people"]:
+        where = person["portrait"]
+        assert where is not None, person
+        assert set(where) == {"frame", "time_ms", "box"}  # the place only: no pixels, no descriptor
+        [row] = [r for r in rows if r["frame"] == str(where["frame"]) and r["person_id"] == str(person["id"])]
+        assert row["detected"] == "1", row
+        assert [int(row[k]) for k in "xywh"] == where["box"]
+        assert float(row["time_ms"]) == pytest.approx(where["time_ms"], abs=0.051)
+        assert int(row["face_id"]) in person["tracks"]
+
+
 def test_doc_lists_exactly_the_predict_fields(cli, model):
     r = cli("predict", "--model", model, ASTRONAUT)
     assert r.returncode == OK, r.stderr
@@ -246,3 +264,10 @@ def test_analyze_on_an_image_folder_gives_each_image_its_predict_probabilities(c
     assert s["header"]["source"]["fps"] is None
     assert s["header"]["frames"]["processed"] == len(images)
     assert all(face["seconds_seen"] is None and face["frames"] == 1 for face in s["faces"])
+    # Each person's portrait is one of their rows, on an image (no time).
+    assert s["people"]
+    for person in s["people"]:
+        where = person["portrait"]
+        assert where is not None and where["time_ms"] is None, person
+        [row] = [r for r in rows if r["frame"] == str(where["frame"]) and r["person_id"] == str(person["id"])]
+        assert [int(row[k]) for k in "xywh"] == where["box"]

@@ -199,6 +199,48 @@ TEST_CASE("live people: rename from a card reaches the overlay's faces, Save peo
   CHECK_FALSE(split->toolTip().isEmpty());
 }
 
+TEST_CASE("live people: a person's card shows their face, taken from the run", "[gui][live][people][portraits]") {
+  REQUIRE_SHARED_DATA();
+  auto w = make_window(fer_clip());
+  REQUIRE(w->startLive());
+  auto* panel = w->facePanel();
+  // The clip's one face becomes a person; their card gets a thumbnail of them.
+  emoscope::ui::FaceCard* card = nullptr;
+  REQUIRE(wait_until(
+      [&] {
+        const auto& faces = w->lastUpdate().faces;
+        card = !faces.empty() && faces[0].person_id > 0 ? panel->cardFor(faces[0]) : nullptr;
+        return card && !card->portrait().isNull();
+      },
+      20000));
+  const int person = card->id();
+  CHECK(person > 0);
+  const QImage shown = card->portrait().toImage();
+  CHECK(shown.width() == emoscope::ui::FaceCard::kPortraitSide);
+  // A face, not a blank: the thumbnail varies (a uniform image has no spread).
+  double sum = 0, sum2 = 0;
+  for (int y = 0; y < shown.height(); ++y) {
+    for (int x = 0; x < shown.width(); ++x) {
+      const double v = qGray(shown.pixel(x, y));
+      sum += v;
+      sum2 += v * v;
+    }
+  }
+  const double n = static_cast<double>(shown.width()) * shown.height();
+  CHECK(std::sqrt(sum2 / n - (sum / n) * (sum / n)) > 10.0);
+  // It is the run's portrait of that person, taken from a frame where the face was detected.
+  REQUIRE(w->sessions()->portraits());
+  const auto portrait = w->sessions()->portraits()->portrait(person);
+  REQUIRE(portrait);
+  CHECK(card->portraitRevision() == portrait->revision);
+  CHECK(portrait->box.width > 20);
+  CHECK(portrait->time.is_set());
+  w->stopSource();
+  // Kept after the run, like the people.
+  REQUIRE(panel->card(person));
+  CHECK_FALSE(panel->card(person)->portrait().isNull());
+}
+
 TEST_CASE("a known-people file made with another embedder is refused with the reason", "[gui][people]") {
   REQUIRE_SHARED_DATA();
   auto w = make_window(fer_clip());

@@ -13,12 +13,15 @@
 #include <QTimer>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStyle>
 #include <catch2/catch.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "emoscope/annotator.hpp"
 #include "emoscope/frame_source.hpp"
+#include "emoscope/portraits.hpp"
 #include "emoscope/resources.hpp"
 #include "emoscope/ui/analysis_controller.hpp"
 #include "emoscope/ui/convert.hpp"
@@ -195,6 +198,93 @@ TEST_CASE("FacePanel: a card's menu asks to rename, merge and split - and the ru
   panel.peopleChanged();
   REQUIRE(panel.cardCount() == 1);
   CHECK(panel.card(p1)->tracks() == std::vector<int>{1, 2});
+}
+
+TEST_CASE("FacePanel: a person's card shows their clearest face, and Merge into shows the faces", "[gui][parts][people]") {
+  gui_app();
+  const cv::Mat photo = cv::imread(test::astronaut_photo(), cv::IMREAD_COLOR);
+  REQUIRE_FALSE(photo.empty());
+  // The astronaut's face (YuNet's box on this photo, tests/integration/test_detector.cpp).
+  const cv::Rect2f face_box(170, 55, 117, 117);
+  auto people = std::make_shared<People>(0.5f, 0.44f);
+  const int p1 = people->add_person(Embedding(128, 0.0f));
+  const int p2 = people->add_person(Embedding(128, 1.0f));
+  auto portraits = std::make_shared<Portraits>(PortraitOptions{}, people);
+  FacePanel panel;
+  panel.setLabels(kThree);
+  panel.setPeople(people);
+  panel.setPortraits(portraits);
+
+  auto seen = [&](const cv::Mat& image, std::uint64_t seq, std::vector<TrackedFace> faces) {
+    FrameResult r;
+    r.frame.image = image;
+    r.frame.seq = seq;
+    r.frame.time = SourceTime::from_ms(seq * 40.0);
+    for (TrackedFace& f : faces) {
+      f.box = face_box;
+      f.face_score = 0.9f;
+    }
+    r.faces = faces;
+    portraits->observe(r);
+    panel.updateFaces(faces, seq * 40.0);
+  };
+  // Before any face was taken: no thumbnails.
+  panel.updateFaces({person_face(1, p1), person_face(3, 0)}, 0.0);
+  REQUIRE(panel.card(p1));
+  CHECK(panel.card(p1)->portrait().isNull());
+
+  cv::Mat soft;
+  cv::GaussianBlur(photo, soft, cv::Size(0, 0), 3.0);
+  seen(soft, 1, {person_face(1, p1), person_face(3, 0)});
+  REQUIRE(panel.card(p1));
+  const QPixmap first = panel.card(p1)->portrait();
+  REQUIRE_FALSE(first.isNull());
+  CHECK(first.deviceIndependentSize().toSize() == QSize(FaceCard::kPortraitSide, FaceCard::kPortraitSide));
+  const std::uint64_t first_revision = panel.card(p1)->portraitRevision();
+  CHECK(first_revision == portraits->portrait(p1)->revision);
+  // The card of a face with no person shows none.
+  REQUIRE(panel.cardFor(person_face(3, 0)));
+  CHECK(panel.cardFor(person_face(3, 0))->portrait().isNull());
+  // The thumbnail is the face: skin (reddish) in its middle, not the grey of the suit.
+  const QImage shown = first.toImage();
+  const QColor middle = shown.pixelColor(shown.width() / 2, shown.height() / 2);
+  CHECK(middle.red() > middle.blue() + 20);
+
+  // A clearer view replaces it; the same one again does not.
+  seen(photo, 2, {person_face(1, p1)});
+  CHECK(panel.card(p1)->portraitRevision() != first_revision);
+  CHECK(panel.card(p1)->portrait().cacheKey() != first.cacheKey());
+  const qint64 sharp_key = panel.card(p1)->portrait().cacheKey();
+  seen(photo, 3, {person_face(1, p1)});
+  CHECK(panel.card(p1)->portrait().cacheKey() == sharp_key);
+
+  // Person 2 (blurred) beside person 1: the merge menu shows this person's face and the other's.
+  seen(soft, 4, {person_face(1, p1), person_face(2, p2)});
+  REQUIRE(panel.card(p2));
+  CHECK_FALSE(panel.card(p2)->portrait().isNull());
+  std::unique_ptr<QMenu> menu(panel.personMenu(p2));
+  auto* from = menu->findChild<QAction*>("mergeFrom");
+  REQUIRE(from);
+  CHECK_FALSE(from->isEnabled());
+  CHECK(from->text().contains("P2"));
+  CHECK_FALSE(from->icon().isNull());
+  auto* into = menu->findChild<QAction*>(QString("mergeInto%1").arg(p1));
+  REQUIRE(into);
+  CHECK_FALSE(into->icon().isNull());
+  auto* merge = menu->findChild<QMenu*>("mergePerson");
+  REQUIRE(merge);
+  CHECK(merge->style()->pixelMetric(QStyle::PM_SmallIconSize) >= 32);  // faces large enough to tell apart
+
+  // p1 (the sharp face) merged into p2: p2's card now shows the sharper face.
+  people->merge(p2, p1);
+  panel.peopleChanged();
+  REQUIRE(panel.card(p2));
+  CHECK(panel.card(p2)->portraitRevision() == portraits->portrait(p1)->revision);
+  CHECK(portraits->portrait(p2)->frame == 2);
+
+  // Without portraits (identities off): no thumbnails.
+  panel.setPortraits(nullptr);
+  CHECK(panel.card(p2)->portrait().isNull());
 }
 
 TEST_CASE("TimelineView: one row per person, named, following later renames and merges", "[gui][parts][people]") {

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QContextMenuEvent>
@@ -16,6 +17,8 @@
 #include <QLineSeries>
 #include <QMenu>
 #include <QProgressBar>
+#include <QProxyStyle>
+#include <QIcon>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QValueAxis>
@@ -27,6 +30,7 @@
 namespace emoscope::ui {
 
 struct FaceCard::Parts {
+  QLabel* face = nullptr;
   QLabel* title = nullptr;
   QLabel* tracks = nullptr;
   std::vector<QProgressBar*> bars;
@@ -61,13 +65,26 @@ FaceCard::FaceCard(int key, const std::vector<std::string>& labels, QWidget* par
   connect(menu_button, &QToolButton::clicked, this, [this, menu_button] {
     emit menuRequested(id_, menu_button->mapToGlobal(QPoint(0, menu_button->height())));
   });
+  // The person's face beside the name and tracks (hidden until there is one).
+  parts_->face = new QLabel(this);
+  parts_->face->setObjectName("portrait");
+  parts_->face->setFixedSize(kPortraitSide, kPortraitSide);
+  parts_->face->setAlignment(Qt::AlignCenter);
+  parts_->face->setAccessibleName(tr("The person's clearest face so far"));
+  parts_->face->setVisible(false);
   auto* heading = new QHBoxLayout;
   heading->addWidget(parts_->title, 1);
   heading->addWidget(menu_button);
-  outer->addLayout(heading);
   parts_->tracks = new QLabel(this);
   parts_->tracks->setStyleSheet("color: gray;");
-  outer->addWidget(parts_->tracks);
+  auto* words = new QVBoxLayout;
+  words->addLayout(heading);
+  words->addWidget(parts_->tracks);
+  words->addStretch(1);
+  auto* top = new QHBoxLayout;
+  top->addWidget(parts_->face, 0, Qt::AlignTop);
+  top->addLayout(words, 1);
+  outer->addLayout(top);
 
   auto* grid = new QGridLayout;
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -153,6 +170,25 @@ void FaceCard::setFace(const TrackedFace& face, const QString& name, const std::
   }
 }
 
+void FaceCard::setPortrait(const QImage& face, std::uint64_t revision) {
+  if (face.isNull()) {
+    parts_->face->clear();
+    parts_->face->setVisible(false);
+    portrait_revision_ = 0;
+    return;
+  }
+  if (revision == portrait_revision_ && !parts_->face->pixmap().isNull()) return;
+  portrait_revision_ = revision;
+  const qreal dpr = devicePixelRatioF();
+  const int side = static_cast<int>(std::lround(kPortraitSide * dpr));
+  QPixmap pixmap = QPixmap::fromImage(face.scaled(side, side, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+  pixmap.setDevicePixelRatio(dpr);
+  parts_->face->setPixmap(pixmap);
+  parts_->face->setVisible(true);
+}
+
+QPixmap FaceCard::portrait() const { return parts_->face->pixmap(); }
+
 void FaceCard::contextMenuEvent(QContextMenuEvent* event) { emit menuRequested(id_, event->globalPos()); }
 
 void FaceCard::setHistory(const std::deque<std::pair<double, std::vector<float>>>& points, double now_ms) {
@@ -220,6 +256,30 @@ void FacePanel::clear() {
 
 void FacePanel::setPeople(std::shared_ptr<const People> people) { people_ = std::move(people); }
 
+void FacePanel::setPortraits(std::shared_ptr<const Portraits> portraits) {
+  portraits_ = std::move(portraits);
+  updatePortraits(true);
+}
+
+QPixmap FacePanel::portraitOf(int key) const {
+  if (FaceCard* shown = card(key); shown && !shown->portrait().isNull()) return shown->portrait();
+  if (!portraits_ || key <= 0) return {};
+  const std::optional<Portrait> p = portraits_->portrait(key);
+  if (!p || p->thumbnail.empty()) return {};
+  return QPixmap::fromImage(to_qimage(p->thumbnail));
+}
+
+void FacePanel::updatePortraits(bool force) {
+  const std::uint64_t revision = portraits_ ? portraits_->revision() : 0;
+  if (!force && revision == portraits_seen_) return;
+  portraits_seen_ = revision;
+  for (auto& [key, card] : cards_) {
+    const std::optional<Portrait> p = portraits_ && key > 0 ? portraits_->portrait(key) : std::nullopt;
+    if (!p || p->thumbnail.empty()) card->setPortrait({}, 0);
+    else if (p->revision != card->portraitRevision()) card->setPortrait(to_qimage(p->thumbnail), p->revision);
+  }
+}
+
 void FacePanel::setPeopleActions(const QString& edit_off_reason, const QString& split_off_reason) {
   edit_off_reason_ = edit_off_reason;
   split_off_reason_ = split_off_reason;
@@ -258,6 +318,19 @@ void FacePanel::addSample(History& h, double time_ms, const TrackedFace& face) {
 }
 
 namespace {
+
+// Menus with faces for icons: the small icon size raised to a face's.
+class PortraitMenuStyle : public QProxyStyle {
+ public:
+  PortraitMenuStyle() : QProxyStyle(QApplication::style()->name()) {}  // the app's style, not the desktop's
+  int pixelMetric(PixelMetric metric, const QStyleOption* option, const QWidget* widget) const override {
+    if (metric == PM_SmallIconSize) return 40;
+    return QProxyStyle::pixelMetric(metric, option, widget);
+  }
+};
+
+// A face as a menu icon; an empty icon (no face yet) leaves the item plain.
+QIcon faceIcon(const QPixmap& face) { return face.isNull() ? QIcon() : QIcon(face); }
 
 // Folds `from`'s samples into `into`'s, in time order.
 template <typename History>
@@ -356,6 +429,7 @@ void FacePanel::updateFaces(const std::vector<TrackedFace>& faces, double time_m
     ++index;
   }
   empty_->setVisible(cards_.empty());
+  updatePortraits(force_chart_);  // force_chart_: a card is new, or the people changed
 
   // Charts: at most 10 redraws a second of wall-clock time.
   const bool redraw = !chart_clock_.isValid() || chart_clock_.elapsed() >= 100 || force_chart_;
@@ -406,8 +480,18 @@ QMenu* FacePanel::personMenu(int key, QWidget* parent) {
     }
   }
   others.erase(key);
+  // The faces, large enough to tell people apart (menus draw icons at the style's small size).
+  auto* faces_style = new PortraitMenuStyle;
+  faces_style->setParent(merge);
+  merge->setStyle(faces_style);
+  if (!others.empty()) {
+    QAction* from = merge->addAction(faceIcon(portraitOf(key)), tr("%1 into:").arg(nameOf(key)));
+    from->setObjectName("mergeFrom");
+    from->setEnabled(false);
+    merge->addSeparator();
+  }
   for (int other : others) {
-    QAction* into = merge->addAction(nameOf(other));
+    QAction* into = merge->addAction(faceIcon(portraitOf(other)), nameOf(other));
     into->setObjectName(QString("mergeInto%1").arg(other));
     connect(into, &QAction::triggered, this, [this, key, other] { emit mergeRequested(other, key); });
   }

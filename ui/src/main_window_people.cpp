@@ -18,6 +18,7 @@ namespace emoscope::ui {
 void MainWindow::showPeople(bool analysis) {
   faces_->clear();  // the cards and histories of another run's people
   faces_->setPeople(sessions_->people());
+  faces_->setPortraits(sessions_->portraits());
   if (analysis) analysis_->setPeople(sessions_->people());
 }
 

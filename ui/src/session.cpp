@@ -33,7 +33,9 @@ std::unique_ptr<Session> Session::create(const SessionConfig& config, QString* e
   return std::unique_ptr<Session>(new Session(std::move(engine).value(), parent));
 }
 
-Session::Session(std::unique_ptr<RunEngine> engine, QObject* parent) : QObject(parent), engine_(std::move(engine)) {}
+Session::Session(std::unique_ptr<RunEngine> engine, QObject* parent) : QObject(parent), engine_(std::move(engine)) {
+  if (engine_->people()) portraits_ = std::make_shared<Portraits>(PortraitOptions{}, engine_->people());
+}
 
 Session::~Session() { stop(); }
 
@@ -92,6 +94,7 @@ void Session::onResult(FrameResult&& r) {
     fps_ = fps_frames_ * 1000.0 / static_cast<double>(elapsed);
   }
   if (r.times.detected) last_detect_ms_ = r.times.detect;
+  if (portraits_) portraits_->observe(r);  // every result: the clearest view may be in a frame the UI skips
 
   // Hand the UI a frame only when it is free (nothing pending) and not more
   // than ~33 times a second; the analysis records always travel. A frame the

@@ -96,12 +96,14 @@ bool SessionController::startAnalysis(const QString& path, bool images, QString*
 
 void SessionController::keepPeople() {
   people_ = session_->people();
+  portraits_ = session_->portraits();
   people_embedder_.reset();
   if (session_->embedder()) people_embedder_ = session_->embedder()->spec();
 }
 
 void SessionController::forgetPeople() {
   people_.reset();
+  portraits_.reset();
   people_embedder_.reset();
 }
 

@@ -10,6 +10,7 @@
 #include <QTabWidget>
 #include <QThread>
 
+#include "emoscope/ui/face_panel.hpp"
 #include "emoscope/ui/main_window.hpp"
 #include "emoscope/ui/model_catalogue.hpp"
 #include "emoscope/ui/timeline.hpp"
@@ -62,6 +63,14 @@ int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video)
   if (!w.startLive()) return fail(qPrintable("cannot start the test camera: " + w.lastError()));
   if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 60; }, 15000))
     return fail("no face appeared in the live view");
+  // The person's card with their face (identities are on by default).
+  const auto card_has_face = [&] {
+    const auto& faces = w.lastUpdate().faces;
+    const FaceCard* card = faces.empty() ? nullptr : w.facePanel()->cardFor(faces.front());
+    return card && !card->portrait().isNull();
+  };
+  if (w.settings().identities && !wait_until(card_has_face, 10000))
+    return fail("the person's card shows no face");
   if (!save(w, dir + "/live.png")) return fail("cannot write live.png");
 
   // Recording: a fresh start of the camera, recording from the first frame.

@@ -311,6 +311,10 @@ Double-click to open its results</source>
         <source>Tracks %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The person&apos;s clearest face so far</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::FacePanel</name>
@@ -348,6 +352,10 @@ Double-click to open its results</source>
     </message>
     <message>
         <source>Split track #%1 off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 into:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

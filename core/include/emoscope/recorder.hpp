@@ -12,8 +12,9 @@
 //    classified, face_score. Time columns are empty for still images, which have no time.
 //  - a JSON summary: a header describing the run (app, model, detector,
 //    settings, source, start time, frame counts), then per-face figures whose
-//    durations come from the frames' timestamps. Written atomically at finish()
-//    and every few seconds while recording.
+//    durations come from the frames' timestamps, and per person where their
+//    clearest face was taken (portraits.hpp: frame, time, box; never its
+//    pixels). Written atomically at finish() and every few seconds while recording.
 // A CSV or summary path of "-" means standard output (the summary is then
 // written once, at finish()). Other files are created user-only (0600) and
 // never replace an existing file unless replace_existing.
@@ -36,6 +37,7 @@
 #include "emoscope/error.hpp"
 #include "emoscope/face_detector.hpp"
 #include "emoscope/frame_source.hpp"
+#include "emoscope/portraits.hpp"
 #include "emoscope/results.hpp"
 #include "emoscope/video_writer.hpp"
 
@@ -127,6 +129,8 @@ class Recorder {
   long video_frames_written() const { return video_frames_; }
   const std::map<int, FaceSummary>& faces() const { return faces_; }
   const std::map<int, FaceSummary>& people() const { return people_; }
+  // Where each person's clearest face was (no thumbnails: the summary names the place only).
+  const Portraits& portraits() const { return portraits_; }
   std::string summary_json() const;
 
  private:
@@ -139,6 +143,7 @@ class Recorder {
   std::unique_ptr<Files> files_;
   std::map<int, FaceSummary> faces_;   // by face (track) ID
   std::map<int, FaceSummary> people_;  // by person ID
+  Portraits portraits_{PortraitOptions{0}};
   std::string start_time_;
   long frames_ = 0;
   long video_frames_ = 0;

@@ -14,8 +14,15 @@
 // person, or split one of their tracks off. The panel changes nothing itself:
 // it emits renameRequested / mergeRequested / splitRequested, and the window
 // applies them to the run's People; peopleChanged() then shows the result.
+//
+// Faces: with the run's Portraits (portraits.hpp) each person's card shows
+// that person's clearest face so far as a thumbnail (kPortraitSide pixels),
+// replaced when a clearer view comes; the "Merge into" menu shows the faces of
+// the person and of each person they may be merged into. Cards of faces with no
+// person show none. The thumbnails are only shown, never written.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -24,10 +31,13 @@
 #include <vector>
 
 #include <QElapsedTimer>
+#include <QImage>
+#include <QPixmap>
 #include <QString>
 #include <QWidget>
 
 #include "emoscope/people.hpp"
+#include "emoscope/portraits.hpp"
 #include "emoscope/tracker.hpp"
 #include "emoscope/ui/session.hpp"
 
@@ -55,6 +65,10 @@ class FacePanel : public QWidget {
 
   // The run's people (null: identities off, names as the frames carry them).
   void setPeople(std::shared_ptr<const People> people);
+  // The run's portraits (null: no thumbnails); the cards follow them on every updateFaces().
+  void setPortraits(std::shared_ptr<const Portraits> portraits);
+  // A person's clearest face as shown (null when none yet), for menus and tests.
+  QPixmap portraitOf(int key) const;
   // Names or merges changed: regroups the histories and redraws the cards now.
   void peopleChanged();
   // Which people actions are available: an empty reason = available, else the
@@ -66,8 +80,9 @@ class FacePanel : public QWidget {
   void setNamePrompt(NamePrompt prompt) { name_prompt_ = std::move(prompt); }
   // The menu of a card's person actions (a new menu the caller owns):
   // "Rename…" (objectName "renamePerson"), "Merge into" with one action per
-  // other person seen ("mergePerson", items "mergeInto<key>"), and one
-  // "Split track #N off" per track of the card ("splitTrack<N>").
+  // other person seen ("mergePerson", items "mergeInto<key>", each with the
+  // person's face as its icon, after a disabled item "mergeFrom" showing this
+  // person's face), and one "Split track #N off" per track of the card ("splitTrack<N>").
   QMenu* personMenu(int key, QWidget* parent = nullptr);
 
   int cardCount() const { return static_cast<int>(cards_.size()); }
@@ -94,6 +109,7 @@ class FacePanel : public QWidget {
   static void addSample(History& h, double time_ms, const TrackedFace& face);
   void regroupHistories();
   void redrawCharts(double time_ms);
+  void updatePortraits(bool force);
   QString nameOf(int key) const;
 
   std::vector<std::string> labels_;
@@ -101,6 +117,8 @@ class FacePanel : public QWidget {
   std::map<int, FaceCard*> cards_;
   std::map<int, History> history_;
   std::shared_ptr<const People> people_;
+  std::shared_ptr<const Portraits> portraits_;
+  std::uint64_t portraits_seen_ = 0;  // Portraits::revision() the cards show
   QString edit_off_reason_;
   QString split_off_reason_;
   NamePrompt name_prompt_;
@@ -130,6 +148,12 @@ class FaceCard : public QWidget {
   std::vector<int> barValues() const;   // percent per class
   int seriesCount() const;
   int pointCount() const;               // points in the first series
+  // The person's face (a Portrait's thumbnail; null image: none). `revision`:
+  // the Portrait's, so an unchanged face is not redrawn.
+  void setPortrait(const QImage& face, std::uint64_t revision);
+  QPixmap portrait() const;             // as shown; null when none
+  std::uint64_t portraitRevision() const { return portrait_revision_; }
+  static constexpr int kPortraitSide = 56;  // logical pixels
 
  signals:
   void menuRequested(int key, const QPoint& global_pos);
@@ -143,6 +167,7 @@ class FaceCard : public QWidget {
   std::vector<std::string> labels_;
   QString name_;
   std::vector<int> tracks_;
+  std::uint64_t portrait_revision_ = 0;
   Parts* parts_;
 };
 

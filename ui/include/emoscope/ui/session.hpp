@@ -39,6 +39,7 @@
 #include <QSize>
 #include <QString>
 
+#include "emoscope/portraits.hpp"
 #include "emoscope/run.hpp"
 
 namespace emoscope::ui {
@@ -107,6 +108,9 @@ class Session : public QObject {
   // null when identities are off. The embedder their descriptors come from.
   const std::shared_ptr<People>& people() const { return engine_->people(); }
   const FaceEmbedder* embedder() const { return engine_->embedder(); }
+  // Each person's clearest face so far (portraits.hpp), taken on the output
+  // thread from every result; read from the UI thread. Null when identities are off.
+  const std::shared_ptr<Portraits>& portraits() const { return portraits_; }
   const SessionConfig& config() const { return engine_->options(); }
   const PipelineEnd& end() const { return end_; }
 
@@ -123,6 +127,7 @@ class Session : public QObject {
   void onEnded();                        // UI thread
 
   std::unique_ptr<RunEngine> engine_;
+  std::shared_ptr<Portraits> portraits_;
   bool running_ = false;
   bool finished_emitted_ = false;
   PipelineEnd end_;

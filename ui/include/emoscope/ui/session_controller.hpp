@@ -62,6 +62,8 @@ class SessionController : public QObject {
   // embedder their descriptors come from (a gallery records it).
   const std::shared_ptr<People>& people() const { return people_; }
   const std::optional<ModelSpec>& peopleEmbedder() const { return people_embedder_; }
+  // Those people's clearest faces (Session::portraits()), kept with them.
+  const std::shared_ptr<Portraits>& portraits() const { return portraits_; }
   // No run's people any more (results read back from files have none to edit).
   void forgetPeople();
 
@@ -83,6 +85,7 @@ class SessionController : public QObject {
   std::function<void(SessionConfig&)> fill_config_;
   std::unique_ptr<Session> session_;
   std::shared_ptr<People> people_;
+  std::shared_ptr<Portraits> portraits_;
   std::optional<ModelSpec> people_embedder_;
   Mode mode_ = Mode::kIdle;
   bool paused_ = false;
