@@ -3,6 +3,7 @@
 // on the user's request, into one user-only file on this machine.
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -73,10 +74,29 @@ int run_people_add(const RunOptions& run, const PeopleOptions& options) {
     if (!e) return fail(e.error());
     faces.push_back(e.value().front());
   }
-  people->add_named(options.name, faces);
+  // Before adding: does a photo look like someone else of the gallery, or unlike this person's other photos?
+  int same_name = 0;
+  for (const PersonInfo& p : people->list()) same_name = p.name == options.name ? p.id : same_name;
+  for (std::size_t i = 0; i < faces.size(); ++i) {
+    const std::set<int> self = same_name ? std::set<int>{same_name} : std::set<int>{};
+    const auto [other, d] = people->nearest(faces[i], self);
+    if (other != 0 && d < people->max_join_distance()) {
+      std::cerr << "warning: " << options.photos[i] << " looks like " << people->name(other) << " (descriptor distance "
+                << fmt::format("{:.2f}", d) << "): check that it shows " << options.name << "\n";
+    }
+    if (same_name && people->distance(same_name, faces[i]) > people->split_threshold()) {
+      std::cerr << "warning: " << options.photos[i] << " does not look like " << options.name
+                << "'s other photos (descriptor distance " << fmt::format("{:.2f}", people->distance(same_name, faces[i]))
+                << ")\n";
+    }
+  }
+  const int id = people->add_named(options.name, faces);
   if (MaybeError s = save_gallery(people.value(), path, **embedder)) return fail(*s);
+  int total = 0;
+  for (const PersonInfo& p : people->list()) total = p.id == id ? p.exemplars : total;
   std::cout << "added " << options.name << " (" << faces.size() << " photo" << (faces.size() == 1 ? "" : "s")
-            << ") to " << path << "\n"
+            << "; " << total << " in all, up to " << People::kMaxExemplars
+            << (total == 1 ? ": more photos of them make recognition surer" : "") << ") to " << path << "\n"
             << "This file holds face descriptors (biometric data); it stays on this machine, readable only by you.\n";
   return 0;
 }

@@ -39,6 +39,28 @@ def test_people_add_list_remove_and_naming(cli, tmp_path):
     assert "no person named 'Eileen'" in r.stderr
 
 
+def test_people_add_counts_photos_and_warns_when_a_photo_looks_like_someone_else(cli, tmp_path):
+    gallery = tmp_path / "people.json"
+    img = cv2.imread(str(ASTRONAUT))
+    cv2.imwrite(str(tmp_path / "mirror.png"), cv2.flip(img, 1))
+    r = cli("people", "--gallery", gallery, "add", "Eileen", ASTRONAUT)
+    assert r.returncode == OK, r.stderr
+    assert "1 in all" in r.stdout and "more photos" in r.stdout
+    assert "looks like" not in r.stderr
+    r = cli("people", "--gallery", gallery, "add", "Eileen", tmp_path / "mirror.png")
+    assert r.returncode == OK, r.stderr
+    assert "2 in all" in r.stdout
+    assert "looks like" not in r.stderr and "does not look like" not in r.stderr
+    # The same face under another name: the user is warned (and the photo is still added, as asked).
+    r = cli("people", "--gallery", gallery, "add", "Lionel", tmp_path / "mirror.png")
+    assert r.returncode == OK, r.stderr
+    assert "looks like Eileen" in r.stderr
+    # A stranger's photo added to Eileen: it does not look like her other photos.
+    r = cli("people", "--gallery", gallery, "add", "Eileen", MESSI)
+    assert r.returncode == OK, r.stderr
+    assert "does not look like Eileen's other photos" in r.stderr
+
+
 def test_people_add_refuses_a_photo_without_a_face_and_writes_nothing(cli, tmp_path):
     blank = tmp_path / "blank.png"
     cv2.imwrite(str(blank), 128 * (cv2.imread(str(ASTRONAUT)) * 0 + 1))
