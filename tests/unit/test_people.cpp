@@ -44,6 +44,19 @@ struct Step {
   std::vector<TrackedFace> faces;
   std::size_t embedded = 0;
 };
+Step step_faces(Tracker& t, double ms, const std::vector<cv::Rect2f>& boxes, const std::vector<Embedding>& faces,
+                FrameCues cues = {}) {
+  cues.scores.assign(boxes.size(), 0.99f);
+  const Tracker::Assignment a = t.assign(boxes, SourceTime::from_ms(ms), cues);
+  std::vector<Probabilities> probs;
+  std::vector<Embedding> embeddings;
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    if (a.to_classify()[i]) probs.push_back({0.5f, 0.5f});
+    if (a.to_embed()[i]) embeddings.push_back(faces[i]);
+  }
+  return {t.resolve(a, probs, embeddings), embeddings.size()};
+}
+
 Step step(Tracker& t, double ms, const std::vector<cv::Rect2f>& boxes, const std::vector<int>& who,
           FrameCues cues = {}) {
   cues.scores.assign(boxes.size(), 0.99f);
@@ -205,6 +218,30 @@ TEST_CASE("identities: a different person stepping into the same spot within the
   CHECK(b.faces[0].person_id == 2);
   CHECK(b.faces[0].id != a.faces[0].id);
   CHECK(b.faces[0].smoothed == b.faces[0].raw);
+}
+
+TEST_CASE("identities: a look-alike stepping into a track after a gap is not handed the track") {
+  // B lies 0.50 from A: within dlib's 0.60, as different East Asian people often do
+  // (Georgia Tech: 0.60 apart on average), but not within the join decision.
+  const Embedding a_face = face(1);
+  Embedding b_face = face(1);
+  b_face[60] = 0.50f;
+  Tracker t({}, std::make_shared<People>(kCalibrated));
+  const Step a = step_faces(t, 0, {kLeft}, {a_face});
+  step_faces(t, 40, {kLeft}, {a_face});
+  step_faces(t, 80, {}, {});
+  const Step b = step_faces(t, 200, {kLeft}, {b_face});
+  REQUIRE(b.faces.size() == 1);
+  CHECK(b.embedded == 1);
+  CHECK(b.faces[0].person_id != a.faces[0].person_id);
+  CHECK(b.faces[0].id != a.faces[0].id);
+  // A itself after a gap (a view 0.2 from the first) keeps its person.
+  Embedding a_again = face(1);
+  a_again[61] = 0.20f;
+  step_faces(t, 1500, {}, {});
+  const Step c = step_faces(t, 1600, {kRight}, {a_again});
+  REQUIRE(c.faces.size() == 1);
+  CHECK(c.faces[0].person_id == a.faces[0].person_id);
 }
 
 TEST_CASE("identities: a scene cut checks every face - two people swapping places keep their IDs") {
