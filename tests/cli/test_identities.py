@@ -6,23 +6,16 @@ temporary folder by scripts/make-identity-clips.py; the metrics are
 scripts/identity_metrics.py's, the same as scripts/measure-identities.py prints.
 """
 import csv
-import importlib.util
-from pathlib import Path
 
 import pytest
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-
-
-def _load(name, filename):
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / filename)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from cli_fixtures import load_script
 
 
-metrics = _load("identity_metrics", "identity_metrics.py")
-generator = _load("make_identity_clips", "make-identity-clips.py")
+
+
+
+metrics = load_script("identity_metrics", "identity_metrics.py")
+generator = load_script("make_identity_clips", "make-identity-clips.py")
 
 CLIPS = ["return", "swap", "step_in", "cut"]
 MIN_ROWS_CORRECT = 0.98

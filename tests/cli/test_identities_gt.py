@@ -9,26 +9,20 @@ scripts/identity_metrics.py's, the same as scripts/measure-identities.py prints.
 Each clip is made only when a test needs it, so that ctest can run this file as
 shards side by side (EMOSCOPE_TEST_SHARD, tests/CMakeLists.txt).
 """
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from cli_fixtures import load_script
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPTS = REPO / "scripts"
 
 
-def _load(name, filename):
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / filename)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
-metrics = _load("identity_metrics", "identity_metrics.py")
-generator = _load("make_identity_clips", "make-identity-clips.py")
+metrics = load_script("identity_metrics", "identity_metrics.py")
+generator = load_script("make_identity_clips", "make-identity-clips.py")
 
 # Issue 28's floors are rows correct >= 0.98, IDs per person <= 1.3 and known people named right
 # >= 95 %. gt_mixed meets them. gt_east_asian (ten-odd look-alikes with dlib's descriptors) and

@@ -8,6 +8,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]  # tests/support/ -> the repository
 
 
+def load_script(name: str, filename: str):
+    """A module from scripts/ (whose file names are not importable: make-identity-clips.py)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / filename)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def shared_dir() -> Path:
     return Path(os.environ.get("EMOSCOPE_SHARED_DIR")
                 or os.environ.get("EMOSCOPE_DEFAULT_SHARED_DIR")

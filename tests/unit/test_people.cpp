@@ -38,8 +38,8 @@ ModelSpec embedder_spec() {
 
 const cv::Rect2f kLeft{100, 100, 80, 80}, kRight{400, 100, 80, 80};
 
-// One frame through the tracker, every due face embedded with the face of
-// person `who[i]` (clear views: score 0.99).
+// One frame through the tracker, every due face embedded with `faces[i]` (or,
+// with step(), the face of person `who[i]`); clear views: score 0.99.
 struct Step {
   std::vector<TrackedFace> faces;
   std::size_t embedded = 0;
@@ -59,15 +59,9 @@ Step step_faces(Tracker& t, double ms, const std::vector<cv::Rect2f>& boxes, con
 
 Step step(Tracker& t, double ms, const std::vector<cv::Rect2f>& boxes, const std::vector<int>& who,
           FrameCues cues = {}) {
-  cues.scores.assign(boxes.size(), 0.99f);
-  const Tracker::Assignment a = t.assign(boxes, SourceTime::from_ms(ms), cues);
-  std::vector<Probabilities> probs;
-  std::vector<Embedding> embeddings;
-  for (std::size_t i = 0; i < boxes.size(); ++i) {
-    if (a.to_classify()[i]) probs.push_back({0.5f, 0.5f});
-    if (a.to_embed()[i]) embeddings.push_back(face(who[i]));
-  }
-  return {t.resolve(a, probs, embeddings), embeddings.size()};
+  std::vector<Embedding> faces;
+  for (int k : who) faces.push_back(face(k));
+  return step_faces(t, ms, boxes, faces, std::move(cues));
 }
 
 }  // namespace
