@@ -233,7 +233,6 @@ def main(argv=None) -> int:
               f"{'-' if r['impostor_mean'] is None else format(r['impostor_mean'], '.3f'):>6} | "
               f"{pct(r['far_start']):>9} {pct(r['frr_start'], 1):>9} | {pct(r['far_max']):>8} {pct(r['frr_max'], 1):>8}")
     print("\n2. The distance each group needs for 1 % FAR (0.1 % in brackets), and the FRR of every group there")
-    heads = [g for g in order if g != "black"]
     print(f"{'needs':11} {'T(1%)':>6} {'T(0.1%)':>7} | " + " ".join(f"{SHORT[g]:>10}" for g in order))
     for need, frrs in cross.items():
         t1, t01 = rows[need]["t_far_0.01"], rows[need]["t_far_0.001"]
