@@ -294,6 +294,9 @@ class YalePhotos:
         return {"normal": [c for c in NORMAL_CONDITIONS if self.exists(person, c) and c not in exclude],
                 "hard": [c for c in HARD_CONDITIONS if self.exists(person, c)]}
 
+    def usable_photo(self, person, cond):
+        return True  # a Yale photo without a YuNet face is pasted with a fixed central face box
+
     def get(self, person, cond):
         key = (person, cond)
         if key not in self.cache:
@@ -331,15 +334,18 @@ class GeorgiaTechPhotos:
             self.faces[key] = None if img is None else best_face(self.detector, img)
         return self.faces[key]
 
-    def usable(self, person):
-        return ["%02d" % m for m in range(1, 16) if self.face(person, "%02d" % m) is not None]
-
     def enrol_photo(self, person):
         """The photo that enrols a known person: 01, or the first with a face."""
-        return self.usable(person)[0]
+        return next("%02d" % m for m in range(1, 16) if self.face(person, "%02d" % m) is not None)
 
     def pools(self, person, exclude=()):
-        return {"normal": [m for m in self.usable(person) if m not in exclude], "hard": []}
+        # Every photo on file; whether YuNet finds a face is asked only of the photos chosen
+        # (usable_photo), which saves detecting on all 15 photos of everyone.
+        return {"normal": ["%02d" % m for m in range(1, 16)
+                           if self.path(person, "%02d" % m).exists() and "%02d" % m not in exclude], "hard": []}
+
+    def usable_photo(self, person, photo):
+        return self.face(person, photo) is not None
 
     def get(self, person, photo):
         key = (person, photo)
@@ -395,10 +401,11 @@ def plan(spec, photos, rng):
         a = dict(a)
         kind = a["cond"] or "normal"
         if kind in ("normal", "hard"):
-            pool = [c for c in order[a["p"]][kind] if c not in used.setdefault(a["p"], set())]
-            if not pool:
+            unused = (c for c in order[a["p"]][kind] if c not in used.setdefault(a["p"], set()))
+            choice = next((c for c in unused if photos.usable_photo(a["p"], c)), None)
+            if choice is None:
                 raise RuntimeError("person %s has no unused %s photo left" % (a["p"], kind))
-            a["cond"] = pool[0]
+            a["cond"] = choice
         used.setdefault(a["p"], set()).add(a["cond"])
         a["appearance"] = sum(1 for b in out if b["p"] == a["p"]) + 1
         if a["sway"] is None:
