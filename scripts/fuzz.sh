@@ -15,7 +15,11 @@ read -r -a harnesses <<< "${harnesses[*]}"
 if [ ! -f build/fuzz/build.ninja ]; then
   cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ > /dev/null
 fi
-cmake --build build/fuzz -j2 > /dev/null
+if ! cmake --build build/fuzz -j2 > build/fuzz/build.log 2>&1; then
+  echo "fuzz: the harnesses did not build; see build/fuzz/build.log" >&2
+  grep -E "error|undefined reference" build/fuzz/build.log | head -20 >&2
+  exit 1
+fi
 [ -d build/fuzz/seeds ] || /usr/bin/python3 scripts/make-fuzz-corpus.py build/fuzz/seeds
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1"
