@@ -77,17 +77,17 @@ int run_people_add(const RunOptions& run, const PeopleOptions& options) {
   // Before adding: does a photo look like someone else of the gallery, or unlike this person's other photos?
   int same_name = 0;
   for (const PersonInfo& p : people->list()) same_name = p.name == options.name ? p.id : same_name;
+  const std::set<int> self = same_name ? std::set<int>{same_name} : std::set<int>{};
   for (std::size_t i = 0; i < faces.size(); ++i) {
-    const std::set<int> self = same_name ? std::set<int>{same_name} : std::set<int>{};
     const auto [other, d] = people->nearest(faces[i], self);
     if (other != 0 && d < people->max_join_distance()) {
       std::cerr << "warning: " << options.photos[i] << " looks like " << people->name(other) << " (descriptor distance "
                 << fmt::format("{:.2f}", d) << "): check that it shows " << options.name << "\n";
     }
-    if (same_name && people->distance(same_name, faces[i]) > people->split_threshold()) {
+    const float own = same_name ? people->distance(same_name, faces[i]) : 0.0f;
+    if (own > people->split_threshold()) {
       std::cerr << "warning: " << options.photos[i] << " does not look like " << options.name
-                << "'s other photos (descriptor distance " << fmt::format("{:.2f}", people->distance(same_name, faces[i]))
-                << ")\n";
+                << "'s other photos (descriptor distance " << fmt::format("{:.2f}", own) << ")\n";
     }
   }
   const int id = people->add_named(options.name, faces);

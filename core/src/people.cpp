@@ -171,8 +171,19 @@ void People::add_exemplar(int person, const Embedding& face) {
     p.exemplars.push_back(face);
     note_exemplar_locked(it->first, face);
   } else {
+    // The replaced view may have held someone's nearest distance: then (only then) recompute them all.
+    bool held_nearest = false;
+    for (const auto& [id, other] : people_) {
+      if (id == it->first) continue;
+      const float d = distance_locked(other, p.exemplars.back(), /*with_unclear=*/false);
+      held_nearest = held_nearest || d <= other.nearest_other || d <= p.nearest_other;
+    }
     p.exemplars.back() = face;
-    recompute_nearest_locked();  // a view was replaced: its distances may have been the nearest
+    if (held_nearest) {
+      recompute_nearest_locked();
+    } else {
+      note_exemplar_locked(it->first, face);
+    }
   }
 }
 
