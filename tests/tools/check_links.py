@@ -4,7 +4,10 @@ docs/**/*.md and models/**/*.md must name a file or folder that exists, and a
 link with an anchor (`page.md#section`, `#section`) must name a heading of that
 page, by GitHub's anchor rules. Also checks that README.md stays short.
 
-Usage: check_links.py REPO_ROOT [--max-readme-lines N]
+Usage: check_links.py ROOT [--max-readme-lines N] [--pages-only]
+ROOT is the repository, or an installed documentation folder (share/doc/emoscope)
+with --pages-only: then only links to pages, images and folders are checked, as
+the sources they may name are not installed.
 Exit 0 when all is well, 1 with one line per problem (file:line: what), 2 on a
 usage error. Standard library only (run with /usr/bin/python3)."""
 import argparse
@@ -37,7 +40,7 @@ def strip_code_spans(line: str) -> str:
     out, i = [], 0
     while i < len(line):
         if line[i] == "`":
-            run = len(line) - len(line[i:].lstrip("`"))
+            run = len(line[i:]) - len(line[i:].lstrip("`"))
             ticks = line[i:i + run]
             end = line.find(ticks, i + run)
             while end != -1 and end + run < len(line) and line[end + run] == "`":
@@ -136,7 +139,10 @@ def links(path: Path):
             yield number, match.group(1) if match.group(1) is not None else match.group(2)
 
 
-def check_page(page: Path, root: Path, cache: dict) -> list:
+PAGE_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".svg", ".gif"}
+
+
+def check_page(page: Path, root: Path, cache: dict, pages_only: bool = False) -> list:
     problems = []
     where = page.relative_to(root)
     for number, dest in links(page):
@@ -151,6 +157,8 @@ def check_page(page: Path, root: Path, cache: dict) -> list:
         target_text, _, anchor = dest.partition("#")
         target_text = unquote(target_text.split("?", 1)[0])
         target = page if not target_text else (page.parent / target_text)
+        if pages_only and target_text and not target_text.endswith("/") and target.suffix.lower() not in PAGE_SUFFIXES:
+            continue
         if not target.exists():
             problems.append(f"{where}:{number}: {dest}: no such file {target_text}")
             continue
@@ -162,7 +170,7 @@ def check_page(page: Path, root: Path, cache: dict) -> list:
             if target not in cache:
                 cache[target] = anchors(target)
             if unquote(anchor) not in cache[target]:
-                problems.append(f"{where}:{number}: {dest}: no heading #{anchor} in {target.relative_to(root)}")
+                problems.append(f"{where}:{number}: {dest}: no heading #{anchor} in {resolved.relative_to(root.resolve())}")
     return problems
 
 
@@ -177,6 +185,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path, help="the repository root")
     parser.add_argument("--max-readme-lines", type=int, default=220)
+    parser.add_argument("--pages-only", action="store_true",
+                        help="check only links to pages, images and folders (an installed copy)")
     args = parser.parse_args(argv)
     root = args.root
     readme = root / "README.md"
@@ -185,7 +195,7 @@ def main(argv=None) -> int:
         return 2
     problems, cache, checked = [], {}, 0
     for page in pages(root):
-        problems += check_page(page, root, cache)
+        problems += check_page(page, root, cache, args.pages_only)
         checked += 1
     lines = len(readme.read_text(encoding="utf-8").splitlines())
     if lines > args.max_readme_lines:
