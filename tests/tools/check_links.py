@@ -2,7 +2,8 @@
 """Checks the repository's Markdown: every relative link and image in README.md,
 docs/**/*.md and models/**/*.md must name a file or folder that exists, and a
 link with an anchor (`page.md#section`, `#section`) must name a heading of that
-page, by GitHub's anchor rules. Also checks that README.md stays short.
+page, by GitHub's anchor rules. Also checks that README.md stays short and that
+the command CI runs (.ci/run, when there is one) is the README's, line for line.
 
 Usage: check_links.py ROOT [--max-readme-lines N] [--pages-only]
 ROOT is the repository, or an installed documentation folder (share/doc/emoscope)
@@ -174,6 +175,21 @@ def check_page(page: Path, root: Path, cache: dict, pages_only: bool = False) ->
     return problems
 
 
+def check_ci_command(root: Path, readme_text: str) -> list:
+    """CI runs the README's test command: each command line of .ci/run that starts
+    with ./scripts/ and holds ctest must be a line of the README, byte for byte."""
+    ci = root / ".ci" / "run"
+    if not ci.is_file():
+        return []
+    readme_lines = set(readme_text.splitlines())
+    commands = [line for line in ci.read_text(encoding="utf-8").splitlines()
+                if line.startswith("./scripts/") and "ctest" in line]
+    if not commands:
+        return [".ci/run: no test command (a line starting ./scripts/ that runs ctest) found"]
+    return [f"README.md: lacks .ci/run's test command, byte for byte: {line}"
+            for line in commands if line not in readme_lines]
+
+
 def pages(root: Path) -> list:
     found = sorted(p for p in root.glob("*.md"))
     for folder in ("docs", "models"):
@@ -197,7 +213,9 @@ def main(argv=None) -> int:
     for page in pages(root):
         problems += check_page(page, root, cache, args.pages_only)
         checked += 1
-    lines = len(readme.read_text(encoding="utf-8").splitlines())
+    readme_text = readme.read_text(encoding="utf-8")
+    problems += check_ci_command(root, readme_text)
+    lines = len(readme_text.splitlines())
     if lines > args.max_readme_lines:
         problems.append(f"README.md: {lines} lines, more than {args.max_readme_lines}: move detail into docs/")
     for problem in problems:

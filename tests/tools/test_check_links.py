@@ -82,6 +82,17 @@ def test_pages_only_skips_sources_but_not_pages(tmp_path):
     assert check(tree(tmp_path, files), "--pages-only").returncode == 1
 
 
+def test_the_readme_must_hold_the_command_ci_runs(tmp_path):
+    command = "./scripts/install-deps.sh && cmake --preset release && ctest --preset release"
+    files = dict(GOOD)
+    files[".ci/run"] = "#!/bin/sh\nset -e\n" + command + "\n./scripts/fuzz.sh 60\n"
+    files["README.md"] += "\n```sh\n" + command + "\n```\n"
+    assert check(tree(tmp_path, files)).returncode == 0
+    files["README.md"] = files["README.md"].replace(command, command + " -j2")
+    r = check(tree(tmp_path, files))
+    assert r.returncode == 1 and "lacks .ci/run's test command" in r.stdout, r.stdout
+
+
 def test_no_readme_is_a_usage_error(tmp_path):
     assert check(tmp_path).returncode == 2
 
