@@ -30,7 +30,7 @@ double cosine(const Embedding& a, const std::vector<float>& b) {
 }
 
 std::shared_ptr<FaceEmbedder> shipped_embedder() {
-  auto e = load_embedder(test::source_path("models/faceres.pt"), {DeviceChoice::kCpu, 2, true});
+  auto e = load_embedder(test::source_path("models/face_embedder.pt"), {DeviceChoice::kCpu, 2, true});
   if (!e) FAIL(e.error().message);
   return std::move(e).value();
 }
