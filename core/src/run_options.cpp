@@ -31,13 +31,23 @@ class RangeCheck {
 
 }  // namespace
 
+namespace {
+// A model the user named: the file as given when it exists; else a bare file name
+// ("faceres.pt") names a shipped model, so that it works from any folder.
+Result<std::string> given_or_shipped(const std::string& given) {
+  std::error_code ec;
+  if (fs::exists(given, ec) || fs::path(given).has_parent_path()) return given;
+  Result<std::string> shipped = shipped_file("models", given);
+  return shipped ? shipped : Result<std::string>(given);  // not shipped either: loading says what is wrong
+}
+}  // namespace
+
 Result<std::string> run_model_file(const RunOptions& options) {
-  return options.model_path.empty() ? default_model_path() : Result<std::string>(options.model_path);
+  return options.model_path.empty() ? default_model_path() : given_or_shipped(options.model_path);
 }
 
 Result<std::string> run_embedder_file(const RunOptions& options) {
-  return options.identity.model_path.empty() ? default_embedder_path()
-                                             : Result<std::string>(options.identity.model_path);
+  return options.identity.model_path.empty() ? default_embedder_path() : given_or_shipped(options.identity.model_path);
 }
 
 Result<RunOptions> resolve(RunOptions options) {

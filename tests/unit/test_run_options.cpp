@@ -40,6 +40,28 @@ TEST_CASE("resolve fills the model, embedder and detector files once") {
   CHECK(refused.error().setting == Setting::kDetectorModelFile);
 }
 
+TEST_CASE("a bare model name that is no file here names a shipped model; a file here wins") {
+  RunOptions bare;
+  bare.identity.model_path = "faceres.pt";
+  bare.model_path = "seven_emotions.pt";
+  const Result<RunOptions> resolved = resolve(bare);
+  REQUIRE(resolved.ok());
+  CHECK(resolved->identity.model_path == shipped_file("models", "faceres.pt").value());
+  CHECK(resolved->model_path == shipped_file("models", "seven_emotions.pt").value());
+  // Neither here nor shipped: kept as given, so that loading it says what is wrong.
+  RunOptions missing;
+  missing.identity.model_path = "no-such-embedder.pt";
+  CHECK(run_embedder_file(missing).value() == "no-such-embedder.pt");
+  // A file of that name in the working folder is the one meant.
+  const fs::path dir = test::temp_dir("bare-model-names");
+  const fs::path before = fs::current_path();
+  fs::current_path(dir);
+  std::ofstream("faceres.pt") << "not a model";
+  const std::string here = run_embedder_file(bare).value();
+  fs::current_path(before);
+  CHECK(here == "faceres.pt");
+}
+
 TEST_CASE("resolve refuses a value out of its range and names the setting") {
   struct Case {
     const char* what;

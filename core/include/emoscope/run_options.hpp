@@ -88,7 +88,8 @@ inline constexpr Limits<float> kMinConfidence{0.0f, 1.0f, Setting::kMinConfidenc
 inline constexpr Limits<float> kNeutralPrior{0.05f, 20.0f, Setting::kNeutralPrior};
 }  // namespace limits
 
-// The one rule for each model file, which resolve() follows: the file named,
+// The one rule for each model file, which resolve() follows: the file named
+// (a bare name that is no file here, e.g. "faceres.pt", names a shipped model),
 // else the shipped default (resources.hpp). For callers that load one model
 // without a whole run (predict, eval, people).
 Result<std::string> run_model_file(const RunOptions& options);
