@@ -10,6 +10,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSettings>
+#include <catch2/catch.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "test_support.hpp"
@@ -55,6 +58,30 @@ std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video) {
 std::string fer_clip() { return shared_path("videos/justinshenk_fer_test.mp4"); }
 std::string hamilton_clip() { return shared_path("videos/ageitgey_face_recognition_short_hamilton_clip.mp4"); }
 std::string truncated_clip() { return shared_path("videos/Syzygy126_Liveness_test.avi"); }
+
+const char* const kAstronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
+
+cv::Mat face_picture() {
+  cv::Mat image = cv::imread(kAstronaut);
+  if (image.empty()) {
+    image.create(256, 256, CV_8UC3);
+    for (int y = 0; y < image.rows; ++y) image.row(y).setTo(cv::Scalar(y, 128, 255 - y));
+  }
+  cv::resize(image, image, cv::Size(256, 256));
+  return image;
+}
+
+void write_clip(const std::string& path, int frames) {
+  const cv::Mat picture = face_picture();
+  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, picture.size());
+  REQUIRE(writer.isOpened());
+  for (int i = 0; i < frames; ++i) {
+    cv::Mat frame;
+    const cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, i % 5, 0, 1, 0);
+    cv::warpAffine(picture, frame, shift, picture.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    writer.write(frame);
+  }
+}
 
 long rss_kb() {
   std::ifstream in("/proc/self/status");

@@ -40,31 +40,6 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-// A picture with a face (Debian's scikit-image ships the astronaut), else a plain gradient.
-const char* const kAstronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
-cv::Mat face_picture() {
-  cv::Mat image = cv::imread(kAstronaut);
-  if (image.empty()) {
-    image.create(256, 256, CV_8UC3);
-    for (int y = 0; y < image.rows; ++y) image.row(y).setTo(cv::Scalar(y, 128, 255 - y));
-  }
-  cv::resize(image, image, cv::Size(256, 256));
-  return image;
-}
-
-// A short MJPEG clip of the picture drifting a pixel a frame.
-void write_clip(const std::string& path, int frames) {
-  const cv::Mat picture = face_picture();
-  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, picture.size());
-  REQUIRE(writer.isOpened());
-  for (int i = 0; i < frames; ++i) {
-    cv::Mat frame;
-    const cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, i % 5, 0, 1, 0);
-    cv::warpAffine(picture, frame, shift, picture.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    writer.write(frame);
-  }
-}
-
 int row_of(const BatchQueue& queue, const QString& key) {
   for (int row = 0; row < queue.rowCount(); ++row)
     if (queue.key(row) == key) return row;
