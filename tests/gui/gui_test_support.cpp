@@ -35,7 +35,8 @@ QApplication& gui_app() {
   return *app;
 }
 
-std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video) {
+std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video,
+                                            const std::function<void(ui::MainWindowOptions&)>& adjust) {
   gui_app();
   QSettings().clear();
   QSettings().setValue("record/dir", QString::fromStdString(temp_dir("gui-recordings")));
@@ -46,6 +47,7 @@ std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video) {
     if (camera_video.empty()) return std::vector<ui::CameraInfo>{};
     return std::vector<ui::CameraInfo>{{"Test video", camera_video}};
   };
+  if (adjust) adjust(options);
   auto w = std::make_unique<ui::MainWindow>(options);
   if (w->activeModelPath().isEmpty()) {  // the shipped model is not there yet: the tiny test model
     w->loadModel(QString::fromStdString(test_model("tiny.pt")));

@@ -9,10 +9,12 @@
 
 #include <sys/stat.h>
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QFile>
 #include <QFileDialog>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
@@ -335,4 +337,66 @@ TEST_CASE("Export report: enabled with results, asks for the file, writes it off
   CHECK(slurp(mine) == "the user's");
   CHECK(w->actions()->export_report->isEnabled());  // ready for another try
   CHECK_FALSE(w->reportRunning());
+}
+
+TEST_CASE("Export report: the page names each person, replaces a file only when asked, and opens in the browser",
+          "[gui][results][report]") {
+  const std::string base = analysed_clip("export-report-written");
+  std::vector<QUrl> urls;
+  auto w = make_window("", [&](emoscope::ui::MainWindowOptions& o) {
+    o.open_url = [&urls](const QUrl& url) {
+      urls.push_back(url);
+      return true;
+    };
+  });
+  QSignalSpy errors(w.get(), &MainWindow::errorReported);
+  QSignalSpy finished(w.get(), &MainWindow::reportFinished);
+  REQUIRE(w->openResults(q(base + ".json")));
+  const std::string html = base + ".report.html";
+  REQUIRE(w->exportReport(q(html)));
+  CHECK(w->reportRunning());
+  CHECK_FALSE(w->actions()->export_report->isEnabled());  // one report at a time
+  CHECK_FALSE(w->exportReport(q(base + ".second.html")));
+  REQUIRE(errors.count() == 1);
+  CHECK(errors.back().at(1).toString().contains("being written"));
+  REQUIRE(wait_until([&] { return finished.count() == 1; }, 180000));
+  INFO(w->lastError().toStdString());
+  REQUIRE(finished.at(0).at(0).toBool());
+  CHECK(errors.count() == 1);
+  CHECK_FALSE(w->reportRunning());
+  CHECK(w->actions()->export_report->isEnabled());
+  REQUIRE(fs::exists(html));
+  CHECK_FALSE(fs::exists(base + ".second.html"));
+  const QString page = q(slurp(html));
+  QFile summary(q(base + ".json"));
+  REQUIRE(summary.open(QIODevice::ReadOnly));
+  const QJsonArray people = QJsonDocument::fromJson(summary.readAll()).object().value("people").toArray();
+  REQUIRE(people.size() == 1);
+  for (const QJsonValue& person : people) CHECK(page.contains(QString("P%1").arg(person.toObject().value("id").toInt())));
+  CHECK(w->lastReport() == q(html));
+  CHECK(w->openReport());
+  REQUIRE(urls.size() == 1);
+  CHECK(urls[0] == QUrl::fromLocalFile(q(html)));
+
+  // Through the menu: the save dialog proposes the same file; it exists, so the dialog asks before replacing it.
+  spit(html, "an older report");
+  bool asked_to_replace = false;
+  when_dialog([&](QWidget* dialog) {
+    auto* files = qobject_cast<QFileDialog*>(dialog);
+    REQUIRE(files);
+    CHECK(files->selectedFiles().value(0) == q(html));
+    when_dialog([&](QWidget* confirm) {
+      auto* box = qobject_cast<QMessageBox*>(confirm);
+      asked_to_replace = box && box->button(QMessageBox::Yes);
+      if (asked_to_replace) box->button(QMessageBox::Yes)->click();
+      else confirm->close();
+    });
+    QMetaObject::invokeMethod(files, "accept", Qt::DirectConnection);  // a protected slot
+  });
+  w->actions()->export_report->trigger();
+  CHECK(asked_to_replace);
+  REQUIRE(wait_until([&] { return finished.count() == 2; }, 180000));
+  CHECK(finished.at(1).at(0).toBool());
+  CHECK(slurp(html) != "an older report");
+  CHECK(errors.count() == 1);
 }
