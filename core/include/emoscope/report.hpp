@@ -23,6 +23,14 @@ namespace emoscope {
 struct ReportOptions {
   bool replace_existing = false;   // an existing out_html is replaced only when true (else ErrorCode::kOutputNotWritable with Setting::kReplaceExisting)
   bool thumbnails = true;          // faces/moments cut from the run's video when it is found beside the summary
+  // A run: its frames CSV and video when they are not where the summary says (empty: found as
+  // docs/report.md says: <stem>.csv or frames.csv beside the summary; the video at header.source.name,
+  // else by that name beside the summary, else a recording's <stem>.mkv/.mp4).
+  std::filesystem::path csv;
+  std::filesystem::path video;
+  // A study: also write each finished input's own report beside its summary
+  // (<summary stem>.report.html, never replacing one unless replace_existing), linked from the study.
+  bool each_input = false;
 };
 
 struct ReportStats {
@@ -30,6 +38,7 @@ struct ReportStats {
   int people = 0;
   std::uintmax_t bytes = 0;        // size of the HTML written
   std::vector<std::string> warnings;  // e.g. "video not found beside the summary: no thumbnails"
+  int input_reports = 0;           // a study with each_input: the inputs' own reports written
 };
 
 // Writes one self-contained HTML report for `input`: a run's summary JSON (its CSV and video are found
