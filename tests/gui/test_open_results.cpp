@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -251,6 +252,13 @@ TEST_CASE("Open results: a recording opens with its own annotated video, and can
   CHECK(w->actions()->export_report->isEnabled());  // right after the recording
   CHECK(w->defaultReportPath() == q(base + ".report.html"));
 
+  QSignalSpy reported(w.get(), &MainWindow::reportFinished);
+  REQUIRE(w->exportReport(w->defaultReportPath()));
+  REQUIRE(wait_until([&] { return reported.count() == 1; }, 180000));
+  INFO(w->lastError().toStdString());
+  CHECK(reported.at(0).at(0).toBool());
+  CHECK(q(slurp(base + ".report.html")).contains("id=\"person-P1\""));
+
   const CsvInfo csv = read_csv(base + ".csv");
   REQUIRE(csv.distinct_frames > 5);
   auto& again = w;  // (a new window would clear the recordings folder)
@@ -372,7 +380,10 @@ TEST_CASE("Export report: the page names each person, replaces a file only when 
   REQUIRE(summary.open(QIODevice::ReadOnly));
   const QJsonArray people = QJsonDocument::fromJson(summary.readAll()).object().value("people").toArray();
   REQUIRE(people.size() == 1);
-  for (const QJsonValue& person : people) CHECK(page.contains(QString("P%1").arg(person.toObject().value("id").toInt())));
+  // One section per person, named as the app names them (P<id> when unnamed).
+  CHECK(page.count("<section class=\"person\"") == people.size());
+  for (const QJsonValue& person : people)
+    CHECK(page.contains(QString("id=\"person-P%1\"").arg(person.toObject().value("id").toInt())));
   CHECK(w->lastReport() == q(html));
   CHECK(w->openReport());
   REQUIRE(urls.size() == 1);
@@ -399,4 +410,34 @@ TEST_CASE("Export report: the page names each person, replaces a file only when 
   CHECK(finished.at(1).at(0).toBool());
   CHECK(slurp(html) != "an older report");
   CHECK(errors.count() == 1);
+}
+
+TEST_CASE("Export report after an analysis in the app: its temporary files stay until the report is written",
+          "[gui][results][report]") {
+  REQUIRE(fs::exists(kAstronaut));
+  const std::string dir = temp_dir("export-report-analysis");
+  write_clip(dir + "/clip.avi", kFrames);
+  auto w = make_window("");
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  QSignalSpy reported(w.get(), &MainWindow::reportFinished);
+  REQUIRE(w->openVideo(q(dir + "/clip.avi")));
+  CHECK_FALSE(w->actions()->export_report->isEnabled());  // not while it runs
+  REQUIRE(wait_until([&] { return done.count() == 1; }, 180000));
+  REQUIRE(w->actions()->export_report->isEnabled());
+  const QString files = w->analysisFilesDir();
+  CHECK(w->reportInput() == files + "/analysis.json");
+  // Proposed in the recordings folder, not in the temporary one.
+  CHECK(w->defaultReportPath() == w->settings().record_dir + "/clip.report.html");
+  const std::string html = dir + "/clip.report.html";
+  REQUIRE(w->exportReport(q(html)));
+  REQUIRE(w->openVideo(q(dir + "/clip.avi")));  // a new analysis replaces the temporary folder the report reads
+  CHECK(w->reportInput().isEmpty());
+  REQUIRE(wait_until([&] { return reported.count() == 1 && done.count() == 2; }, 180000));
+  INFO(w->lastError().toStdString());
+  CHECK(reported.at(0).at(0).toBool());
+  const QString page = q(slurp(html));
+  CHECK(page.contains("id=\"person-P1\""));
+  CHECK(page.contains("clip.avi"));  // the source, from the summary's header
+  CHECK_FALSE(QFileInfo::exists(files));  // released once written
+  CHECK(w->reportInput() == w->analysisFilesDir() + "/analysis.json");
 }
