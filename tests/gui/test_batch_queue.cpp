@@ -23,6 +23,7 @@
 
 #include "emoscope/ui/batch_queue.hpp"
 #include "emoscope/ui/face_panel.hpp"
+#include "emoscope/ui/main_actions.hpp"
 #include "emoscope/ui/result_files.hpp"
 #include "emoscope/ui/settings.hpp"
 #include "emoscope/ui/timeline.hpp"
@@ -150,6 +151,8 @@ TEST_CASE("Open folder: one row per input, per-file progress, the CLI's layout, 
   CHECK(w->timeline()->totalFrames() == 12);
   CHECK(w->analysis()->labels() == w->activeModelSpec().labels);
   CHECK_FALSE(w->analysis()->hasFiles());  // nothing to export: the files are in the output folder
+  CHECK(w->actions()->export_report->isEnabled());  // a report of it can be made, named as emoscope-cli report names it
+  CHECK(w->defaultReportPath() == queue->resultDir(a) + "/summary.report.html");
   CHECK_FALSE(w->videoView()->frame().isNull());  // its first frame, seeked in the input
   CHECK(w->timeline()->faceCount() == (fs::exists(kAstronaut) ? 1 : 0));  // the astronaut; a gradient has none
   CHECK(w->facePanel()->cardCount() == w->timeline()->faceCount());

@@ -147,7 +147,7 @@ QString MainWindow::defaultReportPath() const {
   const QFileInfo summary(input);
   if (!analysis_->filesDir().isEmpty() && summary.absolutePath() == QDir(analysis_->filesDir()).absolutePath())
     return settings_.record_dir + "/" + QFileInfo(analysis_->sourcePath()).completeBaseName() + ".report.html";  // not in the temporary folder
-  if (summary.fileName() == "summary.json") return summary.absolutePath() + "/report.html";  // a batch input's OUT/<key>/
+  // As emoscope-cli report names it, so that a study's report links it (a batch input's summary.report.html).
   return summary.absolutePath() + "/" + summary.completeBaseName() + ".report.html";
 }
 

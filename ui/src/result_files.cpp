@@ -109,7 +109,8 @@ std::optional<ResultPaths> locate_results(const QString& picked, QString* error)
   QString looked_for;
   if (ext == "json") {
     p.summary = path;
-    looked_for = dir.filePath(info.fileName() == "summary.json" ? "frames.csv" : stem + ".csv");
+    looked_for = dir.filePath(stem + ".csv");  // as the report looks: <stem>.csv, else frames.csv (a batch result)
+    if (!QFileInfo(looked_for).isFile() && QFileInfo(dir.filePath("frames.csv")).isFile()) looked_for = dir.filePath("frames.csv");
     p.annotated_video = video_named(dir, stem);
   } else if (ext == "csv") {
     p.csv = path;
@@ -147,9 +148,12 @@ std::optional<ResultPaths> locate_results(const QString& picked, QString* error)
 QString result_source(const ResultPaths& paths, const ResultFiles& files) {
   if (!paths.source.isEmpty()) return paths.source;
   if (files.source.isEmpty() || (files.kind != "video" && files.kind != "images")) return {};
-  QStringList candidates{files.source};
-  if (QFileInfo(files.source).isRelative() && !paths.summary.isEmpty())
-    candidates.prepend(QFileInfo(paths.summary).absoluteDir().filePath(files.source));
+  QStringList candidates{files.source};  // as given, then from the summary's folder, then moved beside it
+  if (!paths.summary.isEmpty()) {
+    const QDir beside = QFileInfo(paths.summary).absoluteDir();
+    if (QFileInfo(files.source).isRelative()) candidates << beside.filePath(files.source);
+    candidates << beside.filePath(QFileInfo(files.source).fileName());
+  }
   for (const QString& c : candidates)
     if (QFileInfo::exists(c)) return QFileInfo(c).absoluteFilePath();
   return {};

@@ -101,7 +101,9 @@ class MainWindow : public QMainWindow {
   // The summary a report is made of: the newest finished (or cancelled)
   // analysis', recording's or opened results'; "" when none.
   QString reportInput() const;
-  QString defaultReportPath() const;  // <summary's stem>.report.html beside it (an analysis: in the recordings folder)
+  // <summary's stem>.report.html beside it, as emoscope-cli report names it
+  // (an analysis in the app: <source's stem>.report.html in the recordings folder).
+  QString defaultReportPath() const;
   bool reportRunning() const;
   QString lastReport() const { return last_report_; }  // the last report written
   bool openReport();                   // lastReport() in the browser (MainWindowOptions::open_url)

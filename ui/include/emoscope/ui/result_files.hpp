@@ -30,8 +30,9 @@ struct ResultPaths {
 // video. The others are looked for beside it under the same name (recordings
 // and `analyze` outputs: session-….json, .csv, .mkv), in a batch result's
 // layout (summary.json and frames.csv), or, for a picked input video, as the
-// app's export of it (clip.mp4 → clip-emoscope.csv, .json, .mkv). nullopt with
-// `error` set when no CSV is found.
+// app's export of it (clip.mp4 → clip-emoscope.csv, .json, .mkv): the CSV
+// and video the report (report.hpp) finds beside the same summary. nullopt
+// with `error` set when no CSV is found.
 std::optional<ResultPaths> locate_results(const QString& picked, QString* error);
 
 struct ResultFiles {
@@ -53,9 +54,9 @@ struct ResultFiles {
 std::optional<ResultFiles> read_result_files(const QString& csv, const QString& summary, QString* error);
 
 // The input a result's frames are shown from: `paths.source` when given, else
-// the summary's source (as given, else relative to the summary's folder) when
-// it is a video file, an image or a folder that is still there; "" when none
-// (a camera, a moved input).
+// the summary's source when it is a video file, an image or a folder that is
+// still there: as given, from the summary's folder, or by its name beside the
+// summary; "" when none (a camera, a moved input).
 QString result_source(const ResultPaths& paths, const ResultFiles& files);
 
 // One CSV row split into fields (RFC 4180 quoting, "" for a quote); `pos`
