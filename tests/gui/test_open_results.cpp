@@ -441,3 +441,35 @@ TEST_CASE("Export report after an analysis in the app: its temporary files stay 
   CHECK_FALSE(QFileInfo::exists(files));  // released once written
   CHECK(w->reportInput() == w->analysisFilesDir() + "/analysis.json");
 }
+
+TEST_CASE("Export report: once written, a box offers to open it in the browser", "[gui][results][report]") {
+  const std::string base = analysed_clip("export-report-offer");
+  std::vector<QUrl> urls;
+  auto w = make_window("", [&](emoscope::ui::MainWindowOptions& o) {
+    o.interactive_dialogs = true;  // the box is the point here
+    o.open_url = [&urls](const QUrl& url) {
+      urls.push_back(url);
+      return true;
+    };
+  });
+  QSignalSpy finished(w.get(), &MainWindow::reportFinished);
+  REQUIRE(w->openResults(q(base + ".json")));
+  REQUIRE(w->exportReport(q(base + ".report.html")));
+  REQUIRE(wait_until([&] { return finished.count() == 1; }, 180000));
+  REQUIRE(finished.at(0).at(0).toBool());
+  QMessageBox* offer = nullptr;
+  REQUIRE(wait_until([&] {
+    for (QMessageBox* box : w->findChildren<QMessageBox*>())
+      if (box->isVisible()) offer = box;
+    return offer != nullptr;
+  }, 10000));
+  CHECK(offer->text().contains(q(base + ".report.html")));
+  QAbstractButton* open = nullptr;
+  for (QAbstractButton* button : offer->buttons())
+    if (button->text() == "Open in browser") open = button;
+  REQUIRE(open);
+  CHECK(urls.empty());
+  open->click();
+  REQUIRE(urls.size() == 1);
+  CHECK(urls[0] == QUrl::fromLocalFile(q(base + ".report.html")));
+}
