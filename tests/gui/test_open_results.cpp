@@ -19,6 +19,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QUrl>
@@ -133,6 +136,17 @@ TEST_CASE("Open results: an analysis opens from its summary, CSV or video, witho
     CHECK(w->actions()->export_report->isEnabled());
     CHECK(w->defaultReportPath() == q(base + ".report.html"));
   }
+
+  // A summary dropped on the window opens its results too.
+  REQUIRE(w->openVideo(q(dir + "/clip.avi")));
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(q(base + ".json"))});
+  QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(w.get(), &enter);
+  REQUIRE(enter.isAccepted());
+  QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(w.get(), &drop);
+  check_shown(*w, true);
 
   // The input moved away: its frames come from the annotated video beside the results.
   fs::rename(dir + "/clip.avi", dir + "/moved.avi");

@@ -193,7 +193,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
   if (!urls.value(0).isLocalFile()) return;
   event->acceptProposedAction();
   if (urls.size() > 1) statusBar()->showMessage(tr("Opened the first of %1 files.").arg(urls.size()), 8000);
-  openFile(urls.front().toLocalFile());
+  const QString path = urls.front().toLocalFile();
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix == "json" || suffix == "csv") openResults(path);  // a finished analysis' or recording's files
+  else openFile(path);
 }
 
 void MainWindow::refreshCameras() {

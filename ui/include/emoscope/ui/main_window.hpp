@@ -5,7 +5,8 @@
 // AnalysisController (whole-file analysis, timeline, seeking, export), the
 // BatchQueue (every video and image of a folder, in a dock), plus
 // menus, toolbar, status bar (FPS, latencies, drops, device), presentation
-// mode, mirroring, drag-and-drop and the window's remembered geometry.
+// mode, mirroring, drag-and-drop (a video or image is opened, a summary JSON or
+// CSV opens its results) and the window's remembered geometry.
 //
 // Every user action is a public method (the toolbar, menus and shortcuts call
 // the same ones), so tests and the screenshot tour drive the real window.
