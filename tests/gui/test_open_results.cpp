@@ -3,6 +3,8 @@
 // astronaut drifting), opened again from their files without analysing,
 // damaged and partial files refused with a message, and a report written
 // through core's write_report. No shared data needed.
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -23,6 +25,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTimer>
 #include <QUrl>
 #include <catch2/catch.hpp>
@@ -486,4 +489,39 @@ TEST_CASE("Export report: once written, a box offers to open it in the browser",
   open->click();
   REQUIRE(urls.size() == 1);
   CHECK(urls[0] == QUrl::fromLocalFile(q(base + ".report.html")));
+}
+
+// A measurement, not a check (hidden: run with "[.measure]"): how long the app takes to write a
+// report of the Hamilton clip's analysis, and the longest the UI thread went without serving a
+// 5 ms timer meanwhile; then how long opening those results takes.
+TEST_CASE("measure: writing a report keeps the UI thread free", "[.measure]") {
+  REQUIRE_SHARED_DATA();
+  const std::string clip = hamilton_clip();
+  auto w = make_window("");
+  QSignalSpy done(w.get(), &MainWindow::analysisFinished);
+  QSignalSpy finished(w.get(), &MainWindow::reportFinished);
+  REQUIRE(w->openVideo(q(clip)));
+  REQUIRE(wait_until([&] { return done.count() > 0; }, 600000));
+  const std::string out = temp_dir("measure-report") + "/r.html";
+  QElapsedTimer t;
+  t.start();
+  qint64 last = 0, worst = 0;
+  QTimer tick;
+  tick.setInterval(5);
+  QObject::connect(&tick, &QTimer::timeout, [&] {
+    const qint64 now = t.elapsed();
+    worst = std::max(worst, now - last);
+    last = now;
+  });
+  tick.start();
+  REQUIRE(w->exportReport(q(out)));
+  REQUIRE(wait_until([&] { return finished.count() == 1; }, 600000));
+  const qint64 total = t.elapsed();
+  REQUIRE(finished.at(0).at(0).toBool());
+  std::printf("report of %s: %lld ms, longest UI-thread gap %lld ms, %lld bytes\n", clip.c_str(), static_cast<long long>(total),
+              static_cast<long long>(worst), static_cast<long long>(fs::file_size(out)));
+  QElapsedTimer o;
+  o.start();
+  REQUIRE(w->openResults(w->analysisFilesDir() + "/analysis.json"));
+  std::printf("opening its results: %lld ms\n", static_cast<long long>(o.elapsed()));
 }
