@@ -32,6 +32,7 @@ std::string fmt(const char* format, double v) {
 std::string clock(double s) {
   if (!std::isfinite(s)) return "–";
   char buf[48];
+  s = std::round(s * 10) / 10;  // 59.97 s reads 1:00.0, not 0:60.0
   const long whole = static_cast<long>(std::floor(s));
   if (whole >= 3600)
     std::snprintf(buf, sizeof(buf), "%ld:%02ld:%02ld", whole / 3600, whole / 60 % 60, whole % 60);
