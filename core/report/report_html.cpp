@@ -284,7 +284,8 @@ std::string run_html(const Run& run) {
            "</td></tr>\n";
     }
     h += "</table></div>\n";
-    h += "<h3>Smoothed probabilities over the run</h3>\n<div class=\"chart\" id=\"chart-" + p.key() +
+    h += std::string("<h3>") + (run.images ? "Probabilities per image" : "Smoothed probabilities over the run") +
+         "</h3>\n<div class=\"chart\" id=\"chart-" + p.key() +
          "\" data-chart=\"person\" data-person=\"" + p.key() + "\"></div>\n";
     h += "<h3>Strongest moments</h3>\n<div class=\"moments\">";
     for (std::size_t l = 0; l < run.labels.size() && l < p.moments.size(); ++l) {
