@@ -32,6 +32,7 @@ std::string fmt(const char* format, double v) {
 std::string clock(double s) {
   if (!std::isfinite(s)) return "–";
   char buf[48];
+  s = std::round(s * 10) / 10;  // 59.97 s reads 1:00.0, not 0:60.0
   const long whole = static_cast<long>(std::floor(s));
   if (whole >= 3600)
     std::snprintf(buf, sizeof(buf), "%ld:%02ld:%02ld", whole / 3600, whole / 60 % 60, whole % 60);
@@ -283,7 +284,8 @@ std::string run_html(const Run& run) {
            "</td></tr>\n";
     }
     h += "</table></div>\n";
-    h += "<h3>Smoothed probabilities over the run</h3>\n<div class=\"chart\" id=\"chart-" + p.key() +
+    h += std::string("<h3>") + (run.images ? "Probabilities per image" : "Smoothed probabilities over the run") +
+         "</h3>\n<div class=\"chart\" id=\"chart-" + p.key() +
          "\" data-chart=\"person\" data-person=\"" + p.key() + "\"></div>\n";
     h += "<h3>Strongest moments</h3>\n<div class=\"moments\">";
     for (std::size_t l = 0; l < run.labels.size() && l < p.moments.size(); ++l) {

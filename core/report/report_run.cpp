@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <deque>
+#include <iterator>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -167,10 +169,9 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
   };
   // One pass: parse into compact rows (the text is released afterwards by the caller's scope).
   std::vector<Row> rows;
-  std::vector<std::string> names;  // person names met, kept alive for Row::name
-  names.reserve(64);
+  std::deque<std::string> names;  // person names met; a deque keeps Row::name valid as it grows
   long malformed = 0;
-  long last_frame = -1;
+  long last_frame = -1, last_face_frame = -1;
   double max_t = 0;
   const bool cut_short = !csv->empty() && csv->back() != '\n';
   const std::size_t nl = std::min<std::size_t>(run.labels.size(), 16);
@@ -195,7 +196,8 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
     }
     if (row[c_success] != "1") continue;
     ++run.quality.face_rows;
-    if (rows.empty() || rows.back().frame != frame) ++run.quality.with_face;
+    if (frame != last_face_frame) ++run.quality.with_face;
+    last_face_frame = frame;
     const bool has_label = !row[c_label].empty();
     if (!has_label) ++run.quality.rows_without_label;
     long key = -1;
@@ -216,8 +218,11 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
     r.name = nullptr;
     if (c_name >= 0 && !row[c_name].empty()) {
       auto it = std::find(names.begin(), names.end(), row[c_name]);
-      if (it == names.end() && names.size() < names.capacity()) it = names.insert(names.end(), row[c_name]);
-      if (it != names.end()) r.name = &*it;
+      if (it == names.end()) {
+        names.push_back(row[c_name]);
+        it = std::prev(names.end());
+      }
+      r.name = &*it;
     }
     long x = 0, y = 0, w = 0, h = 0;
     parse_long(row[c_x], x), parse_long(row[c_y], y), parse_long(row[c_w], w), parse_long(row[c_h], h);

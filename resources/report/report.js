@@ -10,6 +10,7 @@
 
   function clock(s) {
     if (s == null || !isFinite(s)) return '';
+    s = Math.round(s * 10) / 10;
     var whole = Math.floor(s + 1e-9);
     var h = Math.floor(whole / 3600), m = Math.floor(whole / 60) % 60, sec = s - 60 * Math.floor(whole / 60);
     if (h > 0) return h + ':' + String(m).padStart(2, '0') + ':' + String(Math.floor(sec)).padStart(2, '0');
@@ -28,8 +29,13 @@
 
   function widthOf(el) { return Math.max(320, Math.min(1120, el.clientWidth || 800)); }
 
+  // Tick steps: seconds and minutes as a clock reads them (images: whole numbers).
+  var TIME_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+  var COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+
   function xAxis() {
     return {
+      incrs: data.images ? COUNT_STEPS : TIME_STEPS,
       values: function (u, splits) { return splits.map(data.images ? function (v) { return String(v); } : clock); },
     };
   }
@@ -51,7 +57,8 @@
     return new uPlot({
       width: widthOf(el), height: 190, series: series,
       scales: { x: { time: false, range: [0, Math.max(data.duration_s, data.bin_s)] }, y: { range: [0, 1] } },
-      axes: [xAxis(), { size: 40, values: function (u, s) { return s.map(function (v) { return v.toFixed(1); }); } }],
+      axes: [xAxis(), { size: 50, incrs: [0.1, 0.2, 0.25, 0.5, 1],
+                        values: function (u, s) { return s.map(function (v) { return String(+v.toFixed(2)); }); } }],
       legend: { show: true, live: true },
     }, columns, el);
   }

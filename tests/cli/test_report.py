@@ -19,7 +19,7 @@ import pytest
 from conftest import ASTRONAUT, REPO
 
 sys.path.insert(0, str(REPO / "tests" / "support"))
-from headless_chromium import find_chromium, load  # noqa: E402
+from headless_chromium import find_chromium, load, print_pdf  # noqa: E402
 
 OK, USAGE, INPUT, OUTPUT = 0, 2, 3, 5
 
@@ -122,6 +122,8 @@ def test_run_report(cli, run_dir, chromium, tmp_path):
     first = summary["people"][0]["portrait"]
     assert first is not None
     check_in_browser(chromium, out, tmp_path, charts=1 + 2, sections=["how", "quality", "overview", "person-P1", "person-P2", "meaning"])
+    # Printable: each person starts a page of their own (the print stylesheet).
+    assert print_pdf(chromium, out, tmp_path / "two.pdf") >= 1 + 2
 
 
 def test_report_refuses_to_replace_and_replaces_with_force(cli, run_dir, tmp_path):

@@ -2,6 +2,7 @@
 (tests/cli/test_report.py, scripts/bench-report.py): load a page, give back its DOM
 after its scripts ran, its console errors and, when asked, a screenshot."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -50,3 +51,17 @@ def load(chromium, html: Path, screenshot: Path = None, size=(1280, 2000), timeo
             log += r.stderr
             shot = screenshot
         return Page(dom.stdout, log, seconds, shot)
+
+
+def print_pdf(chromium, html: Path, pdf: Path, timeout=120):
+    """Prints `html` to `pdf` as a user's "Save as PDF" would (the page's print stylesheet);
+    gives back the number of pages."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                        html.resolve().as_uri()], capture_output=True, text=True, timeout=timeout,
+                       env=dict(os.environ, HOME=profile))
+    data = pdf.read_bytes() if pdf.exists() else b""
+    if not data.startswith(b"%PDF"):
+        return 0
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
