@@ -43,7 +43,9 @@ class AnalysisResult {
   // analysis'): shown as it is when the source cannot be read; "" for none. A
   // record at source time t is its frame nearest to t − `offset_ms` (the
   // video starts at its first frame, the first record's time), so a recording
-  // whose first frames were dropped shows frames a few frames early.
+  // whose first frames were dropped shows frames a few frames early, and one
+  // paused while recording (the video leaves the pause out, the CSV keeps the
+  // source's times) shows frames after the pause later by the time paused.
   void setAnnotatedVideo(const QString& path, double offset_ms);
   // The run's people (null: identities off): frames shown again name people as
   // they are called now, merges followed.
