@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       << (nul == std::string::npos ? std::string() : input.substr(nul + 1));
   emoscope::ReportOptions options;
   options.replace_existing = true;  // the same file every run
-  options.thumbnails = false;       // no video here
+  options.thumbnails = true;        // the video is looked for (and not found, or not a video)
   auto stats = emoscope::write_report(g_dir / "run.json", g_dir / "run.html", options);
   if (stats.ok()) {
     std::ifstream in(g_dir / "run.html", std::ios::binary | std::ios::ate);
