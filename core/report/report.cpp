@@ -88,10 +88,7 @@ Result<ReportStats> write_run_report(const path& summary, const path& out, const
   return stats;
 }
 
-}  // namespace
-
-Result<ReportStats> write_report(const std::filesystem::path& input, const std::filesystem::path& out_html,
-                                 const ReportOptions& options) {
+Result<ReportStats> write_study_or_run(const path& input, const path& out_html, const ReportOptions& options) {
   std::error_code ec;
   if (!fs::exists(input, ec))
     return Error{ErrorCode::kInputUnreadable, "cannot read '" + input.string() + "': no such file or folder"};
@@ -134,6 +131,19 @@ Result<ReportStats> write_report(const std::filesystem::path& input, const std::
   stats.bytes = html.size();
   stats.warnings = study->warnings;
   return stats;
+}
+
+}  // namespace
+
+Result<ReportStats> write_report(const std::filesystem::path& input, const std::filesystem::path& out_html,
+                                 const ReportOptions& options) {
+  // The readers check what they use; this is the net for what they did not foresee
+  // (an allocation that fails, a file system that throws): an Error, never an exception.
+  try {
+    return write_study_or_run(input, out_html, options);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInputUnreadable, "cannot make a report of '" + input.string() + "': " + e.what()};
+  }
 }
 
 }  // namespace emoscope

@@ -338,10 +338,12 @@ std::string study_html(const Study& study, const fs::path& out_html) {
   h += "<header><h1>Study " + escape_html(name) + "</h1>\n<p class=\"sub\">" + std::to_string(study.inputs.size()) +
        " inputs · " + std::to_string(done) + " done · " + std::to_string(study.inputs.size() - done) + " not · " +
        std::to_string(people_count) + " people</p>\n";
-  h += "<nav><a href=\"#inputs\">Inputs</a> <a href=\"#shares\">Emotion shares</a> <a href=\"#study-people\">People</a> "
+  h += "<nav><a href=\"#shares\">Emotion shares</a> <a href=\"#inputs\">Inputs</a> <a href=\"#study-people\">People</a> "
        "<a href=\"#meaning\">What the numbers mean</a></nav></header>\n<main>\n";
   h += "<div id=\"report-errors\" class=\"errors\" hidden></div>\n";
   h += warnings_html(study.warnings);
+  // The inputs' table follows the shares (a long study's table would hide them); it is made here.
+  const std::size_t inputs_at = h.size();
   h += "<section id=\"inputs\"><h2>Inputs</h2>\n<p class=\"files\">From " + escape_html(study.dir.string()) +
        " (every manifest-*.jsonl; the newest line per input).</p>\n<table class=\"list\"><thead><tr><th>input</th><th>status</th>"
        "<th>duration</th><th>people</th><th>frames</th><th>note</th><th>report</th></tr></thead><tbody>\n";
@@ -364,6 +366,8 @@ std::string study_html(const Study& study, const fs::path& out_html) {
          "</td><td>" + link + "</td></tr>\n";
   }
   h += "</tbody></table>\n</section>\n";
+  const std::string inputs_html = h.substr(inputs_at);
+  h.resize(inputs_at);
 
   // Per label: every person's share, a strip plot, and the figures behind it.
   ojson people = ojson::array();
@@ -416,6 +420,7 @@ std::string study_html(const Study& study, const fs::path& out_html) {
     h += "<h3>" + escape_html(study.labels[l]) + "</h3><div class=\"chart strip\" id=\"strip-" + std::to_string(l) +
          "\" data-chart=\"strip\" data-label=\"" + std::to_string(l) + "\"></div>\n";
   h += "</section>\n";
+  h += inputs_html;
   h += "<section id=\"study-people\"><h2>People</h2>\n<table class=\"list\"><thead><tr><th>input</th><th>person</th><th>seen (s)</th>";
   for (const std::string& l : study.labels) h += "<th>" + escape_html(l) + "</th>";
   h += "</tr></thead><tbody>\n" + people_rows + "</tbody></table>\n</section>\n";

@@ -28,6 +28,7 @@ struct ThumbSource {
   long frame = -1;
   std::string image;  // images sources: the image file (the CSV's `image`)
   cv::Rect box;
+  double time_s = kNoTime;  // the frame's source time
 };
 
 // One label's strongest reading for a person.
@@ -69,6 +70,7 @@ struct Run {
   bool identities = true;    // people[]; false: faces[] (a face is a "person")
   double duration_s = 0;     // x range of the timelines (seconds; images: count)
   double bin_s = 1;          // width of a timeline bin
+  double first_time_s = kNoTime;  // the first processed frame's source time
   std::vector<Person> people;
   Quality quality;
   std::vector<std::string> warnings;

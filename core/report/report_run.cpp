@@ -104,11 +104,14 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
     if (field(p, "name").is_string()) person.name = field(p, "name").get<std::string>();
     const ojson& portrait = field(p, "portrait");
     const ojson& box = field(portrait, "box");
-    if (field(portrait, "frame").is_number_integer() && box.is_array() && box.size() == 4) {
+    const bool box_ok = box.is_array() && box.size() == 4 &&
+                        std::all_of(box.begin(), box.end(), [](const ojson& v) { return v.is_number_integer(); });
+    if (field(portrait, "frame").is_number_integer() && box_ok) {
       person.has_portrait = true;
       person.portrait_at.frame = field(portrait, "frame").get<long>();
       person.portrait_at.box = cv::Rect(box[0].get<int>(), box[1].get<int>(), box[2].get<int>(), box[3].get<int>());
       if (field(portrait, "time_ms").is_number()) person.portrait_time_s = field(portrait, "time_ms").get<double>() / 1000;
+      person.portrait_at.time_s = person.portrait_time_s;
     }
     index.emplace(person.id, run.people.size());
     run.people.push_back(std::move(person));
@@ -193,6 +196,8 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
     if (frame != last_frame) {
       ++run.quality.processed;
       last_frame = frame;
+      double t = 0;
+      if (std::isnan(run.first_time_s) && parse_double(row[c_time], t)) run.first_time_s = t;
     }
     if (row[c_success] != "1") continue;
     ++run.quality.face_rows;
@@ -284,14 +289,14 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
         Moment& m = person.moments[l];
         m.p = r.p[l];
         m.time_s = run.images ? kNoTime : r.t;
-        m.at = {r.frame, r.image, r.box};
+        m.at = {r.frame, r.image, r.box, r.t};
       }
     }
     if (!person.has_portrait && r.detected) {
       const double clarity = (r.score > 0 ? r.score : 0.5) * std::sqrt(static_cast<double>(r.box.area()));
       if (clarity > person.best_score) {
         person.best_score = clarity;
-        person.portrait_at = {r.frame, r.image, r.box};
+        person.portrait_at = {r.frame, r.image, r.box, r.t};
         person.portrait_time_s = run.images ? kNoTime : r.t;
       }
     }
@@ -305,7 +310,7 @@ Result<Run> read_run(const fs::path& summary_path, const ReportOptions& options)
       // Never detected: the first view of it.
       for (const Row& r : rows)
         if (r.key == person.id) {
-          person.portrait_at = {r.frame, r.image, r.box};
+          person.portrait_at = {r.frame, r.image, r.box, r.t};
           person.portrait_time_s = run.images ? kNoTime : r.t;
           person.best_score = 0;
           break;

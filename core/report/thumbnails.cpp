@@ -37,8 +37,16 @@ std::string jpeg_of(const cv::Mat& frame, const cv::Rect& box, int height) {
   return base64(bytes);
 }
 
+const ojson& field(const ojson& j, const char* key) {
+  static const ojson null_value;
+  if (!j.is_object()) return null_value;
+  const auto it = j.find(key);
+  return it == j.end() ? null_value : *it;
+}
+
 struct Want {
   ThumbSource at;
+  long frame;  // in the video file
   int height;
   std::string* out;
 };
@@ -49,13 +57,12 @@ std::optional<fs::path> find_video(const Run& run, const ReportOptions& options)
     if (fs::is_regular_file(options.video, ec)) return options.video;
     return std::nullopt;
   }
-  const auto& header = run.summary["header"];
-  const auto& source = header["source"];
-  const std::string kind = source.value("kind", "");
+  const ojson& source = field(field(run.summary, "header"), "source");
+  const std::string kind = field(source, "kind").is_string() ? field(source, "kind").get<std::string>() : "";
   const fs::path beside = run.summary_path.parent_path();
   std::vector<fs::path> candidates;
-  if (kind == "video" && source.contains("name") && source["name"].is_string()) {
-    const fs::path name = source["name"].get<std::string>();
+  if (kind == "video" && field(source, "name").is_string()) {
+    const fs::path name = field(source, "name").get<std::string>();
     candidates.push_back(name);                          // as given (absolute, or from here)
     if (name.is_relative()) candidates.push_back(beside / name);
     candidates.push_back(beside / name.filename());      // moved beside the summary
@@ -80,9 +87,9 @@ void add_thumbnails(Run& run, const ReportOptions& options) {
   if (!options.thumbnails) return;
   std::vector<Want> wants;
   for (Person& p : run.people) {
-    if (p.portrait_at.box.area() > 0) wants.push_back({p.portrait_at, kPortraitHeight, &p.portrait});
+    if (p.portrait_at.box.area() > 0) wants.push_back({p.portrait_at, p.portrait_at.frame, kPortraitHeight, &p.portrait});
     for (Moment& m : p.moments)
-      if (m.p >= 0 && m.at.box.area() > 0) wants.push_back({m.at, kThumbHeight, &m.jpeg});
+      if (m.p >= 0 && m.at.box.area() > 0) wants.push_back({m.at, m.at.frame, kThumbHeight, &m.jpeg});
   }
   if (wants.empty()) return;
 
@@ -120,29 +127,40 @@ void add_thumbnails(Run& run, const ReportOptions& options) {
     run.warnings.push_back("the video '" + video->string() + "' cannot be opened: no thumbnails");
     return;
   }
-  std::stable_sort(wants.begin(), wants.end(), [](const Want& a, const Want& b) { return a.at.frame < b.at.frame; });
+  // A camera's recording (live, the desktop app) holds every frame delivered and repeats that keep
+  // real time at the nominal rate, from the first processed frame on: its frames are found by time.
+  const ojson& source = field(field(run.summary, "header"), "source");
+  if (field(source, "kind") == "camera" && std::isfinite(run.first_time_s)) {
+    const ojson& rate = field(source, "fps");
+    const double fps = rate.is_number() && rate.get<double>() > 0 && rate.get<double>() < 1000
+                           ? rate.get<double>()
+                           : 25.0;  // the recording writer's rate when the camera gives none
+    for (Want& w : wants)
+      if (std::isfinite(w.at.time_s)) w.frame = std::lround((w.at.time_s - run.first_time_s) * fps);
+  }
+  std::stable_sort(wants.begin(), wants.end(), [](const Want& a, const Want& b) { return a.frame < b.frame; });
   long next = 0;  // the frame the next read() returns
   long have = -1;
   cv::Mat frame;
   long failed = 0;
   for (const Want& w : wants) {
-    if (w.at.frame < 0) continue;
-    if (w.at.frame != have) {
-      if (w.at.frame < next || w.at.frame - next > kReadOnFrames) {
-        cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(w.at.frame));
-        next = w.at.frame;
+    if (w.frame < 0) continue;
+    if (w.frame != have) {
+      if (w.frame < next || w.frame - next > kReadOnFrames) {
+        cap.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(w.frame));
+        next = w.frame;
       }
       bool ok = true;
-      while (ok && next < w.at.frame) ok = cap.grab(), ++next;
+      while (ok && next < w.frame) ok = cap.grab(), ++next;
       ok = ok && cap.read(frame);
       ++next;
-      have = ok ? w.at.frame : -1;
+      have = ok ? w.frame : -1;
       if (!ok) {
         frame.release();
         ++failed;
       }
     }
-    if (have == w.at.frame) *w.out = jpeg_of(frame, w.at.box, w.height);
+    if (have == w.frame) *w.out = jpeg_of(frame, w.at.box, w.height);
   }
   if (failed > 0)
     run.warnings.push_back(std::to_string(failed) + " frame(s) could not be read from '" + video->string() +

@@ -108,9 +108,11 @@
     return new uPlot({
       width: widthOf(el), height: 120, legend: { show: false }, cursor: { y: false },
       series: [{}, { label: data.labels[l], stroke: data.colors[l], fill: data.colors[l], paths: function () { return null; },
-                     points: { show: true, size: 8, width: 1, stroke: '#333', fill: data.colors[l] } }],
-      scales: { x: { time: false, range: [0, 100] }, y: { range: [0, 1] } },
-      axes: [{ values: function (u, s) { return s.map(function (v) { return v + ' %'; }); } }, { show: false }],
+                     points: { show: true, size: 7, width: 1, stroke: data.colors[l], fill: data.colors[l] } }],
+      // A little room beyond 0 and 100 %: dots on the edges are drawn whole (and all of them).
+      scales: { x: { time: false, range: [-2, 102] }, y: { range: [0, 1] } },
+      axes: [{ splits: function () { return [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]; },
+               values: function (u, s) { return s.map(function (v) { return v + ' %'; }); } }, { show: false }],
     }, [xs, ys], el);
   }
 

@@ -260,3 +260,41 @@ TEST_CASE("report: two at once give the same page (no shared state)") {
   REQUIRE(b.ok());
   CHECK(read_text(f.dir / "a.html") == read_text(f.dir / "b.html"));
 }
+
+TEST_CASE("report: a camera's recording is cut by time, not by the camera's frame numbers") {
+  // A live recording: the CSV counts the camera's frames (here from 1000, as if the camera ran
+  // before the recording started) and times since the camera opened (here from 7 s); the video
+  // starts at the first processed frame and keeps real time at the nominal rate.
+  const Files f = make_run("report-camera");
+  const std::string csv = read_text(f.csv);
+  std::size_t pos = csv.find('\n') + 1;
+  std::string shifted = csv.substr(0, pos);
+  while (pos < csv.size()) {
+    const std::size_t end = csv.find('\n', pos);
+    const std::string row = csv.substr(pos, end - pos);
+    const std::size_t c1 = row.find(','), c2 = row.find(',', c1 + 1), c3 = row.find(',', c2 + 1);
+    const double ms = std::stod(row.substr(0, c1));
+    const long frame = std::stol(row.substr(c2 + 1, c3 - c2 - 1));
+    char head[96];
+    std::snprintf(head, sizeof(head), "%.1f,%.4f,%ld", ms + 7000, (ms + 7000) / 1000, frame + 1000);
+    shifted += head + row.substr(c3) + "\n";
+    pos = end + 1;
+  }
+  std::ofstream(f.csv, std::ios::trunc) << shifted;
+  auto summary = nlohmann::ordered_json::parse(read_text(f.summary));
+  summary["header"]["source"]["kind"] = "camera";
+  summary["header"]["source"]["name"] = "camera 0";
+  summary["people"][0]["portrait"] = {
+      {"frame", 1120}, {"time_ms", 7000 + 4800.0}, {"box", {kBox1.x, kBox1.y, kBox1.width, kBox1.height}}};
+  std::ofstream(f.summary, std::ios::trunc) << summary.dump();
+  fs::rename(f.video, f.dir / "run.mkv");  // a recording's video shares its summary's stem
+  const fs::path out = f.dir / "camera.html";
+  auto stats = write_report(f.summary, out);
+  REQUIRE(stats.ok());
+  CHECK(stats->warnings.empty());
+  const auto p1 = section_images(read_text(out), "P1");
+  REQUIRE(p1.size() == 4);
+  CHECK(centre(p1[0]) == Approx(level1(120)).margin(4));
+  CHECK(centre(p1[1]) == Approx(level1(97)).margin(4));
+  CHECK(centre(p1[3]) == Approx(level1(31)).margin(4));
+}
