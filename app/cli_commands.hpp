@@ -86,6 +86,17 @@ struct MergeOptions {
   std::string dir;
 };
 
+// report: one self-contained HTML page for a run's summary JSON or a batch folder (report.hpp, docs/report.md).
+struct ReportCliOptions {
+  std::string input;  // a summary JSON, or a batch --out folder
+  std::string out;    // --out FILE.html
+  std::string csv;    // --csv: the run's frames CSV when it is not beside the summary
+  std::string video;  // --video: the analysed video when it is not where the summary says
+  bool no_thumbnails = false;
+  bool each_input = false;
+  bool force = false;
+};
+
 struct CliOptions {
   RunOptions run;
   PredictOptions predict;
@@ -96,13 +107,14 @@ struct CliOptions {
   PeopleOptions people;
   BatchCliOptions batch;
   MergeOptions merge;
+  ReportCliOptions report;
   std::string log_level = "warn";
   std::string log_file;
   double max_megapixels = static_cast<double>(kDefaultMaxImagePixels) / 1e6;
 };
 
 struct CliCommands {
-  CLI::App *predict, *analyze, *eval, *bench, *live, *people, *people_add, *people_list, *people_remove, *batch, *merge;
+  CLI::App *predict, *analyze, *eval, *bench, *live, *people, *people_add, *people_list, *people_remove, *batch, *merge, *report;
 };
 
 // Declares emoscope-cli's options and subcommands on `app`, bound to `options`.
@@ -118,6 +130,7 @@ int run_people_list(const RunOptions& run, const PeopleOptions& options);
 int run_people_remove(const RunOptions& run, const PeopleOptions& options);
 int run_batch_command(const RunOptions& run, const BatchCliOptions& options);
 int run_merge(const MergeOptions& options);
+int run_report(const ReportCliOptions& options);
 
 // Exit status of a batch whose every input ran but some failed (docs/cli.md, "Exit codes").
 constexpr int kSomeInputsFailed = 6;

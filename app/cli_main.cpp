@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   if (commands.live->parsed()) return run_live(o.run, o.live);
   if (commands.batch->parsed()) return run_batch_command(o.run, o.batch);
   if (commands.merge->parsed()) return run_merge(o.merge);
+  if (commands.report->parsed()) return run_report(o.report);
   if (commands.people_add->parsed()) return run_people_add(o.run, o.people);
   if (commands.people_list->parsed()) return run_people_list(o.run, o.people);
   if (commands.people_remove->parsed()) return run_people_remove(o.run, o.people);

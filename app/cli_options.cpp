@@ -257,6 +257,23 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
                                "(docs/output-formats.md); analyses nothing");
   c.merge->add_option("dir", o.merge.dir, "the folder given to batch --out")->required();
 
+  c.report = app.add_subcommand("report",
+                                "One self-contained HTML report (charts, thumbnails and data inside; opens offline in "
+                                "any browser, prints to PDF) of a run's summary JSON or of a batch folder (docs/report.md)");
+  ReportCliOptions& ro = o.report;
+  c.report->add_option("input", ro.input,
+                       "a run's summary JSON (its CSV and video are found beside it) or a batch --out folder")
+      ->required();
+  c.report->add_option("--out", ro.out, "the HTML file to write")->required();
+  c.report->add_option("--csv", ro.csv, "a run's frames CSV (default: <summary stem>.csv or frames.csv beside it)");
+  c.report->add_option("--video", ro.video,
+                       "the analysed video, for thumbnails (default: the summary's source, else beside the summary)");
+  c.report->add_flag("--no-thumbnails", ro.no_thumbnails, "no faces cut from the video (a smaller, faster report)");
+  c.report->add_flag("--each-input", ro.each_input,
+                     "a batch folder: also write each finished input's own report beside its summary "
+                     "(summary.report.html), linked from the study's table");
+  c.report->add_flag("--force", ro.force, "replace the output files that exist (refused otherwise)");
+
   c.people = app.add_subcommand("people",
                                 "Known people, to name them in later runs (--people-gallery). Their face descriptors "
                                 "are biometric data: kept in one file on this machine, user-only (0600)");

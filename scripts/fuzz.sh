@@ -4,12 +4,12 @@
 # build/fuzz/corpus. Prints libFuzzer's last status line per harness (coverage,
 # exec/s). Exits non-zero on the first crash, leak or timeout, whose input is
 # saved as build/fuzz/artifacts/<harness>/crash-* (rerun: build/fuzz/fuzz_<harness> FILE).
-#   scripts/fuzz.sh [SECONDS] [HARNESS...]     HARNESS: model_spec image_decode outputs
+#   scripts/fuzz.sh [SECONDS] [HARNESS...]     HARNESS: model_spec image_decode outputs report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
-harnesses=("${@:-model_spec image_decode outputs}")
+harnesses=("${@:-model_spec image_decode outputs report}")
 read -r -a harnesses <<< "${harnesses[*]}"
 
 if [ ! -f build/fuzz/build.ninja ]; then

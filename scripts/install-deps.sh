@@ -50,6 +50,8 @@ dev=(
   clang libclang-rt-14-dev util-linux
   # sample photos used by the acceptance checks (astronaut.png, messi5.jpg)
   python3-skimage opencv-doc
+  # the HTML report's tests and benchmark load reports in a real browser (tests/cli/test_report.py)
+  chromium
   # the batch mode's one-node Slurm test (scripts/slurm-one-node.sh, tests/cli/test_batch_slurm.py)
   slurm-wlm slurmctld slurmd slurm-client munge
 )

@@ -41,12 +41,11 @@ const ojson& field(const ojson& j, const char* key) {
 
 }  // namespace
 
-Result<MergeReport> merge_batch(const std::string& dir) {
+Result<std::vector<ManifestEntry>> read_batch_manifests(const std::string& dir, long* broken) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{ErrorCode::kInputUnreadable, "'" + dir + "' is not a folder"};
-  // The newest manifest line per input key (by time, then shard file and line order).
   struct Line {
-    ojson j;
+    std::string text;
     std::string time;
   };
   std::map<std::string, Line> latest;
@@ -57,7 +56,7 @@ Result<MergeReport> merge_batch(const std::string& dir) {
   }
   std::sort(manifests.begin(), manifests.end());
   if (manifests.empty()) return Error{ErrorCode::kInputUnreadable, "no manifest-*.jsonl in '" + dir + "': not a batch folder"};
-  long broken = 0;
+  long cut = 0;
   for (const fs::path& m : manifests) {
     std::ifstream in(m);
     std::string text;
@@ -65,16 +64,32 @@ Result<MergeReport> merge_batch(const std::string& dir) {
       if (text.empty()) continue;
       ojson j = ojson::parse(text, nullptr, false);
       if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j["key"].is_string()) {
-        ++broken;  // a line cut short by a kill
+        ++cut;  // a line cut short by a kill
         continue;
       }
       const std::string key = j["key"].get<std::string>();
-      const std::string time = j.value("time", "");
+      const ojson& t = field(j, "time");
+      const std::string time = t.is_string() ? t.get<std::string>() : std::string();
       auto it = latest.find(key);
-      if (it == latest.end() || time >= it->second.time) latest[key] = {j, time};
+      if (it == latest.end() || time >= it->second.time) latest[key] = {text, time};
     }
   }
+  if (broken) *broken = cut;
+  std::vector<ManifestEntry> entries;
+  for (auto& [key, line] : latest) entries.push_back({key, std::move(line.text)});
+  return entries;
+}
+
+Result<MergeReport> merge_batch(const std::string& dir) {
+  long broken = 0;
+  auto entries = read_batch_manifests(dir, &broken);
+  if (!entries) return entries.error();
   if (broken > 0) spdlog::warn("merge: {} manifest line(s) cut short were skipped", broken);
+  struct Line {
+    ojson j;
+  };
+  std::map<std::string, Line> latest;
+  for (const ManifestEntry& e : *entries) latest[e.key] = {ojson::parse(e.json, nullptr, false)};
 
   MergeReport report;
   std::vector<std::string> labels;  // every label seen, in order of first sight

@@ -170,3 +170,16 @@ def test_cpack_builds_a_deb_with_library_dependencies(tmp_path):
     assert r.returncode == OK, r.stderr
     [face] = json.loads(r.stdout)["faces"]
     assert set(face["probabilities"]) == {"happy", "neutral", "sad"} and face["face_score"] > 0.6
+
+
+def test_installed_cli_writes_a_report_from_another_folder(prefix, tmp_path):
+    """The report's scripts, styles and uPlot are compiled in: nothing to find at run time."""
+    env = clean_env()
+    r = run(prefix / "bin" / "emoscope-cli", "analyze", ASTRONAUT, "--csv", "a.csv", "--summary", "a.json",
+            cwd=tmp_path, env=env)
+    assert r.returncode == OK, r.stderr
+    r = run(prefix / "bin" / "emoscope-cli", "report", "a.json", "--out", "a.html", cwd=tmp_path, env=env)
+    assert r.returncode == OK, r.stderr
+    html = (tmp_path / "a.html").read_text()
+    assert "uPlot" in html and 'id="person-P1"' in html and "data:image/jpeg;base64," in html
+    assert "Leon Sorokin" in (prefix / "share" / "doc" / "emoscope" / "LICENSE-uplot").read_text()

@@ -10,6 +10,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSettings>
+#include <catch2/catch.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "test_support.hpp"
@@ -32,7 +35,8 @@ QApplication& gui_app() {
   return *app;
 }
 
-std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video) {
+std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video,
+                                            const std::function<void(ui::MainWindowOptions&)>& adjust) {
   gui_app();
   QSettings().clear();
   QSettings().setValue("record/dir", QString::fromStdString(temp_dir("gui-recordings")));
@@ -43,6 +47,7 @@ std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video) {
     if (camera_video.empty()) return std::vector<ui::CameraInfo>{};
     return std::vector<ui::CameraInfo>{{"Test video", camera_video}};
   };
+  if (adjust) adjust(options);
   auto w = std::make_unique<ui::MainWindow>(options);
   if (w->activeModelPath().isEmpty()) {  // the shipped model is not there yet: the tiny test model
     w->loadModel(QString::fromStdString(test_model("tiny.pt")));
@@ -55,6 +60,30 @@ std::unique_ptr<ui::MainWindow> make_window(const std::string& camera_video) {
 std::string fer_clip() { return shared_path("videos/justinshenk_fer_test.mp4"); }
 std::string hamilton_clip() { return shared_path("videos/ageitgey_face_recognition_short_hamilton_clip.mp4"); }
 std::string truncated_clip() { return shared_path("videos/Syzygy126_Liveness_test.avi"); }
+
+const char* const kAstronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
+
+cv::Mat face_picture() {
+  cv::Mat image = cv::imread(kAstronaut);
+  if (image.empty()) {
+    image.create(256, 256, CV_8UC3);
+    for (int y = 0; y < image.rows; ++y) image.row(y).setTo(cv::Scalar(y, 128, 255 - y));
+  }
+  cv::resize(image, image, cv::Size(256, 256));
+  return image;
+}
+
+void write_clip(const std::string& path, int frames) {
+  const cv::Mat picture = face_picture();
+  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, picture.size());
+  REQUIRE(writer.isOpened());
+  for (int i = 0; i < frames; ++i) {
+    cv::Mat frame;
+    const cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, i % 5, 0, 1, 0);
+    cv::warpAffine(picture, frame, shift, picture.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    writer.write(frame);
+  }
+}
 
 long rss_kb() {
   std::ifstream in("/proc/self/status");

@@ -23,6 +23,7 @@
 
 #include "emoscope/ui/batch_queue.hpp"
 #include "emoscope/ui/face_panel.hpp"
+#include "emoscope/ui/main_actions.hpp"
 #include "emoscope/ui/result_files.hpp"
 #include "emoscope/ui/settings.hpp"
 #include "emoscope/ui/timeline.hpp"
@@ -39,31 +40,6 @@ using namespace emoscope::test;
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
-
-// A picture with a face (Debian's scikit-image ships the astronaut), else a plain gradient.
-const char* const kAstronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
-cv::Mat face_picture() {
-  cv::Mat image = cv::imread(kAstronaut);
-  if (image.empty()) {
-    image.create(256, 256, CV_8UC3);
-    for (int y = 0; y < image.rows; ++y) image.row(y).setTo(cv::Scalar(y, 128, 255 - y));
-  }
-  cv::resize(image, image, cv::Size(256, 256));
-  return image;
-}
-
-// A short MJPEG clip of the picture drifting a pixel a frame.
-void write_clip(const std::string& path, int frames) {
-  const cv::Mat picture = face_picture();
-  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, picture.size());
-  REQUIRE(writer.isOpened());
-  for (int i = 0; i < frames; ++i) {
-    cv::Mat frame;
-    const cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, i % 5, 0, 1, 0);
-    cv::warpAffine(picture, frame, shift, picture.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    writer.write(frame);
-  }
-}
 
 int row_of(const BatchQueue& queue, const QString& key) {
   for (int row = 0; row < queue.rowCount(); ++row)
@@ -175,6 +151,8 @@ TEST_CASE("Open folder: one row per input, per-file progress, the CLI's layout, 
   CHECK(w->timeline()->totalFrames() == 12);
   CHECK(w->analysis()->labels() == w->activeModelSpec().labels);
   CHECK_FALSE(w->analysis()->hasFiles());  // nothing to export: the files are in the output folder
+  CHECK(w->actions()->export_report->isEnabled());  // a report of it can be made, named as emoscope-cli report names it
+  CHECK(w->defaultReportPath() == queue->resultDir(a) + "/summary.report.html");
   CHECK_FALSE(w->videoView()->frame().isNull());  // its first frame, seeked in the input
   CHECK(w->timeline()->faceCount() == (fs::exists(kAstronaut) ? 1 : 0));  // the astronaut; a gradient has none
   CHECK(w->facePanel()->cardCount() == w->timeline()->faceCount());

@@ -60,7 +60,7 @@ AnalysisController::AnalysisController(bool interactive_dialogs, QWidget* parent
 AnalysisController::~AnalysisController() = default;
 
 bool AnalysisController::begin(Session& session, const QString& path, bool images, QString* error) {
-  auto files = std::make_unique<QTemporaryDir>(QDir::tempPath() + "/emoscope-analysis-XXXXXX");
+  auto files = std::make_shared<QTemporaryDir>(QDir::tempPath() + "/emoscope-analysis-XXXXXX");
   if (!files->isValid()) {
     *error = tr("Cannot create a temporary folder: %1").arg(files->errorString());
     return false;
@@ -116,10 +116,13 @@ void AnalysisController::onCancelled() {
   setRunState(false, false);
 }
 
-void AnalysisController::showResult(const QString& source, ResultFiles result, const QString& from) {
+void AnalysisController::showResult(const QString& source, ResultFiles result, const QString& from,
+                                    const QString& annotated_video) {
   files_.reset();  // nothing to export: the files are already where they belong
   result_.reset(source, result.images || is_image_path(sstr(source)), std::move(result.labels));
+  const double first_ms = result.records.empty() ? 0.0 : result.records.front().pos_ms;
   result_.setRecords(std::move(result.records));
+  result_.setAnnotatedVideo(annotated_video, first_ms);
   done_ = true;
   processed_ = static_cast<long>(result_.records().size());
   total_ = std::max(result.frame_count, processed_);
@@ -168,7 +171,7 @@ std::optional<FrameRecord> AnalysisController::showFrame(long frame, float min_c
                                                          FacePanel& faces) {
   std::optional<FrameView> shown = frameAt(frame, min_confidence);
   if (!shown) return std::nullopt;
-  view.setFrame(shown->image);
+  if (!shown->image.isNull()) view.setFrame(shown->image);  // else the view keeps saying why there is none
   faces.setHistory(shown->history, shown->record.pos_ms);
   faces.updateFaces(shown->record.faces, shown->record.pos_ms);
   timeline_->setCursorFrame(static_cast<long>(shown->record.seq));

@@ -51,6 +51,12 @@ MainActions::MainActions(QMainWindow& window, Context context) : QObject(&window
     if (ask_batch_folders(w, context_.settings(), &folder, &out_dir)) emit openFolderRequested(folder, out_dir);
   });
   open_folder->setToolTip(tr("Analyse every video and image in a folder into a results folder (a batch queue)"));
+  open_results = make(tr("Open results…"), {}, [this, open] {
+    const QString path = open(tr("Open results"),
+                              tr("Emoscope results (*.json *.csv *.mkv *.mp4 *.mov *.m4v *.avi *.webm);;All files (*)"));
+    if (!path.isEmpty()) emit openResultsRequested(path);
+  });
+  open_results->setToolTip(tr("Show a finished analysis or recording (its summary, CSV or video) without analysing it again"));
   QAction* open_model = make(tr("Open model…"), {}, [this, open] {
     const QString path = open(tr("Open model"), tr("Emoscope models (*.pt);;All files (*)"));
     if (!path.isEmpty()) emit openModelRequested(path);
@@ -59,6 +65,12 @@ MainActions::MainActions(QMainWindow& window, Context context) : QObject(&window
     const QString dir = QFileDialog::getExistingDirectory(w, tr("Export analysis to"), context_.settings().record_dir);
     if (!dir.isEmpty()) emit exportRequested(dir);
   });
+  export_report = make(tr("Export report…"), {}, [this, w] {
+    const QString path = QFileDialog::getSaveFileName(w, tr("Export report"), context_.report_path(),
+                                                      tr("HTML reports (*.html);;All files (*)"));
+    if (!path.isEmpty()) emit exportReportRequested(path);
+  });
+  export_report->setToolTip(tr("Write a report (one HTML page with charts) of the finished analysis or recording"));
   save_people = make(tr("Save people…"), {}, [this, w] {
     const int named = context_.named_people();
     if (named == 0) return void(emit savePeopleRequested({}));  // the window says why there is nothing to save
@@ -85,9 +97,9 @@ MainActions::MainActions(QMainWindow& window, Context context) : QObject(&window
   refresh->setToolTip(tr("Look for cameras again"));
 
   QMenu* file = w->menuBar()->addMenu(tr("&File"));
-  file->addActions({open_video, open_image, open_folder, open_model});
+  file->addActions({open_video, open_image, open_folder, open_results, open_model});
   file->addSeparator();
-  file->addActions({export_analysis, snapshot, save_people});
+  file->addActions({export_analysis, export_report, snapshot, save_people});
   file->addSeparator();
   file->addAction(quit);
   w->menuBar()->addMenu(tr("&Session"))->addActions({start, pause, record});
@@ -119,6 +131,7 @@ void MainActions::update(const State& s) {
   record->setEnabled(s.live || (!s.analysing && s.has_camera));
   snapshot->setEnabled(s.has_frame);
   export_analysis->setEnabled(s.can_export);
+  export_report->setEnabled(s.can_report && !s.reporting && !s.analysing);
   save_people->setEnabled(s.has_people);
   for (auto [action, on] : {std::pair{pause, s.paused}, {record, s.recording}, {presentation, s.presentation}, {mirror, s.mirror}}) {
     const QSignalBlocker block(action);

@@ -42,7 +42,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   mirror_->store(settings_.mirror_camera);
   models_ = new ModelCatalogue(this);
   recorder_ = new RecordingController(this);
-  actions_ = new MainActions(*this, {[this] { return settings_; }, [this] { return namedPeople(); }});
+  actions_ = new MainActions(*this, {[this] { return settings_; }, [this] { return namedPeople(); },
+                                     [this] { return defaultReportPath(); }});
   connectActions();
   buildLayout();
   sessions_ = new SessionController(*models_, *recorder_, *analysis_, this);
@@ -89,6 +90,8 @@ void MainWindow::connectActions() {
   connect(a, &MainActions::openImageRequested, this, [this](const QString& path) { openImage(path); });
   connect(a, &MainActions::openFolderRequested, this,
           [this](const QString& folder, const QString& out_dir) { openFolder(folder, out_dir); });
+  connect(a, &MainActions::openResultsRequested, this, [this](const QString& path) { openResults(path); });
+  connect(a, &MainActions::exportReportRequested, this, [this](const QString& path) { exportReport(path, /*replace=*/true); });
   connect(a, &MainActions::openModelRequested, this, [this](const QString& path) { loadModel(path); });
   connect(a, &MainActions::exportRequested, this, [this](const QString& dir) { exportAnalysis(dir); });
   connect(a, &MainActions::savePeopleRequested, this, [this](const QString& path) { savePeople(path); });
@@ -144,9 +147,12 @@ void MainWindow::buildLayout() {
     status_->setRecording(tr("saved %1").arg(QFileInfo(base).fileName()), recorder_->folder());
     showBanner();
     statusBar()->showMessage(tr("Recording saved in %1").arg(recorder_->folder()), 10000);
+    if (QFileInfo::exists(base + ".json")) report_input_ = base + ".json";
+    updateActions();
     emit recordingFinished(base);
   });
   buildBatchDock();
+  buildReports();
   connect(actions_, &MainActions::cameraChosen, this, [this](int index) {
     if (mode() != Mode::kLive || index < 0 || index >= cameraCount()) return;
     if (!recording()) return void(startLive());
@@ -187,7 +193,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
   if (!urls.value(0).isLocalFile()) return;
   event->acceptProposedAction();
   if (urls.size() > 1) statusBar()->showMessage(tr("Opened the first of %1 files.").arg(urls.size()), 8000);
-  openFile(urls.front().toLocalFile());
+  const QString path = urls.front().toLocalFile();
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix == "json" || suffix == "csv") openResults(path);  // a finished analysis' or recording's files
+  else openFile(path);
 }
 
 void MainWindow::refreshCameras() {
@@ -209,7 +218,8 @@ void MainWindow::refreshCameras() {
 void MainWindow::updateActions() {
   const bool has_people = sessions_ && sessions_->people();
   actions_->update({mode() == Mode::kLive, mode() == Mode::kAnalysis, paused(), recording(), !cameras_.empty(),
-                    !view_->frame().isNull(), analysis_->hasFiles(), presentation_, mirror(), has_people});
+                    !view_->frame().isNull(), analysis_->hasFiles(), presentation_, mirror(), has_people,
+                    !reportInput().isEmpty(), reportRunning()});
   analysis_->setRunState(mode() == Mode::kAnalysis, paused());
   const QString edit_off = has_people ? QString()
                            : settings_.identities ? tr("Start the camera or open a video to tell people apart.")
@@ -318,6 +328,7 @@ bool MainWindow::startAnalysis(const QString& path, bool images) {
     updateActions();
     return false;
   }
+  report_input_.clear();  // the view shows the new analysis
   faces_->setLabels(analysis_->labels());
   showPeople(true);
   frames_shown_ = 0;
@@ -331,6 +342,7 @@ void MainWindow::cancelAnalysis() {
   if (mode() != Mode::kAnalysis) return;
   sessions_->stop();
   statusBar()->showMessage(tr("Analysis cancelled; the frames analysed so far can be exported."), 8000);
+  if (analysis_->hasFiles()) report_input_ = analysis_->filesDir() + "/analysis.json";
   updateActions();
   emit analysisFinished(false);
 }
@@ -355,6 +367,7 @@ void MainWindow::onRunEnded(Mode mode, const PipelineEnd& end, bool was_recordin
     const bool completed = analysis_->done();
     if (completed) statusBar()->showMessage(tr("Analysis complete. Click the timeline to see any frame; Export saves the files."));
     else reportError(tr("Analysis"), describe_end(end));
+    if (analysis_->hasFiles()) report_input_ = analysis_->filesDir() + "/analysis.json";
     updateActions();
     emit analysisFinished(completed);
     return;
@@ -411,7 +424,8 @@ bool MainWindow::seekToFrame(long frame) {
   last_update_.seq = shown->seq;
   last_update_.pos_ms = shown->pos_ms;
   last_update_.faces = shown->faces;
-  statusBar()->showMessage(tr("Frame %1 (%2 s)").arg(shown->seq).arg(shown->pos_ms / 1000.0, 0, 'f', 2), 5000);
+  const QString at = tr("Frame %1 (%2 s)").arg(shown->seq).arg(shown->pos_ms / 1000.0, 0, 'f', 2);
+  statusBar()->showMessage(view_->frame().isNull() ? at + " " + tr("(no video to show it from)") : at, 5000);
   updateActions();
   return true;
 }

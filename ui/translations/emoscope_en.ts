@@ -525,6 +525,38 @@ Double-click to open its results</source>
         <source>Analyse every video and image in a folder into a results folder (a batch queue)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Open results…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Emoscope results (*.json *.csv *.mkv *.mp4 *.mov *.m4v *.avi *.webm);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a finished analysis or recording (its summary, CSV or video) without analysing it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTML reports (*.html);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write a report (one HTML page with charts) of the finished analysis or recording</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>emoscope::ui::MainWindow</name>
@@ -787,23 +819,99 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open result</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 cannot be read any more: only its timeline is shown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Results of %1, read from %2 (not analysed again). Click the timeline to see any frame.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Results of %1, read from %2: %1 cannot be read any more, so only the timeline is shown.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&lt;p&gt;&lt;b&gt;What &quot;neutral&quot; means:&lt;/b&gt; the models learnt from photos that ten people each labelled; a face reads as neutral until more people would name an expression than would call it neutral. A faint or ambiguous expression often reads as neutral, and no label measures how intense an expression is.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no video to show it from)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The video %1 cannot be read: only the timeline is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No video of this recording was found beside %1: only its timeline is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be found any more, and no video was found beside the results: only its timeline is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ends in rows cut short (%2 left out): the run that wrote it may have been stopped abruptly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No summary was found beside %1: the labels come from its columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results of %1, read from %2 (not analysed again).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click the timeline to see any frame.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is nothing to report on yet: analyse a video, record a session or open results first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A report is being written: wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wait for the analysis to finish, or cancel it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file for the report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The report could not be started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the report %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report written: %1 (people: %2; %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No report has been written yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No browser could open %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -870,6 +978,46 @@ Open a video (Ctrl+O) or an image to analyse it, or connect a camera and choose 
     </message>
     <message>
         <source>%1 is not an Emoscope frames file: it has no frame and success columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the summary %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The summary %1 cannot be read: %2 at byte %3 (the file is damaged or cut short).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an Emoscope summary: it has no header.format &quot;emoscope-summary&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a regular file (a FIFO, socket or device).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no Emoscope results: choose a summary (.json), a CSV or a recording&apos;s video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No results were found beside %1: neither %2.csv nor %3.csv is there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an Emoscope result: choose a summary (.json), a CSV or a recording&apos;s video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The frames file %1 is missing: it holds every frame&apos;s faces, so %2 cannot be opened without it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no analysed frame: the run that wrote it ended before its first frame, or the file is damaged.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

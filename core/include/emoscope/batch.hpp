@@ -110,6 +110,17 @@ struct BatchReport {
 Result<BatchReport> run_batch(const RunOptions& run, const BatchOptions& options, const std::vector<BatchInput>& inputs,
                               BatchObserver* observer = nullptr, const std::function<bool()>& stop_when = {});
 
+// The newest manifest line of each input in DIR (every shard's
+// manifest-*.jsonl; by time, then shard file and line order), sorted by key,
+// as the line's JSON text (fields: docs/output-formats.md). Lines cut short by
+// a kill are skipped and counted in `broken`. Error kInputUnreadable when DIR
+// is not a folder or holds no manifest. Used by merge_batch and the report.
+struct ManifestEntry {
+  std::string key;
+  std::string json;
+};
+Result<std::vector<ManifestEntry>> read_batch_manifests(const std::string& dir, long* broken = nullptr);
+
 // Joins every shard's results in DIR into DIR/people.csv (one row per input and
 // person) and DIR/inputs.csv (one row per input), rewriting both (formats:
 // docs/output-formats.md). Reads the manifests, done.json and summary.json

@@ -50,8 +50,10 @@ class AnalysisController : public QWidget {
   void onCancelled();                   // the user stopped it; what ran so far stays
   // An analysis read back from its files (result_files.hpp), shown as a
   // finished run of `source`: timeline, and seeking through `source` while it
-  // is still there. No export: the files stay in `from`, which the panel names.
-  void showResult(const QString& source, ResultFiles result, const QString& from);
+  // is still there, else through `annotated_video` ("" for none; see
+  // AnalysisResult::setAnnotatedVideo). No export: the files stay in `from`
+  // (a folder or a file), which the panel names.
+  void showResult(const QString& source, ResultFiles result, const QString& from, const QString& annotated_video = {});
   void setRunState(bool running, bool paused);
   // The run's people (null: identities off): the timeline and the frames shown
   // again by seeking name people as they are called now, merges followed.
@@ -60,8 +62,9 @@ class AnalysisController : public QWidget {
   // AnalysisResult::frameAt, once the run has ended.
   using FrameView = AnalysisResult::FrameView;
   std::optional<FrameView> frameAt(long frame, float min_confidence);
-  // frameAt() shown: the frame in `view`, the faces and their last minute in
-  // `faces`, the timeline's cursor on it. Returns the record shown.
+  // frameAt() shown: the frame in `view` (when there is one), the faces and
+  // their last minute in `faces`, the timeline's cursor on it. Returns the
+  // record shown.
   std::optional<FrameRecord> showFrame(long frame, float min_confidence, VideoView& view, FacePanel& faces);
   // Copies the analysis' .mkv (videos only), .csv and .json into `dir` as
   // <source name>-emoscope.*. Existing files are replaced only with `replace`
@@ -75,6 +78,8 @@ class AnalysisController : public QWidget {
   long processed() const { return processed_; }
   QString etaText() const;
   QString filesDir() const;             // the temporary folder the files are written to
+  // Keeps that folder while held (a report being written from it), also past the next analysis.
+  std::shared_ptr<const void> holdFiles() const { return files_; }
   QString sourcePath() const { return result_.source(); }
   const std::vector<std::string>& labels() const { return result_.labels(); }
   TimelineView* timeline() const { return timeline_; }
@@ -88,7 +93,7 @@ class AnalysisController : public QWidget {
 
  private:
   bool interactive_;
-  std::unique_ptr<QTemporaryDir> files_;
+  std::shared_ptr<QTemporaryDir> files_;
   AnalysisResult result_;
   bool running_ = false;
   bool done_ = false;

@@ -24,10 +24,12 @@ namespace emoscope::ui {
 class MainActions : public QObject {
   Q_OBJECT
  public:
-  // What the file dialogs start from: the settings' folders, the named people's count.
+  // What the file dialogs start from: the settings' folders, the named people's
+  // count, the report's proposed file.
   struct Context {
     std::function<AppSettings()> settings;
     std::function<int()> named_people;
+    std::function<QString()> report_path;
   };
   // Adds the menus and the toolbar to `window`.
   MainActions(QMainWindow& window, Context context);
@@ -43,6 +45,8 @@ class MainActions : public QObject {
     bool presentation = false;
     bool mirror = false;
     bool has_people = false;  // the newest run has people (identities on)
+    bool can_report = false;  // a finished analysis, recording or opened results to report on
+    bool reporting = false;   // a report is being written
   };
   void update(const State& state);
   void setRecordText(const QString& text);  // "" = "Record"
@@ -55,6 +59,8 @@ class MainActions : public QObject {
   QAction* record = nullptr;
   QAction* snapshot = nullptr;
   QAction* export_analysis = nullptr;
+  QAction* open_results = nullptr;
+  QAction* export_report = nullptr;
   QAction* save_people = nullptr;
   QAction* presentation = nullptr;
   QAction* mirror = nullptr;
@@ -70,6 +76,9 @@ class MainActions : public QObject {
   void openVideoRequested(const QString& path);
   void openImageRequested(const QString& path);
   void openFolderRequested(const QString& folder, const QString& out_dir);
+  void openResultsRequested(const QString& path);
+  // The save dialog asked before replacing an existing file: the report may replace it.
+  void exportReportRequested(const QString& path);
   void openModelRequested(const QString& path);
   void exportRequested(const QString& dir);
   void savePeopleRequested(const QString& path);  // "" when nobody is named: the window says why

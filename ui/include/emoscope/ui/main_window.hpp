@@ -5,7 +5,8 @@
 // AnalysisController (whole-file analysis, timeline, seeking, export), the
 // BatchQueue (every video and image of a folder, in a dock), plus
 // menus, toolbar, status bar (FPS, latencies, drops, device), presentation
-// mode, mirroring, drag-and-drop and the window's remembered geometry.
+// mode, mirroring, drag-and-drop (a video or image is opened, a summary JSON or
+// CSV opens its results) and the window's remembered geometry.
 //
 // Every user action is a public method (the toolbar, menus and shortcuts call
 // the same ones), so tests and the screenshot tour drive the real window.
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -26,6 +28,7 @@
 #include "emoscope/ui/cameras.hpp"
 #include "emoscope/ui/model_catalogue.hpp"
 #include "emoscope/ui/recording_controller.hpp"
+#include "emoscope/ui/result_files.hpp"
 #include "emoscope/ui/session.hpp"
 #include "emoscope/ui/session_controller.hpp"
 #include "emoscope/ui/settings.hpp"
@@ -35,12 +38,14 @@ class QDockWidget;
 class QDragEnterEvent;
 class QDropEvent;
 class QProgressBar;
+class QUrl;
 
 namespace emoscope::ui {
 
 class BatchQueue;
 class FacePanel;
 class MainActions;
+class ReportExport;
 class SessionController;
 class SettingsPanel;
 class TimelineView;
@@ -49,6 +54,7 @@ class VideoView;
 struct MainWindowOptions {
   CameraLister cameras = list_cameras;  // tests put a video file behind a "camera"
   bool interactive_dialogs = true;      // false: errors only via errorReported()/lastError()
+  std::function<bool(const QUrl&)> open_url;  // opens a report in the browser; empty: QDesktopServices::openUrl
 };
 
 class MainWindow : public QMainWindow {
@@ -73,10 +79,35 @@ class MainWindow : public QMainWindow {
   // queue (batch_queue.hpp), analysed into `out_dir` with the current settings,
   // as `emoscope-cli batch` does; the queue's dock opens.
   bool openFolder(const QString& folder, const QString& out_dir);
-  // A batch result (OUT/<key>/frames.csv and summary.json) of `input` in the
-  // analysis view, read back without analysing again: timeline, seeking (while
-  // `input` is still there), face cards. Any run going on stops.
+  // File → Open results…: a finished analysis or recording in the analysis
+  // view, read back without analysing again: timeline, face cards, and seeking
+  // through its input while that is still there, else through the annotated
+  // video beside the results (a recording's). `picked` is its summary JSON,
+  // CSV or video (result_files.hpp locate_results() finds the others). Any
+  // run going on stops. Missing or damaged files: error reported, false, the
+  // view unchanged; a missing video: the timeline only, and the status bar
+  // and the view say so.
+  bool openResults(const QString& picked);
+  // A batch result (OUT/<key>/frames.csv and summary.json) of `input`: the
+  // same as openResults(), seeking through `input`.
   bool openBatchResult(const QString& input, const QString& result_dir);
+  // File → Export report…: the HTML report (core's write_report, report.hpp)
+  // of reportInput(), written off the UI thread to `out_html`; an existing
+  // file is replaced only with `replace` (the save dialog asked). True when
+  // the report started: reportFinished() follows, the status bar shows it
+  // meanwhile and, with interactive dialogs, a box offers to open it in the
+  // browser (openReport()). False (error reported) when there is nothing to
+  // report on or a report is being written; a failed report: error reported.
+  bool exportReport(const QString& out_html, bool replace = false);
+  // The summary a report is made of: the newest finished (or cancelled)
+  // analysis', recording's or opened results'; "" when none.
+  QString reportInput() const;
+  // <summary's stem>.report.html beside it, as emoscope-cli report names it
+  // (an analysis in the app: <source's stem>.report.html in the recordings folder).
+  QString defaultReportPath() const;
+  bool reportRunning() const;
+  QString lastReport() const { return last_report_; }  // the last report written
+  bool openReport();                   // lastReport() in the browser (MainWindowOptions::open_url)
   bool loadModel(const QString& path);  // on failure: error reported, old model stays
   bool saveSnapshot(const QString& path = {});  // S: the annotated frame as PNG
   // CSV, JSON and annotated video. Existing files are replaced only with `replace`,
@@ -123,6 +154,7 @@ class MainWindow : public QMainWindow {
   QString activeModelPath() const { return models_->activePath(); }
   const ModelSpec& activeModelSpec() const { return models_->activeSpec(); }
   QString lastError() const { return last_error_; }
+  QString lastNotice() const { return last_notice_; }  // what the last opened results lack (missing video, cut rows)
   QString statusText() const { return status_->text(); }  // the status bar fields, joined
   const SessionUpdate& lastUpdate() const { return last_update_; }
   long framesShown() const { return frames_shown_; }
@@ -147,6 +179,7 @@ class MainWindow : public QMainWindow {
   void sourceEnded(const QString& message);   // live source ended or was lost
   void analysisFinished(bool completed);
   void recordingFinished(const QString& base);
+  void reportFinished(bool ok, const QString& out_html);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -157,6 +190,8 @@ class MainWindow : public QMainWindow {
   void connectActions();  // MainActions' signals to the commands above
   void buildLayout();
   void buildBatchDock();  // main_window_batch.cpp
+  bool showResults(const ResultPaths& paths);  // openResults() and openBatchResult()
+  void buildReports();                         // main_window_batch.cpp
   void updateActions();
   void showBanner();
   void reportError(const QString& title, const QString& message);
@@ -166,6 +201,7 @@ class MainWindow : public QMainWindow {
   void onSettingsChanged(const AppSettings& next);
   void showPeople(bool analysis);  // the new run's people on the cards (and an analysis' timeline)
   void peopleEdited(const QString& message);
+  void onReportFinished(bool ok, const QString& out_html, const QString& message, int people, qulonglong bytes);
 
   MainWindowOptions options_;
   AppSettings settings_;
@@ -174,6 +210,9 @@ class MainWindow : public QMainWindow {
   SessionUpdate last_update_;
   long frames_shown_ = 0;
   QString last_error_;
+  QString last_notice_;
+  QString report_input_;  // the summary File → Export report… reports on; "" when none
+  QString last_report_;
   std::shared_ptr<std::atomic<bool>> mirror_ = std::make_shared<std::atomic<bool>>(false);
 
   ModelCatalogue* models_ = nullptr;
@@ -187,6 +226,8 @@ class MainWindow : public QMainWindow {
   StatusFields* status_ = nullptr;
   BatchQueue* batch_ = nullptr;
   QDockWidget* batch_dock_ = nullptr;
+  ReportExport* reports_ = nullptr;
+  QProgressBar* report_busy_ = nullptr;  // in the status bar while a report is written
 };
 
 }  // namespace emoscope::ui
