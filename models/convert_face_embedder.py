@@ -25,9 +25,7 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import List
@@ -39,6 +37,8 @@ import torch.nn.functional as F
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from emoscope_model import npm_port  # noqa: E402
 
 PACKAGE = "@vladmandic/face-api"
 PACKAGE_VERSION = "1.7.15"
@@ -124,24 +124,6 @@ class FaceEmbedder(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------
-
-def find_package(arg: str | None, tmp: Path) -> Path:
-    """-> the unpacked package folder (the one holding model/ and package.json)."""
-    if arg is None:
-        print(f"npm pack {PACKAGE}@{PACKAGE_VERSION} in {tmp}", file=sys.stderr)
-        out = subprocess.run(["npm", "pack", f"{PACKAGE}@{PACKAGE_VERSION}", "--silent"], cwd=tmp,
-                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        arg = str(tmp / out)
-    p = Path(arg)
-    if p.is_file():
-        with tarfile.open(p) as t:
-            t.extractall(tmp / "unpacked")
-        p = tmp / "unpacked"
-    for cand in (p, p / "package"):
-        if (cand / "model" / "face_recognition_model.bin").is_file():
-            return cand
-    raise SystemExit(f"error: no model/face_recognition_model.bin under {arg}")
-
 
 def load_weights(pkg: Path) -> dict[str, np.ndarray]:
     """Dequantised tensors by face-api name, in TF layout (filters HWIO, fc [256, 128])."""
@@ -252,10 +234,9 @@ def main(argv=None) -> int:
     ap.add_argument("--package", help="npm tarball or unpacked folder (default: npm pack into a temp dir)")
     ap.add_argument("--out", default=str(HERE / "face_embedder.pt"))
     args = ap.parse_args(argv)
-    import export
-
     with tempfile.TemporaryDirectory() as td:
-        pkg = find_package(args.package, Path(td))
+        pkg = npm_port.find_package(PACKAGE, PACKAGE_VERSION, args.package, Path(td),
+                                    "model/face_recognition_model.bin")
         info = json.loads((pkg / "package.json").read_text())
         if info.get("version") != PACKAGE_VERSION:
             print(f"warning: package version {info.get('version')} (expected {PACKAGE_VERSION})", file=sys.stderr)
@@ -264,22 +245,9 @@ def main(argv=None) -> int:
     model = build(w)
     params = sum(p.numel() for p in model.parameters())
     macs = count_macs(model)
-    scripted = torch.jit.script(model)
-    x = torch.randn(2, 3, 150, 150)
-    with torch.no_grad():
-        d = (scripted(x) - model(x)).abs().max().item()
-    if d > 1e-5:
-        raise SystemExit(f"error: scripted model differs by {d}")
     meta = build_meta(params, macs, bin_sha)
-    export.save_model(scripted, args.out, meta)
-    m2, meta2 = export.load_model(args.out)
-    with torch.no_grad():
-        d = (m2(x) - model(x)).abs().max().item()
-    if d > 1e-5 or meta2["weights_sha256"] != export.archive_digest(args.out):
-        raise SystemExit("error: the saved file does not reproduce")
-    size = Path(args.out).stat().st_size
-    print(f"wrote {args.out}: {size / 1e6:.2f} MB, {params:,} params, {macs / 1e6:.1f} M MACs, "
-          f"sha256 {meta['weights_sha256']}")
+    npm_port.save_checked(model, args.out, meta, torch.randn(2, 3, 150, 150),
+                          f"{params:,} params, {macs / 1e6:.1f} M MACs")
     return 0
 
 

