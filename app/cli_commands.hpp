@@ -132,7 +132,7 @@ int run_batch_command(const RunOptions& run, const BatchCliOptions& options);
 int run_merge(const MergeOptions& options);
 int run_report(const ReportCliOptions& options);
 
-// Exit status of a batch whose every input ran but some failed (README, "Exit codes").
+// Exit status of a batch whose every input ran but some failed (docs/cli.md, "Exit codes").
 constexpr int kSomeInputsFailed = 6;
 
 // An error as a log line and its exit code.

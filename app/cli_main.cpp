@@ -1,4 +1,4 @@
-// emoscope-cli: headless face-emotion analysis. See README.md, "Command line".
+// emoscope-cli: headless face-emotion analysis. Documented in docs/cli.md.
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   using namespace emoscope::cli;
   CLI::App app{"Emoscope: facial emotions in images, videos and live cameras"};
   app.set_version_flag("--version", std::string("emoscope-cli ") + emoscope::version());
+  app.footer("Every command, option and exit code is documented in docs/cli.md, installed as "
+             "share/doc/emoscope/docs/cli.md (/usr/share/doc/emoscope/docs/cli.md from the Debian package).");
   app.require_subcommand(1);
   app.fallthrough();  // --log-level/--log-file work before or after the subcommand
   CliOptions o;

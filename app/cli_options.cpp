@@ -107,7 +107,7 @@ void add_identity_options(CLI::App* cmd, RunOptions& run) {
                   std::string("face-embedding model for identities (default: the shipped models/") +
                       kEmbedderModelFile + ")");
   cmd->add_option("--identity-threshold", run.identity.threshold,
-                  "the most the join distance between face descriptors may grow to in a run (0 = 1.25 x the embedder's calibrated one)")
+                  "the most the join distance between face descriptors may grow to in a run (0 = the embedder's own, from its card)")
       ->check(kFinite)
       ->check(in(limits::kIdentityThreshold));
   cmd->add_option("--identity-interval", run.pipeline.tracker.identity_interval_ms,

@@ -32,8 +32,8 @@ Result<std::shared_ptr<FaceEmbedder>> people_embedder(const RunOptions& run) {
 // The gallery in the file, or an empty one when the file does not exist yet.
 Result<People> open_gallery(const std::string& path, const FaceEmbedder& embedder) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return People(embedder.spec().same_person_distance);
-  return People::load(path, embedder.spec(), embedder.spec().same_person_distance);
+  if (!fs::exists(path, ec)) return People(embedder.spec());
+  return People::load(path, embedder.spec(), People::max_join_of(embedder.spec()));
 }
 
 MaybeError save_gallery(const People& people, const std::string& path, const FaceEmbedder& embedder) {
@@ -80,7 +80,7 @@ int run_people_add(const RunOptions& run, const PeopleOptions& options) {
   const std::set<int> self = same_name ? std::set<int>{same_name} : std::set<int>{};
   for (std::size_t i = 0; i < faces.size(); ++i) {
     const auto [other, d] = people->nearest(faces[i], self);
-    if (other != 0 && d < people->max_join_distance()) {
+    if (other != 0 && d < (*embedder)->spec().same_person_distance) {  // as sure as a first join
       std::cerr << "warning: " << options.photos[i] << " looks like " << people->name(other) << " (descriptor distance "
                 << fmt::format("{:.2f}", d) << "): check that it shows " << options.name << "\n";
     }

@@ -9,7 +9,7 @@
 
 namespace emoscope::cli {
 
-// emoscope-cli's exit code for an error (README, "Exit codes"): 2 usage, 3 input,
+// emoscope-cli's exit code for an error (docs/cli.md, "Exit codes"): 2 usage, 3 input,
 // 4 model, 5 output.
 int exit_code(ErrorCode code);
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders the README's screenshots with the desktop app's own window (emoscope-screenshots). The footage is a
+# Renders docs/screenshots/ (the README's and the docs' screenshots) with the desktop app's own
+# window (emoscope-screenshots). The footage is a
 # slow pan over scikit-image's astronaut.png (a public-domain NASA portrait that
 # Debian's python3-skimage ships), so nothing from ../shared ends up in docs/.
 set -euo pipefail

@@ -109,6 +109,15 @@ Result<ModelSpec> parse_model_spec(const std::string& json_text) {
       if (spec.embedding_size < 1 || spec.embedding_size > 4096) return spec_error("embedding.size must be 1..4096");
       spec.same_person_distance = finite_float(embedding.at("same_person_distance"), "embedding.same_person_distance");
       if (!(spec.same_person_distance > 0)) return spec_error("embedding.same_person_distance must be > 0");
+      for (auto [key, value] : {std::pair<const char*, float*>{"split_distance", &spec.split_distance},
+                                {"drift_distance", &spec.drift_distance},
+                                {"max_join_distance", &spec.max_join_distance}}) {
+        if (!embedding.contains(key)) continue;
+        *value = finite_float(embedding.at(key), (std::string("embedding.") + key).c_str());
+        if (!(*value >= spec.same_person_distance)) {
+          return spec_error(std::string("embedding.") + key + " must be >= same_person_distance");
+        }
+      }
     } else {
       const json& crop = j.at("crop");
       spec.crop_margin = finite_float(crop.at("margin"), "crop.margin");

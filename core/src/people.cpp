@@ -25,11 +25,11 @@ float embedding_distance(const Embedding& a, const Embedding& b) {
   return static_cast<float>(std::sqrt(sum));
 }
 
-People::People(float max_join, float calibrated)
+People::People(float max_join, float calibrated, float split, float drift)
     : max_join_(max_join),
       start_(std::min(max_join, calibrated * kStartFactor)),
-      split_threshold_(calibrated * kSplitFactor),
-      drift_threshold_(calibrated * kDriftFactor) {}
+      split_threshold_(split > 0 ? split : calibrated * kSplitFactor),
+      drift_threshold_(drift > 0 ? drift : calibrated * kDriftFactor) {}
 
 People::People(People&& other) noexcept {
   std::lock_guard<std::mutex> lock(other.mutex_);
@@ -335,7 +335,7 @@ Result<People> People::load(const std::string& path, const ModelSpec& embedder, 
                            "made with face embedder " + e.at("name").get<std::string>() + " " +
                                e.at("version").get<std::string>() + ", not " + embedder.name + " " + embedder.version);
     }
-    People people(max_join, embedder.same_person_distance);
+    People people(max_join, embedder);
     for (const auto& p : j.at("people")) {
       std::vector<Embedding> faces = p.at("exemplars").get<std::vector<Embedding>>();
       for (const Embedding& f : faces) {

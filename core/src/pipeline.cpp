@@ -343,7 +343,7 @@ Pipeline::Pipeline(std::unique_ptr<FrameSource> source, std::unique_ptr<FaceDete
   impl_->detector = std::move(detector);
   impl_->classifier = std::move(classifier);
   impl_->options = options;
-  if (embedder && !people) people = std::make_shared<People>(embedder->spec().same_person_distance);
+  if (embedder && !people) people = std::make_shared<People>(embedder->spec());
   impl_->embedder = embedder && people ? std::move(embedder) : nullptr;
   impl_->tracker = Tracker(options.tracker, impl_->embedder ? std::move(people) : nullptr);
   const bool live = options.mode == PipelineMode::kLive;

@@ -34,9 +34,8 @@ Result<std::shared_ptr<FaceEmbedder>> load_run_embedder(const RunOptions& option
 }
 
 Result<std::shared_ptr<People>> make_run_people(const RunOptions& options, const FaceEmbedder& embedder) {
-  const float calibrated = embedder.spec().same_person_distance;
-  const float max_join = options.identity.threshold > 0 ? options.identity.threshold : calibrated * People::kJoinFactor;
-  if (options.identity.gallery_path.empty()) return std::make_shared<People>(max_join, calibrated);
+  const float max_join = options.identity.threshold > 0 ? options.identity.threshold : People::max_join_of(embedder.spec());
+  if (options.identity.gallery_path.empty()) return std::make_shared<People>(max_join, embedder.spec());
   auto people = People::load(options.identity.gallery_path, embedder.spec(), max_join);
   if (!people) return people.error();
   return std::make_shared<People>(std::move(people).value());

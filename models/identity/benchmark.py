@@ -68,7 +68,9 @@ class Data:
         self.desc = desc
         self.person = np.array([f["person"] for f in faces])
         self.group = np.array([g[f["person"].split(":")[1]] if f["dataset"] == "gt" else "yale" for f in faces])
-        self.dist = np.sqrt(np.maximum(((desc[:, None, :] - desc[None, :, :]) ** 2).sum(-1), 0))
+        sq = (desc ** 2).sum(1)  # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b: no N x N x D array for 1024-d descriptors
+        self.dist = np.sqrt(np.maximum(sq[:, None] + sq[None, :] - 2 * desc @ desc.T, 0))
+        np.fill_diagonal(self.dist, 0.0)
         self.people = sorted(set(self.person))
         self.pindex = {p: i for i, p in enumerate(self.people)}
         self.pof = np.array([self.pindex[p] for p in self.person])
@@ -208,7 +210,10 @@ def pct(v, digits=2):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None, help="face-embedder file (default: models/face_embedder.pt)")
-    ap.add_argument("--calibrated", type=float, default=0.44, help="the embedder's same_person_distance")
+    ap.add_argument("--calibrated", type=float, default=None,
+                    help="the embedder's same_person_distance (default: from the model's metadata)")
+    ap.add_argument("--max-join", type=float, default=None,
+                    help="the embedder's largest join distance (default: its max_join_distance, else 1.25 x calibrated)")
     ap.add_argument("--simulate", type=int, default=0, metavar="N", help="N simulated runs per group")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="write every figure here")
@@ -217,8 +222,10 @@ def main(argv=None) -> int:
     faces, photos = facesets.detect_faces()
     desc = facesets.embed_dlib(faces, args.model, args.threads)
     data = Data(faces, desc)
-    start = min(args.calibrated * decision.JOIN_FACTOR, args.calibrated * decision.START_FACTOR)
-    max_join = args.calibrated * decision.JOIN_FACTOR
+    emb = facesets.embedder_meta(args.model)["embedding"]
+    args.calibrated = args.calibrated or emb["same_person_distance"]
+    max_join = args.max_join or emb.get("max_join_distance") or args.calibrated * decision.JOIN_FACTOR
+    start = min(max_join, args.calibrated * decision.START_FACTOR)
     print(f"{len(faces)} faces with a YuNet face of {photos} photos; {len(data.people)} people; "
           f"start distance {start:.3f}, largest join distance {max_join:.3f}")
     rows, cross, between = verification(data, start, max_join)

@@ -98,6 +98,14 @@ def chips(faces, template_frac, size: int) -> np.ndarray:
     return np.stack([face_chip.face_chip(_read(f["path"]), f["landmarks"], template_frac, size) for f in faces])
 
 
+def embedder_meta(model_path: Path | None = None) -> dict:
+    """The emoscope.json of an Emoscope face-embedder file (default: the shipped one)."""
+    import zipfile
+    with zipfile.ZipFile(model_path or MODELS / "face_embedder.pt") as z:
+        name = next(n for n in z.namelist() if n.endswith("extra/emoscope.json"))
+        return json.loads(z.read(name))
+
+
 def embed_dlib(faces, model_path: Path | None = None, threads: int = 2) -> np.ndarray:
     """Descriptors of `faces` from an Emoscope face-embedder file (default: the shipped one), cached."""
     import torch

@@ -1,7 +1,7 @@
 """Bad input against emoscope-cli: every case is generated here, at test time (no junk is
 committed), and checks the exit code, the message, and that nothing crashed or hung.
 
-Exit codes (README): 0 ok, 2 usage, 3 unreadable input, 4 model, 5 output not writable.
+Exit codes (docs/cli.md): 0 ok, 2 usage, 3 unreadable input, 4 model, 5 output not writable.
 A crash is a negative return code (a signal) or 134/139; a hang is the timeout.
 """
 from __future__ import annotations

@@ -25,14 +25,18 @@ metrics = load_script("identity_metrics", "identity_metrics.py")
 generator = load_script("make_identity_clips", "make-identity-clips.py")
 
 # Issue 28's floors are rows correct >= 0.98, IDs per person <= 1.3 and known people named right
-# >= 95 %. gt_mixed meets them. gt_east_asian (ten-odd look-alikes with dlib's descriptors) and
-# gt_known do not yet: measured 1.58 IDs per person with 95.0 % rows correct, and 86.9 % named right
-# (0 wrong), where the decision before this change gave 2.17 / 57.4 % and 89.2 % right with 5.2 %
-# named WRONG. Their floors below guard that measured level, a little under it; raise them, never
-# lower them, as the identities improve. Naming nobody wrongly is already the issue's floor.
-FLOORS = {"gt_mixed": {"rows_correct": 0.98, "ids_per_person": 1.3},
-          "gt_east_asian": {"rows_correct": 0.94, "ids_per_person": 1.7}}
-MIN_NAMED_RIGHT = 0.83
+# >= 95 %. With dlib's descriptors (the default embedder), gt_mixed meets them; gt_east_asian (ten-odd
+# look-alikes) and gt_known do not yet: measured 1.58 IDs per person with 95.0 % rows correct, and
+# 86.9 % named right (0 wrong), where the decision before issue 28 gave 2.17 / 57.4 % and 89.2 % right
+# with 5.2 % named WRONG. With faceres (models/faceres.md) gt_east_asian has 99.66 % rows correct
+# (1.67 IDs per person) and gt_known 99.6 % named right. The floors below are the issue's where they
+# are met and otherwise guard the measured level, a little under it; raise them, never lower them, as
+# the identities improve. Naming nobody wrongly is already the issue's floor.
+EMBEDDERS = {"dlib": "models/face_embedder.pt", "faceres": "models/faceres.pt"}
+FLOORS = {("gt_mixed", "dlib"): {"rows_correct": 0.98, "ids_per_person": 1.3},
+          ("gt_east_asian", "dlib"): {"rows_correct": 0.94, "ids_per_person": 1.7},
+          ("gt_east_asian", "faceres"): {"rows_correct": 0.98, "ids_per_person": 1.75}}
+MIN_NAMED_RIGHT = {"dlib": 0.83, "faceres": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +81,14 @@ def test_gt_clip_schedules():
     assert all(entries[p] == 2 for p in known["known"]), entries
 
 
-@pytest.mark.parametrize("name", ["gt_east_asian", "gt_mixed"])
-def test_gt_identities(name, cli, clip):
+# In this order, ctest's round-robin shards (EMOSCOPE_TEST_SHARD) make at most two clips each.
+@pytest.mark.parametrize("name,embedder", [("gt_east_asian", "dlib"), ("gt_mixed", "dlib"),
+                                           ("gt_east_asian", "faceres")])
+def test_gt_identities(name, embedder, cli, clip):
     folder = clip(name)
-    out = folder / (name + ".csv")
-    r = cli("analyze", folder / (name + ".mp4"), "--csv", out, "--summary", folder / (name + ".json"))
+    out = folder / f"{name}-{embedder}.csv"
+    r = cli("analyze", folder / (name + ".mp4"), "--csv", out, "--summary", folder / f"{name}-{embedder}.json",
+            "--embedder", REPO / EMBEDDERS[embedder])
     assert r.returncode == 0, r.stderr
     truth = folder / (name + ".truth.csv")
     result = metrics.evaluate(out, truth)
@@ -92,22 +99,24 @@ def test_gt_identities(name, cli, clip):
                                  "ids_by_person", "shared_ids")}
     assert m["people"] == len(truth_people), summary          # every true person was found
     assert result["matched"] >= 0.5 * result["face_rows"] > 0, result
-    assert m["rows_correct"] >= FLOORS[name]["rows_correct"], summary
-    assert m["ids_per_person"] <= FLOORS[name]["ids_per_person"], summary
+    assert m["rows_correct"] >= FLOORS[name, embedder]["rows_correct"], summary
+    assert m["ids_per_person"] <= FLOORS[name, embedder]["ids_per_person"], summary
 
 
-def test_gt_known_people(cli, clip, shared, tmp_path):
+@pytest.mark.parametrize("embedder", ["dlib", "faceres"])
+def test_gt_known_people(embedder, cli, clip, shared, tmp_path):
     """8 people enrolled from one photo each (never in the clip) are named on their other photos, never with
     another's name; the 3 strangers are never named."""
     folder = clip("gt_known")
     gallery = tmp_path / "people.json"
     enrol = generator.gt_enrolment(shared)
+    model = REPO / EMBEDDERS[embedder]
     for person, (name, photo) in sorted(enrol.items()):
-        r = cli("people", "--gallery", gallery, "add", name, photo)
+        r = cli("people", "--gallery", gallery, "--embedder", model, "add", name, photo)
         assert r.returncode == 0, (name, photo, r.stderr)
     out = tmp_path / "gt_known.csv"
     r = cli("analyze", folder / "gt_known.mp4", "--csv", out, "--summary", tmp_path / "gt_known.json",
-            "--people-gallery", gallery)
+            "--people-gallery", gallery, "--embedder", model)
     assert r.returncode == 0, r.stderr
     k = metrics.known_people(out, folder / "gt_known.truth.csv", {p: name for p, (name, _) in enrol.items()})
     summary = {key: k[key] for key in ("rows", "people", "named_right", "named_wrong", "unnamed", "wrong_rows",
@@ -115,4 +124,4 @@ def test_gt_known_people(cli, clip, shared, tmp_path):
     assert k["people"] == 8 and k["strangers"] == 3, summary   # every true person was found
     assert k["wrong_rows"] == 0, summary
     assert k["stranger_named_rows"] == 0, summary
-    assert k["named_right"] >= MIN_NAMED_RIGHT, summary
+    assert k["named_right"] >= MIN_NAMED_RIGHT[embedder], summary

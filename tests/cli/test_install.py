@@ -1,10 +1,12 @@
 """The installed layout: `cmake --install` into a temporary prefix, then
 <prefix>/bin/emoscope-cli run from another folder with no EMOSCOPE_* variables
-finds its model and YuNet in <prefix>/share/emoscope, never in the source tree."""
+finds its model and YuNet in <prefix>/share/emoscope, never in the source tree; the
+documentation lands in <prefix>/share/doc/emoscope with its links intact."""
 import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,6 +121,8 @@ def test_install_has_a_menu_entry_icons_metainfo_and_man_pages(prefix):
         page = share / "man" / "man1" / f"{exe}.1"
         text = page.read_text()
         assert f".TH {exe.upper()}" in text and r"\-\-version" in text, page
+        if exe == "emoscope-cli":  # --help, and so the man page, says where the full documentation is
+            assert "share/doc/emoscope/docs/cli.md" in text, page
     for tool, args in (("desktop-file-validate", [desktop]), ("appstreamcli", ["validate", "--no-net", metainfo])):
         if shutil.which(tool) is None:
             if os.environ.get("CI") == "true":
@@ -126,6 +130,20 @@ def test_install_has_a_menu_entry_icons_metainfo_and_man_pages(prefix):
             pytest.skip(f"{tool} not installed")
         r = subprocess.run([tool, *map(str, args)], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_install_has_the_documentation_with_working_links(prefix):
+    doc = prefix / "share" / "doc" / "emoscope"
+    pages = [Path("README.md"), Path("LICENSE"), *(p.relative_to(REPO) for p in (REPO / "docs").glob("*.md")),
+             *(p.relative_to(REPO) for p in (REPO / "docs" / "screenshots").glob("*.png")),
+             *(p.relative_to(REPO) for p in (REPO / "models").glob("*.md"))]
+    assert len(pages) > 15
+    for page in pages:
+        assert (doc / page).read_bytes() == (REPO / page).read_bytes(), page
+    # The installed copy's links between pages and to images work (the sources they name are not installed).
+    r = subprocess.run([sys.executable, str(REPO / "tests" / "tools" / "check_links.py"), str(doc), "--pages-only"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_cpack_builds_a_deb_with_library_dependencies(tmp_path):
@@ -142,7 +160,8 @@ def test_cpack_builds_a_deb_with_library_dependencies(tmp_path):
         assert lib in fields, fields
     files = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True).stdout
     for path in ("./usr/bin/emoscope-cli", "./usr/bin/emoscope", f"./usr/share/applications/{APP_ID}.desktop",
-                 "./usr/share/emoscope/models/happy_neutral_sad.pt", "./usr/share/man/man1/emoscope-cli.1"):
+                 "./usr/share/emoscope/models/happy_neutral_sad.pt", "./usr/share/man/man1/emoscope-cli.1",
+                 "./usr/share/doc/emoscope/README.md", "./usr/share/doc/emoscope/docs/cli.md"):
         assert path in files, path
     # The package works on its own: unpacked (dpkg -x), its emoscope-cli finds its model and detector.
     root = tmp_path / "root"

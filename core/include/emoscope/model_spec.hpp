@@ -44,6 +44,16 @@ struct ModelSpec {
   // Euclidean distance between two descriptors below which they are taken to
   // be one person (calibrated for the model, see its card).
   float same_person_distance = 0.0f;
+  // Optional (0 = a multiple of same_person_distance, People::kSplitFactor and
+  // kDriftFactor): beyond split_distance a face after a break in its track is
+  // surely someone else; beyond drift_distance on a routine re-check. Their
+  // place between a model's same- and different-person distances differs from
+  // model to model, so a model's card measures them.
+  float split_distance = 0.0f;
+  float drift_distance = 0.0f;
+  // Optional (0 = People::kJoinFactor x same_person_distance): the most a run's
+  // join distance grows to when its people lie far apart.
+  float max_join_distance = 0.0f;
 };
 
 Result<ModelSpec> parse_model_spec(const std::string& json_text);

@@ -84,8 +84,17 @@ class People {
   // `max_join`: the most the join distance may grow to (the start distance is
   // at most this too); split and drift follow `calibrated` (the embedder's
   // same_person_distance).
-  People(float max_join, float calibrated);
+  // `split` and `drift`: 0 = kSplitFactor and kDriftFactor times `calibrated`.
+  People(float max_join, float calibrated, float split = 0.0f, float drift = 0.0f);
   explicit People(float calibrated) : People(calibrated * kJoinFactor, calibrated) {}
+  // The distances an embedder's metadata gives (same_person_distance, split_distance, drift_distance).
+  People(float max_join, const ModelSpec& embedder)
+      : People(max_join, embedder.same_person_distance, embedder.split_distance, embedder.drift_distance) {}
+  explicit People(const ModelSpec& embedder) : People(max_join_of(embedder), embedder) {}
+  // The embedder's max_join_distance, else kJoinFactor times its same_person_distance.
+  static float max_join_of(const ModelSpec& embedder) {
+    return embedder.max_join_distance > 0 ? embedder.max_join_distance : embedder.same_person_distance * kJoinFactor;
+  }
 
   float max_join_distance() const { return max_join_; }
   float start_distance() const { return start_; }

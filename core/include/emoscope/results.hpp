@@ -46,7 +46,7 @@ struct PipelineOptions {
   double motion_threshold = 12.0; // mean abs grey difference (0..255) that forces a detection
   // Mean abs grey difference (0..255) from the frame before that makes a frame a
   // scene cut: it is detected afresh and every face's identity is checked. 0 = off.
-  double scene_cut_threshold = 20.0;  // hamilton: cuts 27-30, motion at most 13.3 (README, "Identities")
+  double scene_cut_threshold = 20.0;  // hamilton: cuts 27-30, motion at most 13.3 (docs/people.md)
   // kFile: analyse every Nth frame only (--every; the others are skipped, not
   // dropped, and still reach the outputs' video). Not detect_every, which spaces
   // the detector's runs among the frames analysed.

@@ -44,7 +44,7 @@ struct TrackerOptions {
   // A tracked face is classified again once this long has passed since its last
   // classification (0 = on every frame): every third frame at 30 fps. Emotions
   // change over hundreds of ms and smoothing averages over smoothing_ms anyway;
-  // measured in README, "Speed" (scripts/measure-tracking.py).
+  // measured in docs/development.md, "Speed" (scripts/measure-tracking.py).
   double classify_interval_ms = 100.0;
   // With a people gallery: each tracked face is embedded again this often to
   // check it is still the same person (besides the checks after gaps and cuts).
