@@ -15,13 +15,6 @@ namespace emoscope::report {
 
 namespace {
 
-const ojson& field(const ojson& j, const char* key) {
-  static const ojson null_value;
-  if (!j.is_object()) return null_value;
-  const auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
 std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), format, v);

@@ -118,4 +118,12 @@ std::string script_json(const ojson& j);
 // The run's own report beside its summary: <summary stem>.report.html (docs/report.md).
 fs::path report_beside(const fs::path& summary);
 
+// j[key] when j is an object holding it, else a null value: the files read may lack any field.
+inline const ojson& field(const ojson& j, const char* key) {
+  static const ojson null_value;
+  if (!j.is_object()) return null_value;
+  const auto it = j.find(key);
+  return it == j.end() ? null_value : *it;
+}
+
 }  // namespace emoscope::report

@@ -19,13 +19,6 @@ Error unreadable(const fs::path& path, const std::string& why) {
   return {ErrorCode::kInputUnreadable, "cannot read '" + path.string() + "': " + why};
 }
 
-const ojson& field(const ojson& j, const char* key) {
-  static const ojson null_value;
-  if (!j.is_object()) return null_value;
-  const auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
 bool parse_double(const std::string& s, double& v) {
   if (s.empty()) return false;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

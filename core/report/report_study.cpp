@@ -12,13 +12,6 @@ namespace emoscope::report {
 
 namespace {
 
-const ojson& field(const ojson& j, const char* key) {
-  static const ojson null_value;
-  if (!j.is_object()) return null_value;
-  const auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
 std::string text_of(const ojson& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
 
 ojson read_json(const fs::path& path) {

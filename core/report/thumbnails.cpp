@@ -37,13 +37,6 @@ std::string jpeg_of(const cv::Mat& frame, const cv::Rect& box, int height) {
   return base64(bytes);
 }
 
-const ojson& field(const ojson& j, const char* key) {
-  static const ojson null_value;
-  if (!j.is_object()) return null_value;
-  const auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
 struct Want {
   ThumbSource at;
   long frame;  // in the video file
