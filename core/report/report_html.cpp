@@ -83,6 +83,17 @@ std::string head(const std::string& title) {
   return h;
 }
 
+// The charts' data common to both pages: which page, its labels and their colours.
+ojson chart_data(const char* kind, const std::vector<std::string>& labels) {
+  ojson data;
+  data["kind"] = kind;
+  data["labels"] = labels;
+  ojson colours = ojson::array();
+  for (const std::string& l : labels) colours.push_back(colour_hex(l));
+  data["colors"] = colours;
+  return data;
+}
+
 std::string tail(const ojson& data) {
   std::string t = "<script type=\"application/json\" id=\"report-data\">" + script_json(data) + "</script>\n";
   t += "<script>/* uPlot 1.6.32, https://github.com/leeoniya/uPlot\n";
@@ -130,6 +141,12 @@ const char* kMeaning =
     "<li>Every figure is described in Emoscope's documentation: <b>docs/report.md</b> (this report) and "
     "<b>docs/output-formats.md</b> (the CSV and summary it is made from).</li>\n"
     "</ul></section>\n";
+
+// The end of a page's main part: the fixed note on what the numbers mean, and the footer.
+std::string page_end() {
+  return std::string(kMeaning) + "</main>\n<footer>Made by Emoscope " + escape_html(version()) +
+         ". Charts drawn with uPlot (MIT licence). Self-contained: this file loads nothing from the network.</footer>\n";
+}
 
 }  // namespace
 
@@ -294,17 +311,10 @@ std::string run_html(const Run& run) {
     h += "</div>\n</section>\n";
   }
   if (run.people.empty()) h += "<section id=\"nobody\"><h2>No one</h2><p>No face was followed long enough to be a person.</p></section>\n";
-  h += kMeaning;
-  h += "</main>\n<footer>Made by Emoscope " + escape_html(version()) +
-       ". Charts drawn with uPlot (MIT licence). Self-contained: this file loads nothing from the network.</footer>\n";
+  h += page_end();
 
   // The charts' data: per person and label, the mean probability x 1000 per bin (-1: not seen).
-  ojson data;
-  data["kind"] = "run";
-  data["labels"] = run.labels;
-  ojson colours = ojson::array();
-  for (const std::string& l : run.labels) colours.push_back(colour_hex(l));
-  data["colors"] = colours;
+  ojson data = chart_data("run", run.labels);
   data["images"] = run.images;
   data["bin_s"] = run.bin_s;
   data["duration_s"] = run.duration_s;
@@ -417,16 +427,9 @@ std::string study_html(const Study& study, const fs::path& out_html) {
   h += "<section id=\"study-people\"><h2>People</h2>\n<table class=\"list\"><thead><tr><th>input</th><th>person</th><th>seen (s)</th>";
   for (const std::string& l : study.labels) h += "<th>" + escape_html(l) + "</th>";
   h += "</tr></thead><tbody>\n" + people_rows + "</tbody></table>\n</section>\n";
-  h += kMeaning;
-  h += "</main>\n<footer>Made by Emoscope " + escape_html(version()) +
-       ". Charts drawn with uPlot (MIT licence). Self-contained: this file loads nothing from the network.</footer>\n";
+  h += page_end();
 
-  ojson data;
-  data["kind"] = "study";
-  data["labels"] = study.labels;
-  ojson colours = ojson::array();
-  for (const std::string& l : study.labels) colours.push_back(colour_hex(l));
-  data["colors"] = colours;
+  ojson data = chart_data("study", study.labels);
   data["people"] = std::move(people);
   h += tail(data);
   return h;

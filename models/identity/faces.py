@@ -106,7 +106,7 @@ def embedder_meta(model_path: Path | None = None) -> dict:
         return json.loads(z.read(name))
 
 
-def embed_dlib(faces, model_path: Path | None = None, threads: int = 2) -> np.ndarray:
+def embed_model(faces, model_path: Path | None = None, threads: int = 2) -> np.ndarray:
     """Descriptors of `faces` from an Emoscope face-embedder file (default: the shipped one), cached."""
     import torch
     sys.path.insert(0, str(MODELS))
