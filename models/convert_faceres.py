@@ -57,32 +57,43 @@ METRICS: dict = {}
 
 
 class SamePadConv(nn.Module):
-    """A convolution with TF's 'SAME' padding: k=3 stride 1 pads 1 each side; stride 2 on an even
-    side pads 0 before and 1 after (TF puts the odd pixel at the end)."""
+    """A convolution with TF's 'SAME' padding, fixed for the one input size the app feeds (SIZE).
+    Symmetric padding (k=3 stride 1: 1 each side) is the convolution's own; stride 2 on an even side
+    pads 0 before and 1 after (TF puts the odd pixel at the end), done as a (k+1)-tap kernel whose
+    first tap is zero, with 1 each side. No separate pad op: under LibTorch's oneDNN each pad cost a
+    conversion to and from its layout (15.2 against 10.4 ms per face, same descriptors)."""
 
-    def __init__(self, cin: int, cout: int, stride: int, groups: int, kernel: int):
+    def __init__(self, cin: int, cout: int, stride: int, groups: int, kernel: int, side: int):
         super().__init__()
-        self.stride = stride
-        self.kernel = kernel
-        self.conv = nn.Conv2d(cin, cout, kernel, stride=stride, padding=0, groups=groups, bias=True)
+        total = max((-(-side // stride) - 1) * stride + kernel - side, 0) if kernel > 1 else 0
+        before, after = total // 2, total - total // 2
+        if after not in (before, before + 1):
+            raise SystemExit(f"error: padding {before}/{after} not understood")
+        self.zero_tap = after == before + 1
+        self.conv = nn.Conv2d(cin, cout, kernel + self.zero_tap, stride=stride, padding=after, groups=groups,
+                              bias=True)
+
+    def set_weights(self, weight: np.ndarray, bias: np.ndarray) -> None:
+        w = torch.zeros(self.conv.weight.shape, dtype=torch.float32)
+        t = 1 if self.zero_tap else 0
+        w[:, :, t:, t:] = torch.from_numpy(weight).float()
+        with torch.no_grad():
+            self.conv.weight.copy_(w)
+            self.conv.bias.copy_(torch.from_numpy(bias).float())
 
     def forward(self, x):
-        if self.kernel == 1:
-            return self.conv(x)
-        h = x.size(2)
-        w = x.size(3)
-        ph = max((((h + self.stride - 1) // self.stride) - 1) * self.stride + self.kernel - h, 0)
-        pw = max((((w + self.stride - 1) // self.stride) - 1) * self.stride + self.kernel - w, 0)
-        x = F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
         return self.conv(x)
 
 
 class FaceRes(nn.Module):
     def __init__(self, layers: List[SamePadConv]):
         super().__init__()
+        self.size = SIZE
         self.layers = nn.ModuleList(layers)
 
     def forward(self, x):
+        if x.size(2) != self.size or x.size(3) != self.size:  # the padding is fixed for this size
+            raise ValueError("faceres: the input must be " + str(self.size) + "x" + str(self.size))
         x = x.flip([1])  # RGB -> BGR
         for layer in self.layers:
             x = torch.clamp(layer(x), 0.0, 6.0)
@@ -143,6 +154,7 @@ def walk(nodes, w) -> List[SamePadConv]:
     layers: List[SamePadConv] = []
     cur = "input_1"
     cin = 3
+    side = SIZE
     while True:
         nxt = [c for c in consumers.get(cur, []) if c["op"] != "Const"]
         if len(nxt) != 1:
@@ -193,12 +205,11 @@ def walk(nodes, w) -> List[SamePadConv]:
             if value is not None and float(const(nodes, w, chain[0]["input"][1]).reshape(-1)[0]) != value:
                 raise SystemExit(f"error: {chain[0]['name']} is not {value}")
             cur = chain[0]["name"]
-        layer = SamePadConv(cin, cout, strides[1], cin if depthwise else 1, weight.shape[2])
-        with torch.no_grad():
-            layer.conv.weight.copy_(torch.from_numpy(weight).float())
-            layer.conv.bias.copy_(torch.from_numpy(bias).float())
+        layer = SamePadConv(cin, cout, strides[1], cin if depthwise else 1, weight.shape[2], side)
+        layer.set_weights(weight, bias)
         layers.append(layer)
         cin = cout
+        side = -(-side // strides[1])
 
 
 def build(pkg: Path) -> FaceRes:

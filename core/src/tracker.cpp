@@ -312,10 +312,19 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
     }
     const bool clear = assignment.faces_[d].clear;
     if (spdlog::should_log(spdlog::level::debug)) {
-      const auto [near, d_near] = people_->nearest(*of[d], others);
-      spdlog::debug("identity: t={:.0f} ms new track {}: nearest person {} at {:.3f}, join distance {:.3f}",
-                    track.last_seen.is_set() ? track.last_seen.ms() : -1.0, track.id, near, d_near,
-                    people_->join_distance());
+      std::set<int> skip = others;
+      std::string nearest;  // the three nearest people, as "P@distance"
+      for (int k = 0; k < 3; ++k) {
+        const auto [near, d_near] = people_->nearest(*of[d], skip);
+        if (near == 0) break;
+        nearest += fmt::format(" {}@{:.3f}", near, d_near);
+        skip.insert(near);
+      }
+      spdlog::debug("identity: t={:.0f} ms new track {} ({:.0f} ms old, {}): nearest{}; join distance {:.3f}",
+                    track.last_seen.is_set() ? track.last_seen.ms() : -1.0, track.id,
+                    track.last_seen.is_set() && track.first_seen.is_set() ? track.last_seen.ms() - track.first_seen.ms()
+                                                                          : -1.0,
+                    clear ? "clear" : "unclear", nearest, people_->join_distance());
     }
     track.person = people_->identify(*of[d], others, clear);
     if (clear) people_->add_exemplar(track.person, *of[d]);
