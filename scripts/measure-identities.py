@@ -45,6 +45,8 @@ def load_generator():
 
 
 def analyze(cli, video, out_csv, out_json, extra):
+    for old in (out_csv, out_json):  # a run that fails must not leave an earlier run's outputs to be read
+        Path(old).unlink(missing_ok=True)
     cmd = [cli, "analyze", str(video), "--csv", str(out_csv), "--summary", str(out_json), "--force", *extra]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode not in (0, 3):    # 3: the input ended early; what was decoded is still written
@@ -57,9 +59,11 @@ def measure_known(cli, gen, work, shared, extra):
     if gallery.exists():
         gallery.unlink()
     enrol = gen.gt_enrolment(shared)
+    # The gallery is made with the embedder the runs use (a gallery works only with its own).
+    embedder = [a for i, a in enumerate(extra) if a.startswith("--embedder") or (i and extra[i - 1] == "--embedder")]
     for person, (name, photo) in sorted(enrol.items()):
-        r = subprocess.run([cli, "people", "--gallery", str(gallery), "add", name, str(photo)], capture_output=True,
-                           text=True)
+        r = subprocess.run([cli, "people", "--gallery", str(gallery), *embedder, "add", name, str(photo)],
+                           capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("people add %s %s exited %d: %s" % (name, photo, r.returncode, r.stderr.strip()[-400:]))
     analyze(cli, work / "gt_known.mp4", work / "gt_known.known.csv", work / "gt_known.known.json",

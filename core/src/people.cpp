@@ -113,11 +113,22 @@ void People::recompute_nearest_locked() {
   }
 }
 
-bool People::accepts_locked(int person, float distance, const Embedding& face) const {
+float People::nearest_other_locked(int person, int ignore) const {
+  const Person& p = people_.at(person);
+  float nearest = std::numeric_limits<float>::infinity();
+  for (const auto& [id, other] : people_) {
+    if (id == person || id == ignore) continue;
+    for (const Embedding& e : p.exemplars) nearest = std::min(nearest, distance_locked(other, e, /*with_unclear=*/false));
+  }
+  return nearest;
+}
+
+bool People::accepts_locked(int person, float distance, const Embedding& face, int ignore) const {
   // Everyone else, the people on screen included, is known to be someone other than `person`.
-  const float runner_up = nearest_locked(face, {person}).second;
-  const float crowd = people_.at(person).nearest_other;
-  return distance < join_distance_locked() && distance < kRatio * runner_up && distance < kCrowdRatio * crowd;
+  if (!(distance < join_distance_locked())) return false;
+  if (!(distance < kRatio * nearest_locked(face, {person}).second)) return false;
+  const float crowd = ignore != 0 ? nearest_other_locked(person, ignore) : people_.at(person).nearest_other;
+  return distance < kCrowdRatio * crowd;
 }
 
 bool People::confirms(int person, const Embedding& face) const {
@@ -144,13 +155,39 @@ int People::identify(const Embedding& face, const std::set<int>& exclude, bool c
     Person& p = people_[best_id];
     if (clear_view) {
       p.exemplars.push_back(face);
+      p.single_track = true;
       note_exemplar_locked(best_id, face);
     } else {
       p.unclear.push_back(face);
     }
     return best_id;
   }
+  people_.at(best_id).single_track = false;
   return best_id;  // the caller adds the view with add_exemplar
+}
+
+int People::rejoin(int fresh, const Embedding& face, const std::set<int>& exclude) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  fresh = canonical_locked(fresh);
+  auto it = people_.find(fresh);
+  if (it == people_.end() || !it->second.single_track) return fresh;
+  std::set<int> skip = exclude;
+  skip.insert(fresh);
+  const auto [known, d] = nearest_locked(face, skip);
+  // The view must be clearly nearer the known person than its own first view
+  // (the fresh person is a runner-up like anyone else), and within the start
+  // distance whatever the run has learnt: a track is checked again and again,
+  // and each look is another chance to take a look-alike. The fresh person is
+  // no neighbour of the known one, though: it is the one in question.
+  if (known == 0 || !(d < start_) || !accepts_locked(known, d, face, /*ignore=*/fresh)) return fresh;
+  merge_locked(known, fresh);
+  return known;
+}
+
+bool People::single_track(int person) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = people_.find(canonical_locked(person));
+  return it != people_.end() && it->second.single_track;
 }
 
 float People::distance(int person, const Embedding& face) const {
@@ -206,6 +243,10 @@ void People::rename(int person, const std::string& name) {
 
 void People::merge(int into, int from) {
   std::lock_guard<std::mutex> lock(mutex_);
+  merge_locked(into, from);
+}
+
+void People::merge_locked(int into, int from) {
   into = canonical_locked(into);
   from = canonical_locked(from);
   if (into == from) return;
@@ -217,6 +258,7 @@ void People::merge(int into, int from) {
   }
   if (a->second.name.empty()) a->second.name = b->second.name;
   a->second.known = a->second.known || b->second.known;
+  a->second.single_track = false;
   people_.erase(b);
   merged_into_[from] = into;
   recompute_nearest_locked();

@@ -127,7 +127,10 @@ Tracker::Assignment Tracker::assign(const std::vector<cv::Rect2f>& boxes, Source
   if (people_) {
     for (int id : people_->take_split_requests()) {
       for (const auto& t : tracks_) {
-        if (t->id == id && !t->last_embedding.empty()) t->person = people_->add_person(t->last_embedding);
+        if (t->id == id && !t->last_embedding.empty()) {
+          t->person = people_->add_person(t->last_embedding);
+          t->fresh_person = false;  // the user took it apart: it stays its own person
+        }
       }
     }
   }
@@ -271,6 +274,13 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
   // without one are identified: two people who swapped places at a cut each
   // find the other's person free.
   std::vector<const Embedding*> of(faces.size(), nullptr);
+  const auto others_of = [&](std::size_t d) {  // people on this frame's other faces cannot be face d's
+    std::set<int> others;
+    for (std::size_t o = 0; o < faces.size(); ++o) {
+      if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
+    }
+    return others;
+  };
   std::size_t next = 0;
   for (std::size_t d = 0; d < faces.size(); ++d) {
     if (!assignment.to_embed_[d]) continue;
@@ -285,7 +295,7 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
     track.last_embedding = e;
     track.suspect = false;
     if (track.person == 0) continue;
-    const float distance = people_->distance(track.person, e);
+    float distance = people_->distance(track.person, e);
     if (spdlog::should_log(spdlog::level::debug)) {
       const auto [other, d_other] = people_->nearest(e, {track.person});
       spdlog::debug("identity: t={:.0f} ms track {} person {} distance {:.3f}; nearest other person {} at {:.3f}",
@@ -298,18 +308,30 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
       // Another face took this box: it becomes a new track of whoever it is.
       track.id = next_id_++;
       track.person = 0;
+      track.fresh_person = false;
       track.smoothed.clear();
-    } else if (f.clear && people_->sure_view(distance)) {
+      continue;
+    }
+    if (track.fresh_person && f.clear) {
+      // The person this track started may be someone known, which its first view did not show.
+      const int started = people_->canonical(track.person);
+      const int known = people_->rejoin(started, e, others_of(d));
+      track.fresh_person = known == started && people_->single_track(started);
+      if (known != started) {
+        spdlog::debug("identity: t={:.0f} ms track {}: person {} is person {} (a later view)",
+                      track.last_seen.is_set() ? track.last_seen.ms() : -1.0, track.id, started, known);
+        track.person = known;
+        distance = people_->distance(known, e);
+      }
+    }
+    if (f.clear && people_->sure_view(distance)) {
       people_->add_exemplar(track.person, e);  // only views that surely are this person
     }
   }
   for (std::size_t d = 0; d < faces.size(); ++d) {
     Track& track = *assignment.faces_[d].track;
     if (!of[d] || track.person != 0) continue;
-    std::set<int> others;  // people on this frame's other faces cannot be this one
-    for (std::size_t o = 0; o < faces.size(); ++o) {
-      if (o != d && assignment.faces_[o].track->person != 0) others.insert(assignment.faces_[o].track->person);
-    }
+    const std::set<int> others = others_of(d);
     const bool clear = assignment.faces_[d].clear;
     if (spdlog::should_log(spdlog::level::debug)) {
       std::set<int> skip = others;
@@ -327,6 +349,7 @@ void Tracker::identify(const Assignment& assignment, const std::vector<Embedding
                     clear ? "clear" : "unclear", nearest, people_->join_distance());
     }
     track.person = people_->identify(*of[d], others, clear);
+    track.fresh_person = clear && people_->single_track(track.person);
     if (clear) people_->add_exemplar(track.person, *of[d]);
   }
 }

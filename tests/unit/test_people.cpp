@@ -283,3 +283,61 @@ TEST_CASE("identities: routine checks tolerate one person's drift - a user's spl
   CHECK(split.faces[0].id == 1);
   CHECK(split.faces[0].person_id == 2);
 }
+
+TEST_CASE("people: a person started from one poor view rejoins the known person its own track's later views show") {
+  People people(kCalibrated);
+  const int a = people.identify(face(1));
+  const int b = people.identify(face(2));
+  // A comes back, first seen poorly (0.5 from A: past the start distance 0.42): a new person.
+  const int fresh = people.identify(face(1, 0.5f));
+  REQUIRE(fresh != a);
+  CHECK(people.single_track(fresh));
+  // A view still nearer its own first view than A's is no news: it stays.
+  CHECK(people.rejoin(fresh, face(1, 0.35f)) == fresh);
+  CHECK(people.single_track(fresh));
+  // Its track's next view is A's face: the fresh person is A.
+  CHECK(people.rejoin(fresh, face(1, 0.05f)) == a);
+  CHECK(people.canonical(fresh) == a);
+  CHECK(people.list().size() == 2);
+  CHECK_FALSE(people.single_track(a));
+  // Rejoining is only for a person no other face has joined: a second face joining it ends that.
+  const int c = people.identify(face(3));
+  CHECK(people.identify(face(3, 0.1f)) == c);
+  CHECK_FALSE(people.single_track(c));
+  CHECK(people.rejoin(c, face(2)) == c);
+  // Never into someone on screen, nor when the view is not clearly one person's.
+  const int d = people.identify(face(4, 0.5f));
+  REQUIRE(people.single_track(d));
+  CHECK(people.rejoin(d, face(2), {b}) == d);
+  Embedding between = face(1);
+  between[2] = 1.0f;  // as near to A as to B
+  CHECK(people.rejoin(d, between) == d);
+  CHECK(people.single_track(d));
+}
+
+TEST_CASE("identities: a returning face first seen poorly gets its person back from its next clear view") {
+  TrackerOptions o;
+  o.identity_interval_ms = 500;
+  auto people = std::make_shared<People>(kCalibrated);
+  Tracker t(o, people);
+  const Step a = step(t, 0, {kLeft}, {1});
+  REQUIRE(a.faces[0].person_id == 1);
+  step(t, 3000, {}, {});  // A leaves (past the track gap)
+  // A returns elsewhere, first seen poorly: a person of its own, for now.
+  const Step first = step_faces(t, 4000, {kRight}, {face(1, 0.5f)});
+  REQUIRE(first.embedded == 1);
+  const int started = first.faces[0].person_id;
+  CHECK(started != 1);
+  // The routine check half a second later sees A clearly: the track is A's, and the person it started was A.
+  const Step later = step_faces(t, 4600, {kRight}, {face(1, 0.02f)});
+  REQUIRE(later.embedded == 1);
+  CHECK(later.faces[0].id == first.faces[0].id);  // the same track
+  CHECK(later.faces[0].person_id == 1);
+  CHECK(people->canonical(started) == 1);
+  // Someone else, first seen poorly too, stays someone else.
+  step(t, 8000, {}, {});
+  const Step b = step_faces(t, 9000, {kLeft}, {face(2, 0.5f)});
+  const Step b_later = step_faces(t, 9600, {kLeft}, {face(2)});
+  CHECK(b_later.faces[0].person_id == b.faces[0].person_id);
+  CHECK(b_later.faces[0].person_id != 1);
+}

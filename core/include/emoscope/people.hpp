@@ -20,7 +20,12 @@
 //    kCrowdRatio): in a crowded neighbourhood a face this far may be anyone.
 // Otherwise it starts a new person: splitting one person in two is the lesser
 // error (a user merges them in the app), merging two people silently the one
-// to avoid. People never expire within a run. IDs are small integers from 1,
+// to avoid. A face's first view is often its poorest (walking or fading in,
+// turned): a person started from it and still only its own track's is
+// rejoined to a known person when a later clear view of that track passes the
+// same decision (rejoin(); the tracker asks on its routine checks), so the
+// run's gallery holds one person, not two that crowd each other's decisions.
+// People never expire within a run. IDs are small integers from 1,
 // never reused; merge() folds one person into another, canonical() follows merges.
 //
 // Known people: a gallery file (save()/load(), JSON, user-only 0600) keeps named
@@ -121,6 +126,17 @@ class People {
   // a lost follower: the box may have passed to someone else): the same
   // decision as a join, with everyone else as the known different people.
   bool confirms(int person, const Embedding& face) const;
+  // Whether `face`, a later view of the track that started person `fresh`, shows
+  // someone already known: a person started from one view (a face walking or
+  // fading in, turned, half hidden) may be someone the run knows, which the
+  // same track's next clear views can show. When `fresh` is still only that
+  // track's (no other face has joined it: single_track()) and `face` joins a
+  // known person Q by the join decision, with `fresh` left out of it and the
+  // people in `exclude` (on the frame's other faces) kept out, `fresh` is merged
+  // into Q and Q is returned; otherwise `fresh` (canonical).
+  int rejoin(int fresh, const Embedding& face, const std::set<int>& exclude = {});
+  // Whether `person` was started by identify() from a clear view and no other face has joined it since.
+  bool single_track(int person) const;
   // Whether `face`, at `distance` from its own person, is surely that person:
   // within join_distance(). Only such views are added as exemplars.
   bool sure_view(float distance) const { return distance <= join_distance(); }
@@ -154,13 +170,18 @@ class People {
     std::vector<Embedding> exemplars;  // clear views: others join by these
     std::vector<Embedding> unclear;    // an unclear first view: checks its own track only
     bool known = false;
+    bool single_track = false;  // started by identify() from a clear view; no other face joined since
     float nearest_other = std::numeric_limits<float>::infinity();  // to the nearest other person
   };
   int canonical_locked(int person) const;
   std::pair<int, float> nearest_locked(const Embedding& face, const std::set<int>& exclude) const;
   float distance_locked(const Person& p, const Embedding& face, bool with_unclear) const;
   float join_distance_locked() const;
-  bool accepts_locked(int person, float distance, const Embedding& face) const;
+  // The join decision for `face` at `distance` from `person`; `ignore` (0: none)
+  // does not count as a neighbour of `person` (the crowd rule).
+  bool accepts_locked(int person, float distance, const Embedding& face, int ignore = 0) const;
+  float nearest_other_locked(int person, int ignore) const;  // Person::nearest_other without `ignore`
+  void merge_locked(int into, int from);
   // Each person's distance to their nearest other person (clear exemplars
   // only), kept as exemplars come and go.
   void note_exemplar_locked(int person, const Embedding& face);

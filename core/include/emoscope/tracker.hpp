@@ -183,6 +183,7 @@ class Tracker {
     bool classify_asked = false;  // assign() has asked for it to be classified at least once
     // Identities (written by resolve(), except the flags assign() sets).
     int person = 0;            // 0: not known yet
+    bool fresh_person = false; // `person` was started from this track's first view (People::rejoin)
     SourceTime first_seen;     // when the track began
     SourceTime embedded_at;    // when assign() last asked for a descriptor
     std::uint64_t last_frame = 0;  // assign() call that last saw it
