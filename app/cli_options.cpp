@@ -105,7 +105,7 @@ void add_identity_options(CLI::App* cmd, RunOptions& run) {
                 "no people: faces are tracks only (person_id empty), no face descriptors computed");
   cmd->add_option("--embedder", run.identity.model_path,
                   std::string("face-embedding model for identities (default: the shipped models/") +
-                      kEmbedderModelFile + "; faceres.pt, also shipped, tells more kinds of faces apart: see docs/people.md)");
+                      kEmbedderModelFile + "; " + kDlibEmbedderModelFile + ", also shipped, is dlib's: see docs/people.md)");
   cmd->add_option("--identity-threshold", run.identity.threshold,
                   "the most the join distance between face descriptors may grow to in a run (0 = the embedder's own, from its card)")
       ->check(kFinite)
@@ -155,7 +155,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
                         "with --people: known people (made by 'emoscope-cli people add') name matching faces");
   c.predict->add_option("--embedder", run.identity.model_path,
                         std::string("with --people: face-embedding model (default: the shipped models/") +
-                            kEmbedderModelFile + "; or the shipped faceres.pt)");
+                            kEmbedderModelFile + "; or the shipped " + kDlibEmbedderModelFile + ")");
 
   c.analyze = app.add_subcommand("analyze",
                                  "Every frame of a video (or every image of a folder): annotated video, per-face CSV, "
@@ -283,7 +283,7 @@ CliCommands add_cli_options(CLI::App& app, CliOptions& o) {
                        "~/.local/share/emoscope/people.json)");
   add_detector_options(c.people, run);
   c.people->add_option("--embedder", run.identity.model_path,
-                       "face-embedding model (default: the shipped one; faceres.pt: the other shipped one); a gallery works only with the embedder it was made with");
+                       std::string("face-embedding model (default: the shipped ") + kEmbedderModelFile + "; " + kDlibEmbedderModelFile + ": the other shipped one); a gallery works only with the embedder it was made with");
   c.people_add = c.people->add_subcommand("add", "Add a person (or more photos of one) from photos with their face");
   c.people_add->add_option("name", o.people.name, "the person's name")->required();
   c.people_add->add_option("photos", o.people.photos, "photos of the person (the largest face of each is used)")

@@ -375,7 +375,9 @@ Result<People> People::load(const std::string& path, const ModelSpec& embedder, 
     if (e.at("name").get<std::string>() != embedder.name || e.at("version").get<std::string>() != embedder.version) {
       return gallery_error(ErrorCode::kInputUnreadable, path,
                            "made with face embedder " + e.at("name").get<std::string>() + " " +
-                               e.at("version").get<std::string>() + ", not " + embedder.name + " " + embedder.version);
+                               e.at("version").get<std::string>() + ", not " + embedder.name + " " + embedder.version +
+                               ": use that embedder (its file " + e.at("name").get<std::string>() +
+                               ".pt), or add the people again with this one");
     }
     People people(max_join, embedder);
     for (const auto& p : j.at("people")) {

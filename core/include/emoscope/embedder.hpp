@@ -1,6 +1,6 @@
 // FaceEmbedder: a face-recognition network that turns aligned face chips into
-// descriptors (models/face_embedder.pt: dlib's ResNet, see
-// models/face_embedder.md). Two faces of one person lie within
+// descriptors (models/faceres.pt, the default: HSE's MobileNet, models/faceres.md;
+// models/face_embedder.pt: dlib's ResNet, models/face_embedder.md). Two faces of one person lie within
 // spec().same_person_distance of each other (Euclidean). The file follows
 // models/MODEL_SPEC.md with "kind": "face-embedder"; it is loaded and checked
 // once by load_embedder, on the same device logic as the emotion models (CUDA

@@ -61,7 +61,9 @@ class People {
   static constexpr int kMaxExemplars = 12;
 
   // The distances, as multiples of the embedder's calibrated same-person
-  // distance T (0.44 for the shipped model), measured by models/identity/
+  // distance T, for an embedder whose metadata gives only T (the figures:
+  // dlib's, T = 0.44; faceres gives its own join, split and drift distances,
+  // models/faceres.md), measured by models/identity/
   // (benchmark.py: Georgia Tech and Yale pairs by group; simulate.py: runs of
   // people coming and going) and on the come-and-go clips:
   //  - start (0.955 T = 0.42): the join distance before the run knows enough

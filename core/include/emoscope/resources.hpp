@@ -25,8 +25,11 @@ namespace emoscope {
 
 // The one place that names the shipped default emotion model (in models/).
 inline constexpr char kDefaultModelFile[] = "happy_neutral_sad.pt";
-// The shipped face-embedding model (in models/): dlib's ResNet, models/face_embedder.md.
-inline constexpr char kEmbedderModelFile[] = "face_embedder.pt";
+// The default face-embedding model (in models/): HSE's faceres MobileNet, models/faceres.md,
+// chosen by measurement on every group of faces the shared data holds (docs/people.md).
+inline constexpr char kEmbedderModelFile[] = "faceres.pt";
+// The other shipped one: dlib's ResNet, models/face_embedder.md (faster; weaker on East Asian faces).
+inline constexpr char kDlibEmbedderModelFile[] = "face_embedder.pt";
 // The shipped YuNet face detector (in detectors/), OpenCV model zoo, MIT.
 inline constexpr char kYuNetModelFile[] = "face_detection_yunet_2022mar.onnx";
 
