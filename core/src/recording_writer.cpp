@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "thread_priority.hpp"
+
 namespace emoscope {
 
 RecordingWriter::RecordingWriter(std::unique_ptr<Recorder> recorder, bool has_video, double fps, Draw draw,
@@ -14,7 +16,10 @@ RecordingWriter::RecordingWriter(std::unique_ptr<Recorder> recorder, bool has_vi
   const std::size_t one_second = fps_ > 0 ? static_cast<std::size_t>(std::ceil(fps_)) : 25;
   capacity_ = options_.capacity > 0 ? options_.capacity : std::max<std::size_t>(8, one_second);
   capacity_ = std::max<std::size_t>(capacity_, static_cast<std::size_t>(std::max(1, options_.analyze_every)) + 2);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    lower_this_thread_priority(options_.worker_nice);
+    run();
+  });
 }
 
 RecordingWriter::~RecordingWriter() {

@@ -6,6 +6,7 @@
 #include "emoscope/annotator.hpp"
 #include "emoscope/frame_source.hpp"
 #include "emoscope/recorder.hpp"
+#include "thread_priority.hpp"
 
 namespace emoscope {
 
@@ -147,7 +148,10 @@ void RunEngine::start(RunSink sink, RunEndSink end_sink) {
   pipeline_->start([this](FrameResult&& r) { on_result(std::move(r)); },
                    [this](const PipelineEnd&) { results_.close(); },  // the output thread drains, then ends
                    std::make_shared<Tap>(this));
-  output_thread_ = std::thread([this] { output_loop(); });
+  output_thread_ = std::thread([this] {
+    lower_this_thread_priority(options_.pipeline.worker_nice);
+    output_loop();
+  });
 }
 
 void RunEngine::on_result(FrameResult&& result) {
@@ -243,6 +247,7 @@ MaybeError RunEngine::start_recording(const OutputOptions& output) {
   }
   RecordingWriter::Options wo;
   wo.analyze_every = options_.live ? 1 : std::max(1, options_.pipeline.analyze_every);
+  wo.worker_nice = options_.pipeline.worker_nice;
   wo.on_error = [this](const Error& error) { fail(error); };  // on the writer thread: never blocks
   auto writer = std::make_shared<RecordingWriter>(std::move(recorder).value(), has_video, r.fps, std::move(draw), wo);
   if (options_.live) writer->set_paused(paused_);

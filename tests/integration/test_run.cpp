@@ -12,6 +12,8 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "emoscope/run.hpp"
 #include "stub_classifier.hpp"
@@ -93,6 +95,37 @@ TEST_CASE("a run analyses a file into its outputs - sinks on one output thread o
   CHECK(j["frames"] == test::synthetic_clip().frames);
   CHECK(j["header"]["frames"]["processed"] == test::synthetic_clip().frames);
   CHECK(fs::file_size(out.video_path) > 10000);
+}
+
+TEST_CASE("worker_nice lowers the run's own threads, never the caller's (Linux)") {
+  // The desktop app's setting (kInteractiveWorkerNice): its UI thread stays first.
+  const auto nice_of = [](long tid) { return getpriority(PRIO_PROCESS, static_cast<id_t>(tid)); };
+  const long caller = syscall(SYS_gettid);
+  const int before = nice_of(caller);
+  const std::string dir = test::temp_dir("run_nice");
+  RunOptions o = clip_run();
+  o.pipeline.worker_nice = 3;
+  OutputOptions out;
+  out.csv_path = dir + "/run.csv";
+  out.video_path = dir + "/run.mkv";
+  o.outputs = {out};
+  auto engine = RunEngine::open(o, stub());
+  REQUIRE(engine.ok());
+  int sink_nice = 0;
+  int lowered = 0;  // the process's threads at before + 3, counted once in the middle of the run
+  engine.value()->start([&](FrameResult&& r) -> MaybeError {
+    sink_nice = nice_of(syscall(SYS_gettid));
+    if (r.frame.seq == 5) {
+      for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+        if (nice_of(std::stol(task.path().filename().string())) == before + 3) ++lowered;
+      }
+    }
+    return std::nullopt;
+  });
+  CHECK_FALSE(engine.value()->wait().status.has_value());
+  CHECK(sink_nice == before + 3);  // the output thread
+  CHECK(lowered >= 5);             // capture, detect, classify, output and the recording's writer
+  CHECK(nice_of(caller) == before);
 }
 
 TEST_CASE("a sink's error ends the run with that status") {

@@ -93,6 +93,7 @@ SessionConfig AppSettings::sessionConfig() const {
   c.detector.kind = detector;
   c.detector.model_path = detectorModel().toStdString();
   c.pipeline.detect_every = detect_every;
+  c.pipeline.worker_nice = kInteractiveWorkerNice;  // the UI thread first (results.hpp)
   c.pipeline.tracker.smoothing_ms = smoothing_ms;
   c.min_confidence = static_cast<float>(min_confidence);
   c.identity.enabled = identities;

@@ -72,6 +72,7 @@ class RecordingWriter final : public FrameTap {
   struct Options {
     std::size_t capacity = 0;  // frames queued before on_frame blocks; 0 = 1 s at `fps`, at least 8
     int analyze_every = 1;     // the pipeline analyses every Nth frame: capacity stays above it
+    int worker_nice = 0;       // the writer thread's nice steps (PipelineOptions::worker_nice)
     std::function<void(const Error&)> on_error;  // first write error, on the writer thread
   };
 
