@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <ctime>
 #include <cstdio>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "emoscope/file_checks.hpp"
+#include "emoscope/people.hpp"
 
 namespace emoscope {
 namespace fs = std::filesystem;
@@ -213,6 +215,42 @@ MaybeError Recorder::write_video_frame(const cv::Mat& annotated, SourceTime time
 MaybeError Recorder::write(const FrameResult& result, const cv::Mat& annotated) {
   if (finished_) return Error{ErrorCode::kOutputNotWritable, "recorder already finished"};
   const SourceTime time = result.frame.time;
+  if (!annotated.empty()) {
+    if (MaybeError s = write_video_frame(annotated, time)) return s;
+  }
+  if (!options_.people || !(options_.settle_ms > 0) || !time.is_set()) {
+    if (MaybeError s = release_settled(std::numeric_limits<double>::infinity())) return s;
+    return write_rows(result);
+  }
+  FrameResult held;  // the rows' data only: a frame's pixels are not kept waiting
+  held.frame.seq = result.frame.seq;
+  held.frame.captured = result.frame.captured;
+  held.frame.time = time;
+  held.frame.origin = result.frame.origin;
+  held.faces = result.faces;
+  held.times = result.times;
+  held.dropped_so_far = result.dropped_so_far;
+  settling_.push_back(std::move(held));
+  return release_settled(time.ms() - options_.settle_ms);
+}
+
+MaybeError Recorder::release_settled(double until_ms) {
+  while (!settling_.empty() && settling_.front().frame.time.ms() <= until_ms) {
+    FrameResult& r = settling_.front();
+    for (TrackedFace& f : r.faces) {
+      if (f.person_id <= 0) continue;
+      f.person_id = options_.people->canonical(f.person_id);
+      f.person_name = options_.people->name(f.person_id);
+    }
+    MaybeError s = write_rows(r);
+    settling_.pop_front();
+    if (s) return s;
+  }
+  return std::nullopt;
+}
+
+MaybeError Recorder::write_rows(const FrameResult& result) {
+  const SourceTime time = result.frame.time;
   if (frames_ == 0) {
     first_seq_ = result.frame.seq;
     first_dropped_ = result.dropped_so_far;
@@ -225,10 +263,6 @@ MaybeError Recorder::write(const FrameResult& result, const cv::Mat& annotated) 
     if (!first_ms_) first_ms_ = time.ms();
     last_ms_ = time.ms();
     ++timed_frames_;
-  }
-
-  if (!annotated.empty()) {
-    if (MaybeError s = write_video_frame(annotated, time)) return s;
   }
 
   if (files_->csv) {
@@ -337,8 +371,8 @@ MaybeError Recorder::write_summary() {
 
 MaybeError Recorder::finish() {
   if (finished_) return std::nullopt;
+  MaybeError status = release_settled(std::numeric_limits<double>::infinity());
   finished_ = true;
-  MaybeError status;
   if (files_->video) {
     // The last frame lasts until the next frame the source read (frames left
     // out by --every or dropped after it count), else one mean interval.

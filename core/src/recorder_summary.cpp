@@ -119,6 +119,7 @@ std::string Recorder::summary_json() const {
         {"join_ratio", People::kRatio},
         {"crowd_ratio", People::kCrowdRatio},
         {"identity_interval_ms", run.pipeline ? ojson(run.pipeline->tracker.identity_interval_ms) : ojson(nullptr)},
+        {"settle_ms", options_.people ? ojson(options_.settle_ms) : ojson(nullptr)},
         {"scene_cut_threshold", run.pipeline ? ojson(run.pipeline->scene_cut_threshold) : ojson(nullptr)},
         {"people_gallery", run.people_gallery.empty() ? ojson(nullptr) : ojson(run.people_gallery)}};
   } else {

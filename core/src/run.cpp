@@ -70,6 +70,8 @@ RecorderOptions recorder_options_for(const Pipeline& pipeline, const DetectorOpt
     r.run.identity_threshold = pipeline.people()->max_join_distance();
     r.run.identity_start_distance = pipeline.people()->start_distance();
     r.run.people_gallery = people_gallery;
+    r.people = pipeline.people();
+    r.settle_ms = identity_settle_ms(pipeline.options().tracker);
   }
   return r;
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emoscope/annotator.hpp"
+#include "emoscope/people.hpp"
 #include "emoscope/recorder.hpp"
 #include "emoscope/run.hpp"
 #include "emoscope/version.hpp"
@@ -355,4 +356,64 @@ TEST_CASE("the summary starts with a header describing the run") {
   CHECK(start[10] == 'T');
   CHECK((start[19] == '+' || start[19] == '-'));
   CHECK(start[22] == ':');
+}
+
+TEST_CASE("identities settle before the files: a person merged within settle_ms is written as the person it joined") {
+  const std::string dir = test::temp_dir("recorder-settle");
+  auto people = std::make_shared<People>(0.44f);
+  auto view = [](int axis) {
+    Embedding e(128, 0.0f);
+    e[axis] = 1.0f;
+    return e;
+  };
+  const int kept = people->add_person(view(0));
+  const int fresh = people->add_person(view(1));  // a second person, folded into the first below
+  people->rename(kept, "Ada");
+  RecorderOptions ro;
+  ro.csv_path = dir + "/s.csv";
+  ro.summary_path = dir + "/s.json";
+  ro.labels = {"happy", "sad"};
+  ro.people = people;
+  ro.settle_ms = 1000;
+  auto rec = Recorder::open(ro);
+  REQUIRE(rec.ok());
+  // 25 frames a second for 4 s; face 1 is `fresh` until the merge at 1.2 s,
+  // then the tracker reports `kept`. Frames older than 1 s are written by then.
+  for (int i = 0; i < 100; ++i) {
+    const double ms = i * 40.0;
+    if (ms == 1200.0) {
+      CHECK(lines_of(ro.csv_path).size() == 1 + 5);  // the header and 0..160 ms: the rest wait
+      people->merge(kept, fresh);
+    }
+    FrameResult r = face_frame(i, SourceTime::from_ms(ms), {{1, 0}});
+    r.faces[0].person_id = ms < 1200.0 ? fresh : kept;
+    r.faces[0].person_name = ms < 1200.0 ? "" : "Ada";
+    REQUIRE_FALSE((*rec)->write(r, {}));
+  }
+  REQUIRE_FALSE((*rec)->finish());  // writes the frames still held
+  const auto csv = lines_of(ro.csv_path);
+  REQUIRE(csv.size() == 101);
+  std::map<std::string, int> rows_of;  // person_id -> rows
+  for (std::size_t i = 1; i < csv.size(); ++i) ++rows_of[split_csv(csv[i])[6] + "/" + split_csv(csv[i])[7]];
+  // The 5 rows written before the merge keep `fresh`; every later one reads Ada.
+  CHECK(rows_of[std::to_string(fresh) + "/"] == 5);
+  CHECK(rows_of[std::to_string(kept) + "/Ada"] == 95);
+  const auto j = read_json(ro.summary_path);
+  REQUIRE(j["people"].size() == 2);
+  CHECK(j["people"][0]["id"] == kept);
+  CHECK(j["people"][0]["frames"] == 95);
+  CHECK(j["people"][1]["frames"] == 5);
+}
+
+TEST_CASE("without people nothing waits: every frame's rows are written at once") {
+  const std::string dir = test::temp_dir("recorder-no-settle");
+  RecorderOptions ro;
+  ro.csv_path = dir + "/s.csv";
+  ro.labels = {"happy", "sad"};
+  ro.settle_ms = 1000;  // no People: nothing to settle
+  auto rec = Recorder::open(ro);
+  REQUIRE(rec.ok());
+  for (int i = 0; i < 10; ++i) REQUIRE_FALSE((*rec)->write(face_frame(i, SourceTime::from_ms(i * 40.0), {{1, 0}}), {}));
+  CHECK(lines_of(ro.csv_path).size() == 11);
+  REQUIRE_FALSE((*rec)->finish());
 }

@@ -26,6 +26,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,6 +43,8 @@
 #include "emoscope/video_writer.hpp"
 
 namespace emoscope {
+
+class People;  // people.hpp
 
 // The CSV's columns before the per-label probability columns, in order.
 inline constexpr std::array<const char*, 17> kCsvFixedColumns = {
@@ -80,6 +83,14 @@ struct RecorderOptions {
   std::string source_name;
   bool replace_existing = false;  // false: an existing output file is an error, never truncated
   RunDescription run;             // for the summary's header
+  // Identities settle before they are written: a frame's CSV rows and summary
+  // figures wait until the source has moved settle_ms past it, then carry the
+  // person each ID has become meanwhile (People::canonical, with that person's
+  // name): a person started from a poor first view and rejoined a second later
+  // never reaches the files. The video is written at once. Frames without a
+  // source time (still images) are not held. 0 or no people: nothing held.
+  std::shared_ptr<const People> people;
+  double settle_ms = 0;
 };
 
 // The detector and processing settings as the summary's header writes them,
@@ -136,6 +147,9 @@ class Recorder {
  private:
   explicit Recorder(RecorderOptions options);
   MaybeError write_summary();
+  MaybeError write_rows(const FrameResult& result);  // CSV rows and summary figures
+  // Writes the held frames at or before `until_ms` (source time), with settled people.
+  MaybeError release_settled(double until_ms);
   void credit_previous(double slice_ms);
   double last_slice_ms() const;  // the estimated duration of the newest frame
   struct Files;
@@ -161,6 +175,7 @@ class Recorder {
   std::optional<PipelineEnd> end_;
   double last_summary_ms_ = 0;
   bool finished_ = false;
+  std::deque<FrameResult> settling_;  // held for settle_ms, without their pixels
 };
 
 // Creates (truncates) a file with user-only permissions; error if not writable.

@@ -51,6 +51,12 @@ struct TrackerOptions {
   double identity_interval_ms = 1000.0;
 };
 
+// How long (source time) the files' rows wait before they are written, so they
+// carry settled identities (RecorderOptions::settle_ms): a person started from a
+// track's poor first view is rejoined on the track's next routine check, one
+// identity_interval_ms later; twice that leaves room for a late frame.
+inline double identity_settle_ms(const TrackerOptions& t) { return 2.0 * t.identity_interval_ms; }
+
 // What the detect stage knows about a frame's boxes, beyond the boxes.
 struct FrameCues {
   bool scene_cut = false;           // the picture changed wholesale since the frame before
