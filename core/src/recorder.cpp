@@ -117,6 +117,7 @@ struct Recorder::Files {
 
 Recorder::Recorder(RecorderOptions options)
     : options_(std::move(options)), files_(std::make_unique<Files>()),
+      portraits_(PortraitOptions{0}, options_.people),  // merged people read as the person they joined
       start_time_(iso8601_local(std::chrono::system_clock::now())) {}
 
 Recorder::~Recorder() {
@@ -218,6 +219,7 @@ MaybeError Recorder::write(const FrameResult& result, const cv::Mat& annotated) 
   if (!annotated.empty()) {
     if (MaybeError s = write_video_frame(annotated, time)) return s;
   }
+  portraits_.observe(result);  // needs the pixels, so not held: where each person's clearest face was
   if (!options_.people || !(options_.settle_ms > 0) || !time.is_set()) {
     if (MaybeError s = release_settled(std::numeric_limits<double>::infinity())) return s;
     return write_rows(result);
@@ -331,7 +333,6 @@ MaybeError Recorder::write_rows(const FrameResult& result) {
     }
     if (time.is_set()) pending_.push_back({f.id, f.person_id, f.label});
   }
-  portraits_.observe(result);
   ++frames_;
   if (!options_.summary_path.empty() && !is_stdout(options_.summary_path) &&
       SteadyClock::now() - files_->last_summary >= kSummaryEvery) {

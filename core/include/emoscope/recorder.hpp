@@ -157,7 +157,7 @@ class Recorder {
   std::unique_ptr<Files> files_;
   std::map<int, FaceSummary> faces_;   // by face (track) ID
   std::map<int, FaceSummary> people_;  // by person ID
-  Portraits portraits_{PortraitOptions{0}};
+  Portraits portraits_;
   std::string start_time_;
   long frames_ = 0;
   long video_frames_ = 0;
