@@ -383,22 +383,11 @@ void Pipeline::start(ResultSink on_result, EndSink on_end, std::shared_ptr<Frame
     return;
   }
   impl_->claimed = true;
-  impl_->capture_thread = std::thread([this] {
-    lower_this_thread_priority(impl_->options.worker_nice);
-    impl_->capture_loop();
-  });
-  impl_->detect_thread = std::thread([this] {
-    lower_this_thread_priority(impl_->options.worker_nice);
-    impl_->detect_loop();
-  });
-  impl_->classify_thread = std::thread([this] {
-    lower_this_thread_priority(impl_->options.worker_nice);
-    impl_->classify_loop();
-  });
-  if (impl_->options.mode == PipelineMode::kLive) impl_->model_thread = std::thread([this] {
-      lower_this_thread_priority(impl_->options.worker_nice);
-      impl_->model_loop();
-    });
+  const int nice = impl_->options.worker_nice;
+  impl_->capture_thread = start_worker(nice, [this] { impl_->capture_loop(); });
+  impl_->detect_thread = start_worker(nice, [this] { impl_->detect_loop(); });
+  impl_->classify_thread = start_worker(nice, [this] { impl_->classify_loop(); });
+  if (impl_->options.mode == PipelineMode::kLive) impl_->model_thread = start_worker(nice, [this] { impl_->model_loop(); });
 }
 
 void Pipeline::stop() {

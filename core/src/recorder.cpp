@@ -3,11 +3,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <ctime>
 #include <cstdio>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 
 #include <fcntl.h>
@@ -224,14 +224,8 @@ MaybeError Recorder::write(const FrameResult& result, const cv::Mat& annotated) 
     if (MaybeError s = release_settled(std::numeric_limits<double>::infinity())) return s;
     return write_rows(result);
   }
-  FrameResult held;  // the rows' data only: a frame's pixels are not kept waiting
-  held.frame.seq = result.frame.seq;
-  held.frame.captured = result.frame.captured;
-  held.frame.time = time;
-  held.frame.origin = result.frame.origin;
-  held.faces = result.faces;
-  held.times = result.times;
-  held.dropped_so_far = result.dropped_so_far;
+  FrameResult held = result;
+  held.frame.image = cv::Mat();  // the rows' data only: a frame's pixels are not kept waiting
   settling_.push_back(std::move(held));
   return release_settled(time.ms() - options_.settle_ms);
 }

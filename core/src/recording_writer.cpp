@@ -16,10 +16,7 @@ RecordingWriter::RecordingWriter(std::unique_ptr<Recorder> recorder, bool has_vi
   const std::size_t one_second = fps_ > 0 ? static_cast<std::size_t>(std::ceil(fps_)) : 25;
   capacity_ = options_.capacity > 0 ? options_.capacity : std::max<std::size_t>(8, one_second);
   capacity_ = std::max<std::size_t>(capacity_, static_cast<std::size_t>(std::max(1, options_.analyze_every)) + 2);
-  thread_ = std::thread([this] {
-    lower_this_thread_priority(options_.worker_nice);
-    run();
-  });
+  thread_ = start_worker(options_.worker_nice, [this] { run(); });
 }
 
 RecordingWriter::~RecordingWriter() {

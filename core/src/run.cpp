@@ -150,10 +150,7 @@ void RunEngine::start(RunSink sink, RunEndSink end_sink) {
   pipeline_->start([this](FrameResult&& r) { on_result(std::move(r)); },
                    [this](const PipelineEnd&) { results_.close(); },  // the output thread drains, then ends
                    std::make_shared<Tap>(this));
-  output_thread_ = std::thread([this] {
-    lower_this_thread_priority(options_.pipeline.worker_nice);
-    output_loop();
-  });
+  output_thread_ = start_worker(options_.pipeline.worker_nice, [this] { output_loop(); });
 }
 
 void RunEngine::on_result(FrameResult&& result) {

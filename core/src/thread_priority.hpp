@@ -8,6 +8,9 @@
 // for the thread. Elsewhere a no-op.
 #pragma once
 
+#include <thread>
+#include <utility>
+
 #if defined(__linux__)
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -26,6 +29,15 @@ inline void lower_this_thread_priority(int steps) {
 #else
   (void)steps;
 #endif
+}
+
+// A thread that lowers its priority by `steps` nice steps, then runs `body`.
+template <typename Body>
+std::thread start_worker(int steps, Body body) {
+  return std::thread([steps, body = std::move(body)]() mutable {
+    lower_this_thread_priority(steps);
+    body();
+  });
 }
 
 }  // namespace emoscope
