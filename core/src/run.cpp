@@ -120,6 +120,8 @@ Result<std::unique_ptr<RunEngine>> RunEngine::open(const RunOptions& given, std:
   } else {
     embedder = nullptr;
   }
+  // A live run must keep up with its camera: only analyses yield to the UI and to other programs.
+  if (options.live) options.pipeline.worker_nice = 0;
   PipelineOptions po = options.pipeline;
   po.mode = options.live ? PipelineMode::kLive : PipelineMode::kFile;
   auto pipeline = std::make_unique<Pipeline>(std::move(source).value(), std::move(detector).value(),

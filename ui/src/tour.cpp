@@ -53,6 +53,10 @@ bool save(MainWindow& w, const QString& path) {
 
 }  // namespace
 
+// How long the tour waits for the live view to show faces: a guard against a
+// stall, not a timing (beside other busy tests a live view shows frames slowly).
+constexpr int kLiveWaitMs = 60000;
+
 int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video) {
   if (!QDir().mkpath(dir)) return fail("cannot create the output folder");
   w.resize(1280, 800);
@@ -61,7 +65,7 @@ int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video)
   std::fprintf(stderr, "screenshot tour on the '%s' platform\n", qPrintable(QGuiApplication::platformName()));
 
   if (!w.startLive()) return fail(qPrintable("cannot start the test camera: " + w.lastError()));
-  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 60; }, 15000))
+  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 60; }, kLiveWaitMs))
     return fail("no face appeared in the live view");
   // The person's card with their face (identities are on by default).
   const auto card_has_face = [&] {
@@ -79,7 +83,7 @@ int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video)
   settings.record_dir = QDir::tempPath() + "/emoscope-screenshot-recordings";
   w.applySettings(settings);
   if (!w.setRecording(true)) return fail(qPrintable("cannot record: " + w.lastError()));
-  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 40; }, 15000))
+  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 40; }, kLiveWaitMs))
     return fail("no face appeared while recording");
   if (!w.recording()) return fail("the recording stopped early");
   if (!save(w, dir + "/recording.png")) return fail("cannot write recording.png");
@@ -101,7 +105,7 @@ int run_screenshot_tour(MainWindow& w, const QString& dir, const QString& video)
   const QString previous = w.activeModelPath();
   if (!w.loadModel(seven)) return fail(qPrintable("cannot load the seven-emotion model: " + w.lastError()));
   if (!w.startLive()) return fail(qPrintable("cannot start the test camera: " + w.lastError()));
-  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 60; }, 15000))
+  if (!wait_until([&] { return !w.lastUpdate().faces.empty() && w.framesShown() > 60; }, kLiveWaitMs))
     return fail("no face appeared with the seven-emotion model");
   if (!save(w, dir + "/seven_emotions.png")) return fail("cannot write seven_emotions.png");
   w.stopSource();

@@ -57,6 +57,8 @@ struct PipelineOptions {
   // Nice steps below the caller's priority for the run's threads (pipeline,
   // output, recording writer; Linux). 0 for the CLI; the desktop app sets
   // kInteractiveWorkerNice so its UI thread stays responsive during an analysis.
+  // File analyses only: RunEngine::open() sets 0 for live runs, which must keep
+  // up with the camera (lowered, a live view beside busy programs dropped most frames).
   int worker_nice = 0;
   TrackerOptions tracker;
 };
